@@ -1,0 +1,86 @@
+using System;
+using System.Collections.Generic;
+
+namespace Seccomp.Compiler.Bpf
+{
+    /// <summary>One classic BPF instruction, laid out as the kernel's <c>struct sock_filter</c>.</summary>
+    public readonly record struct BpfInstruction(ushort Code, byte Jt, byte Jf, uint K)
+    {
+        public const int Size = 8;
+
+        public static BpfInstruction Stmt(ushort code, uint k) => new(code, 0, 0, k);
+
+        public static BpfInstruction Jump(ushort code, uint k, byte jt, byte jf) => new(code, jt, jf, k);
+
+        public void WriteTo(byte[] destination, int offset)
+        {
+            destination[offset] = (byte)Code;
+            destination[offset + 1] = (byte)(Code >> 8);
+            destination[offset + 2] = Jt;
+            destination[offset + 3] = Jf;
+            destination[offset + 4] = (byte)K;
+            destination[offset + 5] = (byte)(K >> 8);
+            destination[offset + 6] = (byte)(K >> 16);
+            destination[offset + 7] = (byte)(K >> 24);
+        }
+
+        public static BpfInstruction ReadFrom(byte[] source, int offset) => new(
+            (ushort)(source[offset] | source[offset + 1] << 8), source[offset + 2], source[offset + 3],
+            (uint)(source[offset + 4] | source[offset + 5] << 8 | source[offset + 6] << 16 | source[offset + 7] << 24));
+
+        public static byte[] ToBytes(IReadOnlyList<BpfInstruction> program)
+        {
+            var bytes = new byte[program.Count * Size];
+            for (int i = 0; i < program.Count; i++)
+                program[i].WriteTo(bytes, i * Size);
+            return bytes;
+        }
+
+        public static BpfInstruction[] FromBytes(byte[] bytes)
+        {
+            if (bytes.Length % Size != 0)
+                throw new ArgumentException($"A BPF program is a whole number of {Size}-byte instructions; got {bytes.Length} bytes.", nameof(bytes));
+            var program = new BpfInstruction[bytes.Length / Size];
+            for (int i = 0; i < program.Length; i++)
+                program[i] = ReadFrom(bytes, i * Size);
+            return program;
+        }
+    }
+
+    /// <summary>Classic BPF opcode parts (include/uapi/linux/filter.h and bpf_common.h).</summary>
+    public static class Op
+    {
+        // Classes
+        public const ushort LD = 0x00, LDX = 0x01, ST = 0x02, STX = 0x03, ALU = 0x04, JMP = 0x05, RET = 0x06, MISC = 0x07;
+        // Sizes and modes
+        public const ushort W = 0x00, H = 0x08, B = 0x10;
+        public const ushort IMM = 0x00, ABS = 0x20, IND = 0x40, MEM = 0x60, LEN = 0x80, MSH = 0xa0;
+        // ALU and jump operations
+        public const ushort ADD = 0x00, SUB = 0x10, MUL = 0x20, DIV = 0x30, OR = 0x40, AND = 0x50, LSH = 0x60, RSH = 0x70, NEG = 0x80, MOD = 0x90, XOR = 0xa0;
+        public const ushort JA = 0x00, JEQ = 0x10, JGT = 0x20, JGE = 0x30, JSET = 0x40;
+        // Sources
+        public const ushort K = 0x00, X = 0x08, A = 0x10;
+        // MISC
+        public const ushort TAX = 0x00, TXA = 0x80;
+
+        public static ushort Class(ushort code) => (ushort)(code & 0x07);
+        public static ushort Size(ushort code) => (ushort)(code & 0x18);
+        public static ushort Mode(ushort code) => (ushort)(code & 0xe0);
+        public static ushort Operation(ushort code) => (ushort)(code & 0xf0);
+        public static ushort Source(ushort code) => (ushort)(code & 0x08);
+        public static ushort RetSource(ushort code) => (ushort)(code & 0x18);
+
+        /// <summary>Size of <c>struct seccomp_data</c>: nr, arch, instruction_pointer, args[6].</summary>
+        public const int SeccompDataSize = 64;
+        public const uint OffsetNr = 0;
+        public const uint OffsetArch = 4;
+        public const uint OffsetIp = 8;
+        public const uint OffsetArgs = 16;
+
+        /// <summary>Offset of the low (<paramref name="high"/> false) or high 32 bits of an argument, little-endian.</summary>
+        public static uint ArgOffset(int arg, bool high) => OffsetArgs + (uint)(8 * arg) + (high ? 4u : 0u);
+
+        /// <summary>Maximum program length the kernel accepts (BPF_MAXINSNS).</summary>
+        public const int MaxInstructions = 4096;
+    }
+}

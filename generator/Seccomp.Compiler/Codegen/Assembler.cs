@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+using Seccomp.Compiler.Bpf;
+
+namespace Seccomp.Compiler.Codegen
+{
+    /// <summary>
+    /// Collects instructions whose jumps name labels, then lays them out: drops jumps to the next instruction and
+    /// inserts trampolines where a conditional jump's target is more than 255 instructions away (classic BPF keeps
+    /// jt/jf in one byte each; JA takes 32 bits).
+    /// </summary>
+    internal sealed class Assembler
+    {
+        private const int NoLabel = -1;
+
+        private sealed class Item
+        {
+            public ushort Code;
+            public uint K;
+            public int Jt = NoLabel;
+            public int Jf = NoLabel;
+            public int JaTarget = NoLabel;
+        }
+
+        private readonly List<Item> _items = new();
+        private readonly List<int> _labelPos = new();
+
+        public int Count => _items.Count;
+
+        public int NewLabel()
+        {
+            _labelPos.Add(-1);
+            return _labelPos.Count - 1;
+        }
+
+        public void Bind(int label)
+        {
+            if (_labelPos[label] >= 0) throw new InvalidOperationException($"label {label} bound twice");
+            _labelPos[label] = _items.Count;
+        }
+
+        public bool IsBound(int label) => _labelPos[label] >= 0;
+
+        public void Stmt(ushort code, uint k) => _items.Add(new Item { Code = code, K = k });
+
+        public void Jump(ushort code, uint k, int jt, int jf) => _items.Add(new Item { Code = code, K = k, Jt = jt, Jf = jf });
+
+        public void Ja(int target) => _items.Add(new Item { Code = Op.JMP | Op.JA, JaTarget = target });
+
+        public List<BpfInstruction> Assemble()
+        {
+            RemoveJumpsToNext();
+            var items = new List<Item>(_items);
+            var pos = new List<int>(_labelPos);
+            foreach (var p in pos)
+                if (p < 0) throw new InvalidOperationException("a label was never bound");
+
+            // Relaxation: each inserted trampoline can push other jumps out of range, so repeat until none is too far.
+            bool changed = true;
+            while (changed)
+            {
+                changed = false;
+                for (int pc = 0; pc < items.Count && !changed; pc++)
+                {
+                    var it = items[pc];
+                    if (it.Jt == NoLabel) continue;
+                    foreach (bool trueBranch in new[] { true, false })
+                    {
+                        int label = trueBranch ? it.Jt : it.Jf;
+                        int offset = pos[label] - pc - 1;
+                        if (offset < 0) throw new InvalidOperationException("backward jump");
+                        if (offset <= 255) continue;
+                        int tramp = InsertTrampoline(items, pos, pc, label);
+                        if (trueBranch) it.Jt = tramp; else it.Jf = tramp;
+                        changed = true;
+                        break;
+                    }
+                }
+            }
+
+            var program = new List<BpfInstruction>(items.Count);
+            for (int pc = 0; pc < items.Count; pc++)
+            {
+                var it = items[pc];
+                if (it.JaTarget != NoLabel)
+                    program.Add(BpfInstruction.Stmt(it.Code, (uint)(pos[it.JaTarget] - pc - 1)));
+                else if (it.Jt != NoLabel)
+                    program.Add(BpfInstruction.Jump(it.Code, it.K, (byte)(pos[it.Jt] - pc - 1), (byte)(pos[it.Jf] - pc - 1)));
+                else
+                    program.Add(BpfInstruction.Stmt(it.Code, it.K));
+            }
+            return program;
+        }
+
+        /// <summary>
+        /// Puts a hop to <paramref name="label"/> right after the jump at <paramref name="pc"/>: a copy of the target
+        /// when it is a RET (same size, one instruction fewer executed), a JA otherwise.
+        /// </summary>
+        private static int InsertTrampoline(List<Item> items, List<int> pos, int pc, int label)
+        {
+            var target = items[pos[label]];
+            var hop = Op.Class(target.Code) == Op.RET
+                ? new Item { Code = target.Code, K = target.K }
+                : new Item { Code = Op.JMP | Op.JA, JaTarget = label };
+            items.Insert(pc + 1, hop);
+            for (int i = 0; i < pos.Count; i++)
+                if (pos[i] > pc) pos[i]++;
+            pos.Add(pc + 1);
+            return pos.Count - 1;
+        }
+
+        private void RemoveJumpsToNext()
+        {
+            for (int pc = _items.Count - 1; pc >= 0; pc--)
+            {
+                var it = _items[pc];
+                if (it.JaTarget == NoLabel || _labelPos[it.JaTarget] != pc + 1) continue;
+                _items.RemoveAt(pc);
+                for (int i = 0; i < _labelPos.Count; i++)
+                    if (_labelPos[i] > pc) _labelPos[i]--;
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Seccomp.Compiler.Bpf;
+using Seccomp.Compiler.Conditions;
+using Seccomp.Compiler.Policy;
+
+namespace Seccomp.Compiler.Codegen
+{
+    /// <summary>
+    /// Compiles a resolved policy into a seccomp program:
+    /// <code>
+    ///   ld [arch]; jeq AUDIT_ARCH ? next : bad-arch      architecture first
+    ///   ld [nr]; binary search over ranges of numbers    no argument loaded, so the kernel's action cache can
+    ///                                                    serve every call whose action does not depend on one
+    ///   ret ...                                          one shared RET per action
+    ///   per-syscall blocks                               conditions, most restrictive action first
+    /// </code>
+    /// </summary>
+    public static class BpfCompiler
+    {
+        public const string TooLargeId = "SECC0010";
+        public const string VerifierId = "SECC0011";
+
+        public static CompileResult Compile(ResolvedPolicy policy)
+        {
+            var arch = policy.Arch;
+            var asm = new Assembler();
+            var retLabels = new SortedDictionary<Verdict, int>();
+            int RetLabel(Verdict v)
+            {
+                if (!retLabels.TryGetValue(v, out int l)) retLabels[v] = l = asm.NewLabel();
+                return l;
+            }
+
+            var blocks = new Dictionary<Block, int>();
+            var blockOrder = new List<Block>();
+            int HandlerLabel(Handler h)
+            {
+                if (h.Block == null) return RetLabel(h.Pure);
+                if (!blocks.TryGetValue(h.Block, out int l))
+                {
+                    blocks[h.Block] = l = asm.NewLabel();
+                    blockOrder.Add(h.Block);
+                }
+                return l;
+            }
+
+            asm.Stmt(Op.LD | Op.W | Op.ABS, Op.OffsetArch);
+            int dispatch = asm.NewLabel();
+            asm.Jump(Op.JMP | Op.JEQ | Op.K, arch.AuditArch, dispatch, RetLabel(policy.BadArchAction));
+            asm.Bind(dispatch);
+            asm.Stmt(Op.LD | Op.W | Op.ABS, Op.OffsetNr);
+
+            var ranges = BuildRanges(policy);
+            if (ranges.Count == 1)
+                asm.Ja(HandlerLabel(ranges[0].Handler));
+            else
+                EmitSearch(asm, ranges, 0, ranges.Count - 1, asm.NewLabel(), HandlerLabel);
+
+            foreach (var kv in retLabels.ToList())
+            {
+                asm.Bind(kv.Value);
+                asm.Stmt(Op.RET | Op.K, kv.Key.ToKernel());
+            }
+
+            foreach (var block in blockOrder)
+                EmitBlock(asm, block, blocks[block]);
+
+            var program = asm.Assemble();
+            var errors = new List<PolicyError>();
+            if (program.Count > Op.MaxInstructions)
+            {
+                errors.Add(new(TooLargeId, true,
+                    $"The {arch.Name} program needs {program.Count} instructions; the kernel accepts at most {Op.MaxInstructions}. "
+                    + "Merge rules, or move conditions on rarely used calls into a second policy applied later.",
+                    -1, ErrorSite.Policy));
+                return new CompileResult.Failure(arch.Arch, EquatableArray.From(errors));
+            }
+            foreach (var e in BpfVerifier.Verify(program))
+                errors.Add(new(VerifierId, true, $"internal error: the {arch.Name} program fails verification: {e}", -1, ErrorSite.Policy));
+            if (errors.Count > 0) return new CompileResult.Failure(arch.Arch, EquatableArray.From(errors));
+            return new CompileResult.Success(arch.Arch, EquatableArray.From(program));
+        }
+
+        /// <summary>What a syscall number leads to: a fixed verdict, or a block of conditions.</summary>
+        private sealed record Handler(Verdict Pure, Block? Block);
+
+        /// <summary>Condition groups in order of restrictiveness; the first that holds decides, else Fallback.</summary>
+        private sealed record Block(EquatableArray<Group> Groups, Verdict Fallback);
+
+        private sealed record Group(Verdict Action, Condition Condition);
+
+        private readonly record struct Range(uint Start, Handler Handler);
+
+        private static Handler HandlerFor(ResolvedPolicy policy, int nr)
+        {
+            var rules = policy.RulesFor(nr);
+            if (rules.Count == 0) return new Handler(policy.DefaultAction, null);
+
+            // Most restrictive first; the first rule that matches is then the one that wins. Stop at the first
+            // unconditional rule: nothing after it can decide.
+            var ordered = rules.OrderBy(r => r.Action).ThenBy(r => r.RuleIndex).ToList();
+            var groups = new List<Group>();
+            Verdict fallback = policy.DefaultAction;
+            foreach (var rule in ordered)
+            {
+                if (rule.Condition == null || rule.Condition is ConstCondition { Value: true })
+                {
+                    fallback = rule.Action;
+                    break;
+                }
+                if (rule.Condition is ConstCondition { Value: false }) continue;
+                if (groups.Count > 0 && groups[groups.Count - 1].Action == rule.Action)
+                    groups[groups.Count - 1] = groups[groups.Count - 1] with
+                    {
+                        Condition = new OrCondition(groups[groups.Count - 1].Condition, rule.Condition),
+                    };
+                else
+                    groups.Add(new Group(rule.Action, rule.Condition));
+            }
+            // A last group with the fallback's verdict decides nothing.
+            while (groups.Count > 0 && groups[groups.Count - 1].Action == fallback)
+                groups.RemoveAt(groups.Count - 1);
+            if (groups.Count == 0) return new Handler(fallback, null);
+            return new Handler(default, new Block(EquatableArray.From(groups), fallback));
+        }
+
+        private static List<Range> BuildRanges(ResolvedPolicy policy)
+        {
+            var arch = policy.Arch;
+            var ranges = new List<Range>();
+            void Add(uint start, Handler h)
+            {
+                if (ranges.Count > 0 && ranges[ranges.Count - 1].Handler.Equals(h)) return;
+                ranges.Add(new Range(start, h));
+            }
+            for (int nr = 0; nr <= arch.MaxSyscall; nr++)
+                Add((uint)nr, HandlerFor(policy, nr));
+            var unknown = new Handler(policy.UnknownSyscallAction, null);
+            Add((uint)arch.MaxSyscall + 1, unknown);
+            if (arch.HasX32)
+            {
+                // x32 calls carry bit 30 and the same audit arch: they are a foreign ABI here. -1 is left to the
+                // unknown-call action: it is what a tracer sets to skip a call, never a real syscall.
+                Add(ArchInfo.X32SyscallBit, new Handler(policy.BadArchAction, null));
+                Add(uint.MaxValue, unknown);
+            }
+            return ranges;
+        }
+
+        /// <summary>Binary search over ranges [lo, hi]: one JGE per level, on the number alone.</summary>
+        private static void EmitSearch(Assembler asm, List<Range> ranges, int lo, int hi, int self, Func<Handler, int> handlerLabel)
+        {
+            asm.Bind(self);
+            int mid = (lo + hi + 1) / 2;
+            int left = lo == mid - 1 ? handlerLabel(ranges[lo].Handler) : asm.NewLabel();
+            int right = mid == hi ? handlerLabel(ranges[hi].Handler) : asm.NewLabel();
+            asm.Jump(Op.JMP | Op.JGE | Op.K, ranges[mid].Start, right, left);
+            if (lo != mid - 1) EmitSearch(asm, ranges, lo, mid - 1, left, handlerLabel);
+            if (mid != hi) EmitSearch(asm, ranges, mid, hi, right, handlerLabel);
+        }
+
+        private static void EmitBlock(Assembler asm, Block block, int label)
+        {
+            var emitter = new ConditionEmitter(asm, Op.OffsetNr);
+            emitter.Bind(label);
+            var rets = new SortedDictionary<Verdict, int>();
+            int Ret(Verdict v)
+            {
+                if (!rets.TryGetValue(v, out int l)) rets[v] = l = asm.NewLabel();
+                return l;
+            }
+            foreach (var group in block.Groups)
+            {
+                int next = asm.NewLabel();
+                emitter.Compile(group.Condition, Ret(group.Action), next);
+                emitter.Bind(next);
+            }
+            emitter.Ret(block.Fallback.ToKernel());
+            foreach (var kv in rets)
+            {
+                emitter.Bind(kv.Value);
+                emitter.Ret(kv.Key.ToKernel());
+            }
+        }
+    }
+}

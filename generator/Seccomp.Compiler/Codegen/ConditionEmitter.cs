@@ -1,0 +1,233 @@
+using System.Collections.Generic;
+using Seccomp.Compiler.Bpf;
+using Seccomp.Compiler.Conditions;
+
+namespace Seccomp.Compiler.Codegen
+{
+    /// <summary>
+    /// Emits a condition as short-circuit jumps to a true and a false label. It tracks what the accumulator holds on
+    /// every path (which word of seccomp_data, and under which mask) so a word already loaded is not loaded again.
+    /// </summary>
+    internal sealed class ConditionEmitter
+    {
+        private const uint FullMask = 0xFFFF_FFFF;
+
+        /// <summary>The accumulator holds the 32-bit word at Offset ANDed with Mask.</summary>
+        private readonly record struct AState(uint Offset, uint Mask);
+
+        private readonly Assembler _asm;
+        private readonly Dictionary<int, List<AState?>> _incoming = new();
+        private AState? _a;
+        private bool _reachable = true;
+
+        public ConditionEmitter(Assembler asm, uint initialOffset)
+        {
+            _asm = asm;
+            _a = new AState(initialOffset, FullMask);
+        }
+
+        /// <summary>Binds a label; the accumulator is known there only if every way in agrees on it.</summary>
+        public void Bind(int label)
+        {
+            var states = _incoming.TryGetValue(label, out var list) ? list : new List<AState?>();
+            if (_reachable) states.Add(_a);
+            AState? merged = states.Count == 0 ? null : states[0];
+            foreach (var s in states)
+                if (!Equals(s, merged)) merged = null;
+            _a = merged;
+            _reachable = true;
+            _asm.Bind(label);
+        }
+
+        public void Ret(uint k)
+        {
+            _asm.Stmt(Op.RET | Op.K, k);
+            _reachable = false;
+        }
+
+        public void Compile(Condition c, int t, int f)
+        {
+            switch (c)
+            {
+                case AndCondition and:
+                {
+                    int mid = _asm.NewLabel();
+                    Compile(and.Left, mid, f);
+                    Bind(mid);
+                    Compile(and.Right, t, f);
+                    break;
+                }
+                case OrCondition or:
+                {
+                    int mid = _asm.NewLabel();
+                    Compile(or.Left, t, mid);
+                    Bind(mid);
+                    Compile(or.Right, t, f);
+                    break;
+                }
+                case NotCondition not:
+                    Compile(not.Operand, f, t);
+                    break;
+                case ConstCondition k:
+                    Ja(k.Value ? t : f);
+                    break;
+                case CompareCondition cmp:
+                    Compare(cmp, t, f);
+                    break;
+            }
+        }
+
+        private void Compare(CompareCondition c, int t, int f)
+        {
+            int bits = c.Type.Bits;
+            ulong max = c.Type.WidthMask;
+            ulong mask = c.Mask & max;
+            ulong value = c.Value & max;
+
+            // (x & M) != 0 and (x & M) == 0 are one JSET per word, with no AND.
+            if (c.IsMasked && value == 0 && (c.Op == CompareOp.Ne || c.Op == CompareOp.Eq))
+            {
+                AnyBits(c.Arg, bits, mask, c.Op == CompareOp.Ne ? t : f, c.Op == CompareOp.Ne ? f : t);
+                return;
+            }
+
+            var set = Intervals.For(c.Op, value, c.Type.Signed, bits);
+            if (set.Count == 0) { Ja(f); return; }
+            if (set.Count == 1 && set[0].Lo == 0 && set[0].Hi == max) { Ja(t); return; }
+            if (set.Count == 1 && set[0].Lo == set[0].Hi) { Equal(c.Arg, bits, mask, set[0].Lo, t, f); return; }
+            if (set.Count == 2 && set[0].Lo == 0 && set[1].Hi == max && set[0].Hi + 2 == set[1].Lo)
+            {
+                // Everything but one value: test equality with the targets swapped.
+                Equal(c.Arg, bits, mask, set[0].Hi + 1, f, t);
+                return;
+            }
+
+            for (int i = 0; i < set.Count; i++)
+            {
+                bool last = i == set.Count - 1;
+                int next = last ? f : _asm.NewLabel();
+                InInterval(c.Arg, bits, mask, set[i], max, t, next);
+                if (!last) Bind(next);
+            }
+        }
+
+        private void InInterval(int arg, int bits, ulong mask, Interval iv, ulong max, int t, int f)
+        {
+            if (iv.Lo == 0) { AtMost(arg, bits, mask, iv.Hi, t, f); return; }
+            if (iv.Hi == max) { AtLeast(arg, bits, mask, iv.Lo, t, f); return; }
+            int mid = _asm.NewLabel();
+            AtLeast(arg, bits, mask, iv.Lo, mid, f);
+            Bind(mid);
+            AtMost(arg, bits, mask, iv.Hi, t, f);
+        }
+
+        private void AtLeast(int arg, int bits, ulong mask, ulong a, int t, int f)
+        {
+            if (bits == 32)
+            {
+                Load(Op.ArgOffset(arg, false), (uint)mask);
+                Jump(Op.JGE, (uint)a, t, f);
+                return;
+            }
+            uint ah = (uint)(a >> 32), al = (uint)a;
+            Load(Op.ArgOffset(arg, true), (uint)(mask >> 32));
+            if (al == 0) { Jump(Op.JGE, ah, t, f); return; }
+            int eq = _asm.NewLabel(), low = _asm.NewLabel();
+            Jump(Op.JGT, ah, t, eq);
+            Bind(eq);
+            Jump(Op.JEQ, ah, low, f);
+            Bind(low);
+            Load(Op.ArgOffset(arg, false), (uint)mask);
+            Jump(Op.JGE, al, t, f);
+        }
+
+        private void AtMost(int arg, int bits, ulong mask, ulong b, int t, int f)
+        {
+            if (bits == 32)
+            {
+                Load(Op.ArgOffset(arg, false), (uint)mask);
+                Jump(Op.JGT, (uint)b, f, t);
+                return;
+            }
+            uint bh = (uint)(b >> 32), bl = (uint)b;
+            Load(Op.ArgOffset(arg, true), (uint)(mask >> 32));
+            if (bl == FullMask) { Jump(Op.JGT, bh, f, t); return; }
+            int eq = _asm.NewLabel(), low = _asm.NewLabel();
+            Jump(Op.JGT, bh, f, eq);
+            Bind(eq);
+            Jump(Op.JEQ, bh, low, t);
+            Bind(low);
+            Load(Op.ArgOffset(arg, false), (uint)mask);
+            Jump(Op.JGT, bl, f, t);
+        }
+
+        /// <summary>(x &amp; mask) == v, word by word; a word whose mask is 0 can only hold 0.</summary>
+        private void Equal(int arg, int bits, ulong mask, ulong v, int t, int f)
+        {
+            var words = new List<(uint Offset, uint Mask, uint Value)>();
+            if (bits == 64) words.Add((Op.ArgOffset(arg, true), (uint)(mask >> 32), (uint)(v >> 32)));
+            words.Add((Op.ArgOffset(arg, false), (uint)mask, (uint)v));
+            words.RemoveAll(w => w.Mask == 0 && w.Value == 0);
+            if (words.Exists(w => (w.Value & ~w.Mask) != 0)) { Ja(f); return; }
+            if (words.Count == 0) { Ja(t); return; }
+            // Test the word already in the accumulator first.
+            if (words.Count == 2 && _a is { } a && a.Offset == words[1].Offset && a.Mask == words[1].Mask)
+                words.Reverse();
+            for (int i = 0; i < words.Count; i++)
+            {
+                bool last = i == words.Count - 1;
+                int next = last ? t : _asm.NewLabel();
+                Load(words[i].Offset, words[i].Mask);
+                Jump(Op.JEQ, words[i].Value, next, f);
+                if (!last) Bind(next);
+            }
+        }
+
+        private void AnyBits(int arg, int bits, ulong mask, int t, int f)
+        {
+            var words = new List<(uint Offset, uint Mask)>();
+            if (bits == 64 && (mask >> 32) != 0) words.Add((Op.ArgOffset(arg, true), (uint)(mask >> 32)));
+            if ((uint)mask != 0) words.Add((Op.ArgOffset(arg, false), (uint)mask));
+            if (words.Count == 0) { Ja(f); return; }
+            for (int i = 0; i < words.Count; i++)
+            {
+                bool last = i == words.Count - 1;
+                int next = last ? f : _asm.NewLabel();
+                Load(words[i].Offset, FullMask);
+                Jump(Op.JSET, words[i].Mask, t, next);
+                if (!last) Bind(next);
+            }
+        }
+
+        private void Load(uint offset, uint mask)
+        {
+            if (_a is { } a && a.Offset == offset && a.Mask == mask) return;
+            if (!(_a is { } b && b.Offset == offset && b.Mask == FullMask))
+                _asm.Stmt(Op.LD | Op.W | Op.ABS, offset);
+            if (mask != FullMask)
+                _asm.Stmt(Op.ALU | Op.AND | Op.K, mask);
+            _a = new AState(offset, mask);
+        }
+
+        private void Jump(ushort op, uint k, int t, int f)
+        {
+            Record(t);
+            Record(f);
+            _asm.Jump((ushort)(Op.JMP | op | Op.K), k, t, f);
+            _reachable = false;
+        }
+
+        private void Ja(int target)
+        {
+            Record(target);
+            _asm.Ja(target);
+            _reachable = false;
+        }
+
+        private void Record(int label)
+        {
+            if (!_incoming.TryGetValue(label, out var list)) _incoming[label] = list = new List<AState?>();
+            list.Add(_a);
+        }
+    }
+}

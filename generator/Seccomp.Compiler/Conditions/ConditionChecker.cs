@@ -1,0 +1,290 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Seccomp.Compiler.Policy;
+
+namespace Seccomp.Compiler.Conditions
+{
+    /// <summary>
+    /// Binds a parsed condition to one syscall on one architecture: argument names become argument slots with their
+    /// C types, constants become that architecture's values, and every value is checked against the type it is
+    /// compared with.
+    /// </summary>
+    public static class ConditionChecker
+    {
+        public const string UnknownNameId = "SECC0021";
+        public const string OutOfRangeId = "SECC0022";
+        public const string PointerId = "SECC0023";
+        public const string TypeId = "SECC0024";
+
+        /// <summary>Adds the condition's problems for every syscall and architecture the rule covers, each once.</summary>
+        public static void Check(RuleModel rule, IReadOnlyList<ArchInfo> archs, List<PolicyError> errors)
+        {
+            var expr = ConditionParser.Parse(rule.When!, out var syntax);
+            if (syntax != null)
+            {
+                errors.Add(ToError(rule, syntax));
+                return;
+            }
+            var seen = new HashSet<(int, int, string)>();
+            foreach (var arch in archs)
+                foreach (var (name, _) in PolicyResolver.Expand(rule, arch))
+                {
+                    Bind(expr!, name, arch, out var problems);
+                    foreach (var p in problems)
+                        if (seen.Add((p.Span.Start, p.Span.Length, p.Message)))
+                            errors.Add(ToError(rule, p));
+                }
+        }
+
+        private static PolicyError ToError(RuleModel rule, ConditionProblem p) =>
+            new(p.Id, true, p.Message, rule.Index, ErrorSite.Condition, Start: p.Span.Start, Length: p.Span.Length, Suggestion: p.Suggestion);
+
+        public static Condition? Bind(string when, string syscall, ArchInfo arch, out List<ConditionProblem> problems)
+        {
+            var expr = ConditionParser.Parse(when, out var syntax);
+            if (syntax != null)
+            {
+                problems = new List<ConditionProblem> { syntax };
+                return null;
+            }
+            return Bind(expr!, syscall, arch, out problems);
+        }
+
+        public static Condition? Bind(Expr expr, string syscall, ArchInfo arch, out List<ConditionProblem> problems)
+        {
+            var binder = new Binder(syscall, arch);
+            var result = binder.BindBool(expr);
+            problems = binder.Problems;
+            return problems.Count == 0 ? result : null;
+        }
+
+        /// <summary>A 64-bit two's complement value and whether it is mathematically negative.</summary>
+        private readonly record struct Num(ulong Bits, bool Negative)
+        {
+            public string Show() => Negative
+                ? ((long)Bits).ToString(CultureInfo.InvariantCulture)
+                : (Bits < 10 ? Bits.ToString(CultureInfo.InvariantCulture) : "0x" + Bits.ToString("x", CultureInfo.InvariantCulture));
+        }
+
+        /// <summary>The result of binding a value expression: a constant or an argument, possibly masked.</summary>
+        private sealed record Value(Num? Constant, Parameter? Arg, Num? Mask);
+
+        private sealed class Binder
+        {
+            private readonly string _syscall;
+            private readonly ArchInfo _arch;
+            private readonly IReadOnlyList<Parameter>? _params;
+            public readonly List<ConditionProblem> Problems = new();
+
+            public Binder(string syscall, ArchInfo arch)
+            {
+                _syscall = syscall;
+                _arch = arch;
+                _params = Signatures.Get(syscall, arch.Arch);
+            }
+
+            private Condition Fail(string id, TextSpan span, string message, string? suggestion = null)
+            {
+                Problems.Add(new ConditionProblem(id, message, span, suggestion));
+                return new ConstCondition(false);
+            }
+
+            public Condition BindBool(Expr e)
+            {
+                switch (e)
+                {
+                    case ParenExpr p:
+                        return BindBool(p.Inner);
+                    case NotExpr n:
+                        return new NotCondition(BindBool(n.Operand));
+                    case BinaryExpr { Op: "||" } b:
+                        return new OrCondition(BindBool(b.Left), BindBool(b.Right));
+                    case BinaryExpr { Op: "&&" } b:
+                        return new AndCondition(BindBool(b.Left), BindBool(b.Right));
+                    case BinaryExpr { Op: "==" or "!=" or "<" or "<=" or ">" or ">=" } b:
+                        return Compare(b);
+                    case InExpr i:
+                        return In(i);
+                }
+
+                // A value where a condition is expected: 'x & MASK' tests whether any bit of MASK is set.
+                var v = BindValue(e);
+                if (v == null) return new ConstCondition(false);
+                if (v.Arg != null && v.Mask != null)
+                    return Make(v.Arg, v.Mask.Value, CompareOp.Ne, new Num(0, false), e.Span, e.Span);
+                return Fail(TypeId, e.Span, v.Arg != null
+                    ? $"'{v.Arg.Name}' alone is not a condition: compare it, e.g. '{v.Arg.Name} != 0'"
+                    : "a constant alone is not a condition: compare an argument with it");
+            }
+
+            private Condition In(InExpr i)
+            {
+                var subject = BindValue(i.Operand);
+                if (subject == null) return new ConstCondition(false);
+                if (subject.Arg == null)
+                    return Fail(TypeId, i.Operand.Span, "the value before 'in' must be an argument");
+                Condition? result = null;
+                foreach (var item in i.Items)
+                {
+                    var v = BindValue(item);
+                    if (v == null) continue;
+                    if (v.Constant == null) { Fail(TypeId, item.Span, "the items of an 'in' list must be constants"); continue; }
+                    var eq = Make(subject.Arg, subject.Mask, CompareOp.Eq, v.Constant.Value, item.Span, i.Operand.Span);
+                    result = result == null ? eq : new OrCondition(result, eq);
+                }
+                return result ?? new ConstCondition(false);
+            }
+
+            private Condition Compare(BinaryExpr b)
+            {
+                var left = BindValue(b.Left);
+                var right = BindValue(b.Right);
+                if (left == null || right == null) return new ConstCondition(false);
+                var op = b.Op switch
+                {
+                    "==" => CompareOp.Eq, "!=" => CompareOp.Ne, "<" => CompareOp.Lt, "<=" => CompareOp.Le,
+                    ">" => CompareOp.Gt, _ => CompareOp.Ge,
+                };
+                if (left.Arg != null && right.Arg != null)
+                    return Fail(TypeId, b.Span, "a filter compares an argument with a constant, not two arguments");
+                if (left.Arg == null && right.Arg == null)
+                    return Fail(TypeId, b.Span, "this compares two constants: one side must be an argument");
+                if (left.Arg == null)
+                {
+                    // 5 < x is x > 5.
+                    (left, right) = (right, left);
+                    op = op switch { CompareOp.Lt => CompareOp.Gt, CompareOp.Le => CompareOp.Ge, CompareOp.Gt => CompareOp.Lt, CompareOp.Ge => CompareOp.Le, _ => op };
+                    return Make(left.Arg!, left.Mask, op, right.Constant!.Value, b.Left.Span, b.Right.Span);
+                }
+                return Make(left.Arg, left.Mask, op, right.Constant!.Value, b.Right.Span, b.Left.Span);
+            }
+
+            private Condition Make(Parameter arg, Num? mask, CompareOp op, Num value, TextSpan valueSpan, TextSpan argSpan)
+            {
+                var type = arg.Type;
+                if (type.Pointer)
+                {
+                    if (mask != null || (op != CompareOp.Eq && op != CompareOp.Ne) || value.Bits != 0)
+                        return Fail(PointerId, argSpan,
+                            $"'{arg.Name}' of {_syscall} is a pointer ({type.CType}): the filter sees the address, not the memory "
+                            + "it points to, which another thread can change after the check; only '== 0' and '!= 0' are allowed");
+                }
+                if (!Fits(value, type))
+                    return Fail(OutOfRangeId, valueSpan, $"{value.Show()} is outside the range of '{type.CType} {arg.Name}' ({RangeText(type)})");
+                if (mask is { } m && !Fits(m, type))
+                    return Fail(OutOfRangeId, argSpan, $"the mask {m.Show()} is outside the range of '{type.CType} {arg.Name}' ({RangeText(type)})");
+                ulong width = type.WidthMask;
+                return new CompareCondition(arg.Index, type, mask is { } mm ? mm.Bits & width : width, op, value.Bits & width);
+            }
+
+            private static bool Fits(Num n, ArgType t)
+            {
+                if (t.Bits == 64) return !n.Negative || t.Signed;
+                if (n.Negative) return t.Signed && (long)n.Bits >= int.MinValue;
+                return n.Bits <= uint.MaxValue;
+            }
+
+            private static string RangeText(ArgType t) => (t.Bits, t.Signed) switch
+            {
+                (32, true) => "-2147483648..0xffffffff",
+                (32, false) => "0..0xffffffff",
+                (_, true) => "-9223372036854775808..0xffffffffffffffff",
+                _ => "0..0xffffffffffffffff",
+            };
+
+            private Value? BindValue(Expr e)
+            {
+                switch (e)
+                {
+                    case ParenExpr p:
+                        return BindValue(p.Inner);
+                    case NumberExpr n:
+                        return new Value(new Num(n.Magnitude, false), null, null);
+                    case NegateExpr neg:
+                    {
+                        var v = BindValue(neg.Operand);
+                        if (v == null) return null;
+                        if (v.Constant is not { } c) { Fail(TypeId, neg.Span, "only a constant can be negated"); return null; }
+                        if (c.Bits == 0) return v;
+                        if (!c.Negative && c.Bits > 0x8000_0000_0000_0000UL)
+                        {
+                            Fail(OutOfRangeId, neg.Span, $"-{c.Show()} does not fit in 64 bits");
+                            return null;
+                        }
+                        return new Value(new Num(unchecked(0UL - c.Bits), !c.Negative), null, null);
+                    }
+                    case NameExpr name:
+                        return BindName(name);
+                    case BinaryExpr { Op: "&" or "|" } b:
+                    {
+                        var l = BindValue(b.Left);
+                        var r = BindValue(b.Right);
+                        if (l == null || r == null) return null;
+                        if (l.Constant is { } lc && r.Constant is { } rc)
+                        {
+                            ulong bits = b.Op == "&" ? lc.Bits & rc.Bits : lc.Bits | rc.Bits;
+                            bool neg = (lc.Negative || rc.Negative) && (long)bits < 0;
+                            return new Value(new Num(bits, neg), null, null);
+                        }
+                        if (b.Op == "|")
+                        {
+                            Fail(TypeId, b.OpSpan, "'|' combines constants; to test bits of an argument write '(x & MASK) == VALUE'");
+                            return null;
+                        }
+                        if (l.Arg != null && r.Arg != null)
+                        {
+                            Fail(TypeId, b.OpSpan, "'&' masks an argument with a constant, not with another argument");
+                            return null;
+                        }
+                        var arg = l.Arg != null ? l : r;
+                        var mask = (l.Arg != null ? r : l).Constant!.Value;
+                        var combined = arg.Mask is { } prev ? new Num(prev.Bits & mask.Bits, prev.Negative && mask.Negative) : mask;
+                        return new Value(null, arg.Arg, combined);
+                    }
+                    default:
+                        Fail(TypeId, e.Span, "a condition stands where a value is expected");
+                        return null;
+                }
+            }
+
+            private Value? BindName(NameExpr n)
+            {
+                string name = n.Name;
+                if (_params != null)
+                {
+                    string real = Signatures.ResolveAlias(_syscall, name) ?? name;
+                    foreach (var p in _params)
+                        if (p.Name == real) return new Value(null, p, null);
+                }
+                if (name.Length == 4 && name.StartsWith("arg", StringComparison.Ordinal) && name[3] >= '0' && name[3] <= '5')
+                {
+                    int index = name[3] - '0';
+                    if (_params == null) return new Value(null, new Parameter(index, name, ArgType.Unknown64), null);
+                    if (index < _params.Count) return new Value(null, _params[index], null);
+                    Fail(UnknownNameId, n.Span, _params.Count == 0
+                        ? $"{_syscall} takes no arguments"
+                        : $"{_syscall} takes {_params.Count} argument{(_params.Count == 1 ? "" : "s")} (arg0..arg{_params.Count - 1})");
+                    return null;
+                }
+                if (_arch.TryGetConstant(name, out long value))
+                    return new Value(new Num(unchecked((ulong)value), value < 0), null, null);
+
+                bool definedElsewhere = ArchInfo.All.Any(a => a.TryGetConstant(name, out _));
+                if (definedElsewhere)
+                {
+                    Fail(UnknownNameId, n.Span, $"'{name}' is not defined on {_arch.Name}");
+                    return null;
+                }
+                var candidates = (_params?.Select(p => p.Name) ?? Enumerable.Empty<string>()).Concat(_arch.ConstantNames);
+                string? near = Syscalls.Closest(name, candidates);
+                string args = _params == null ? "" : $" ({string.Join(", ", _params.Select(p => p.Name))})";
+                Fail(UnknownNameId, n.Span,
+                    $"'{name}' is neither an argument of {_syscall}{args} nor a known constant{(near != null ? $"; did you mean '{near}'?" : "")}",
+                    near);
+                return null;
+            }
+        }
+    }
+}

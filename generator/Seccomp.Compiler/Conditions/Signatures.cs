@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using Seccomp.Compiler.Tables;
+
+namespace Seccomp.Compiler.Conditions
+{
+    /// <summary>One parameter of a syscall: its name and how the filter reads it.</summary>
+    public sealed record Parameter(int Index, string Name, ArgType Type);
+
+    /// <summary>Syscall prototypes (include/linux/syscalls.h), looked up by the name in an architecture's table.</summary>
+    public static class Signatures
+    {
+        private static readonly Dictionary<string, string[]> s_rows = Load();
+
+        // Table names whose entry point the kernel names differently (see shared/data/syscall-signatures.README.md).
+        private static readonly Dictionary<string, string> s_entryPoint = new(StringComparer.Ordinal)
+        {
+            ["stat"] = "newstat", ["fstat"] = "newfstat", ["lstat"] = "newlstat", ["sendfile"] = "sendfile64",
+            ["uname"] = "newuname", ["umount2"] = "umount", ["fadvise64"] = "fadvise64_64",
+        };
+
+        // Names the man pages use where the kernel's prototype says something else.
+        private static readonly Dictionary<(string Syscall, string Alias), string> s_aliases = new()
+        {
+            [("socket", "domain")] = "family",
+            [("socketpair", "domain")] = "family",
+        };
+
+        private static Dictionary<string, string[]> Load()
+        {
+            var d = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            foreach (var (name, args) in SignatureData.All) d[name] = args;
+            return d;
+        }
+
+        /// <summary>The parameters of <paramref name="syscall"/> on <paramref name="arch"/>, or null when no prototype is known.</summary>
+        public static IReadOnlyList<Parameter>? Get(string syscall, TargetArch arch)
+        {
+            string[]? row = null;
+            if (s_entryPoint.TryGetValue(syscall, out var ep)) s_rows.TryGetValue(ep, out row);
+            if (row == null) s_rows.TryGetValue(syscall, out row);
+            if (row == null) return null;
+            var result = new List<Parameter>(row.Length);
+            for (int i = 0; i < row.Length; i++)
+            {
+                int space = row[i].LastIndexOf(' ');
+                result.Add(new Parameter(i, row[i].Substring(space + 1), Classify(row[i].Substring(0, space))));
+            }
+            // CONFIG_CLONE_BACKWARDS (arm64, riscv): tls comes before child_tidptr.
+            if (syscall == "clone" && arch != TargetArch.X86_64 && result.Count == 5)
+            {
+                var tls = result[4];
+                var child = result[3];
+                result[3] = tls with { Index = 3 };
+                result[4] = child with { Index = 4 };
+            }
+            return result;
+        }
+
+        public static string? ResolveAlias(string syscall, string name) =>
+            s_aliases.TryGetValue((syscall, name), out var real) ? real : null;
+
+        /// <summary>Width, signedness and pointer-ness of a C parameter type as the syscall ABI passes it.</summary>
+        public static ArgType Classify(string ctype)
+        {
+            string t = ctype.Replace("const ", "").Trim();
+            if (t.Contains("*") || t.Contains("__user") || t is "cap_user_header_t" or "cap_user_data_t" or "__sighandler_t")
+                return new ArgType(64, false, true, ctype);
+            switch (t)
+            {
+                case "int": case "pid_t": case "key_serial_t": case "clockid_t": case "timer_t": case "rwf_t":
+                case "key_t": case "mqd_t": case "__s32": case "s32":
+                    return new ArgType(32, true, false, ctype);
+                case "unsigned int": case "unsigned": case "uid_t": case "gid_t": case "old_uid_t": case "old_gid_t":
+                case "umode_t": case "u32": case "__u32": case "uint32_t": case "qid_t":
+                    return new ArgType(32, false, false, ctype);
+                case "long": case "loff_t": case "off_t": case "time_t": case "ssize_t": case "__s64": case "s64":
+                    return new ArgType(64, true, false, ctype);
+            }
+            // Enums are ints; everything else (unsigned long, size_t, u64, aio_context_t, old_sigset_t) is an
+            // unsigned 64-bit register.
+            return t.StartsWith("enum ", StringComparison.Ordinal)
+                ? new ArgType(32, true, false, ctype)
+                : new ArgType(64, false, false, ctype);
+        }
+    }
+}

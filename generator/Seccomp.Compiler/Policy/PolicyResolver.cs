@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Seccomp.Compiler.Conditions;
+
+namespace Seccomp.Compiler.Policy
+{
+    /// <summary>
+    /// Checks a declared policy and resolves it per architecture: expands @groups, maps names to numbers, parses and
+    /// binds conditions. The same checks serve the generator (no program when any error) and the analyzers (which
+    /// report them at the source positions).
+    /// </summary>
+    public static class PolicyResolver
+    {
+        public const string UnknownSyscallId = "SECC0001";
+        public const string MissingOnArchId = "SECC0002";
+        public const string UnknownGroupId = "SECC0003";
+        public const string ErrnoRangeId = "SECC0004";
+        public const string NoArchitecturesId = "SECC0005";
+        public const string EmptyRuleId = "SECC0006";
+
+        /// <summary>Every problem in the policy, across all its architectures, each reported once.</summary>
+        public static List<PolicyError> Check(PolicyModel policy)
+        {
+            var errors = new List<PolicyError>();
+            if (policy.Architectures.Count == 0)
+                errors.Add(new(NoArchitecturesId, true, "The policy targets no architecture", -1, ErrorSite.Policy));
+
+            CheckVerdict(policy.DefaultAction, -1, "DefaultErrno", errors);
+            CheckVerdict(policy.BadArchAction, -1, "BadArchAction", errors);
+
+            var archs = policy.Architectures.Select(ArchInfo.Get).ToArray();
+            foreach (var rule in policy.Rules)
+            {
+                CheckVerdict(rule.Action, rule.Index, rule.Action.Kind == ActionKind.Errno ? "Errno" : "Data", errors);
+                if (rule.Syscalls.Count == 0)
+                    errors.Add(new(EmptyRuleId, true, "The rule names no syscall", rule.Index, ErrorSite.Policy));
+                for (int i = 0; i < rule.Syscalls.Count; i++)
+                    CheckName(rule, i, archs, errors);
+                if (rule.When != null)
+                    ConditionChecker.Check(rule, archs, errors);
+            }
+            return errors;
+        }
+
+        private static void CheckVerdict(Verdict v, int ruleIndex, string property, List<PolicyError> errors)
+        {
+            if (v.Kind == ActionKind.Errno && (v.Data > Verdict.MaxErrno))
+                errors.Add(new(ErrnoRangeId, true,
+                    $"Errno {v.Data} is above {Verdict.MaxErrno}, the largest errno the kernel returns", ruleIndex,
+                    ruleIndex < 0 ? ErrorSite.Policy : ErrorSite.RuleProperty, Property: property));
+        }
+
+        private static void CheckName(RuleModel rule, int nameIndex, ArchInfo[] archs, List<PolicyError> errors)
+        {
+            string name = rule.Syscalls[nameIndex];
+            if (name.StartsWith("@", StringComparison.Ordinal))
+            {
+                if (!SyscallGroups.TryGet(name.Substring(1), out _))
+                {
+                    string? near = Syscalls.Closest(name.Substring(1), SyscallGroups.Names);
+                    errors.Add(new(UnknownGroupId, true,
+                        $"'{name}' is not a syscall group{(near != null ? $"; did you mean '@{near}'?" : "")} Known groups: "
+                        + string.Join(", ", SyscallGroups.Names.Select(g => "@" + g)),
+                        rule.Index, ErrorSite.SyscallName, nameIndex, Suggestion: near != null ? "@" + near : null));
+                }
+                return;
+            }
+
+            var missing = archs.Where(a => !a.TryGetNumber(name, out _)).Select(a => a.Name).ToArray();
+            if (missing.Length == 0) return;
+            if (missing.Length == archs.Length)
+            {
+                string? near = Syscalls.Closest(name, Syscalls.AllNames);
+                string where = archs.Length == 1 ? $"on {archs[0].Name}" : "on any target architecture";
+                errors.Add(new(UnknownSyscallId, true,
+                    $"'{name}' is not a syscall {where}{(near != null ? $"; did you mean '{near}'?" : "")}",
+                    rule.Index, ErrorSite.SyscallName, nameIndex, Suggestion: near));
+            }
+            else
+            {
+                errors.Add(new(MissingOnArchId, false,
+                    $"'{name}' does not exist on {string.Join(", ", missing)}: the rule applies only where it exists",
+                    rule.Index, ErrorSite.SyscallName, nameIndex));
+            }
+        }
+
+        /// <summary>
+        /// Resolves a policy that <see cref="Check"/> found free of errors for one architecture. Names unknown on this
+        /// architecture are skipped here (they were reported by Check).
+        /// </summary>
+        public static ResolvedPolicy Resolve(PolicyModel policy, TargetArch target)
+        {
+            var arch = ArchInfo.Get(target);
+            var bySyscall = new SortedDictionary<int, List<ResolvedRule>>();
+            foreach (var rule in policy.Rules)
+            {
+                foreach (var (name, nr) in Expand(rule, arch))
+                {
+                    Condition? condition = null;
+                    if (rule.When != null)
+                    {
+                        condition = ConditionChecker.Bind(rule.When, name, arch, out var problems);
+                        if (problems.Count > 0)
+                            throw new InvalidOperationException($"rule {rule.Index}: condition does not bind for {name}: {problems[0].Message}");
+                    }
+                    if (!bySyscall.TryGetValue(nr, out var list)) bySyscall[nr] = list = new List<ResolvedRule>();
+                    list.Add(new ResolvedRule(rule.Index, rule.Action, condition));
+                }
+            }
+            return new ResolvedPolicy(arch, policy.DefaultAction, policy.BadArchAction, policy.UnknownSyscallAction,
+                bySyscall.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<ResolvedRule>)kv.Value));
+        }
+
+        /// <summary>The (name, number) pairs a rule covers on one architecture, each number once.</summary>
+        public static IEnumerable<(string Name, int Number)> Expand(RuleModel rule, ArchInfo arch)
+        {
+            var seen = new HashSet<int>();
+            foreach (var entry in rule.Syscalls)
+            {
+                IEnumerable<string> names = entry.StartsWith("@", StringComparison.Ordinal)
+                    ? (SyscallGroups.TryGet(entry.Substring(1), out var members) ? members : Array.Empty<string>())
+                    : new[] { entry };
+                foreach (var name in names)
+                    if (arch.TryGetNumber(name, out int nr) && seen.Add(nr))
+                        yield return (name, nr);
+            }
+        }
+    }
+}

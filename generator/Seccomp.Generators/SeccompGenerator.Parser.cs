@@ -1,0 +1,55 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Seccomp.Compiler;
+using Seccomp.Compiler.Policy;
+
+namespace Seccomp.Generators
+{
+    /// <summary>Where to put the generated members, and the policy to compile; no symbols, no syntax.</summary>
+    public sealed record PolicyTarget(
+        string? Namespace,
+        EquatableArray<string> Containers,
+        string ClassName,
+        string FullName,
+        string HintName,
+        bool LogDenied,
+        PolicyModel Model,
+        bool HasReadErrors);
+
+    public sealed partial class SeccompGenerator
+    {
+        private static PolicyTarget? Parse(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
+        {
+            if (ctx.TargetSymbol is not INamedTypeSymbol type) return null;
+            ct.ThrowIfCancellationRequested();
+            var read = PolicyReader.Read(type);
+            if (read == null) return null;
+
+            var containers = new List<string>();
+            for (var t = type.ContainingType; t != null; t = t.ContainingType)
+                containers.Insert(0, $"partial {Keyword(t)} {t.Name}{TypeParameters(t)}");
+
+            string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
+            string full = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", "");
+            string hint = new string(full.Select(c => char.IsLetterOrDigit(c) || c == '.' ? c : '_').ToArray()) + ".Seccomp.g.cs";
+            return new PolicyTarget(ns, EquatableArray.From(containers), type.Name, full, hint,
+                PolicyReader.LogDenied(read.PolicyAttribute), read.Model, read.ReadErrors.Any(e => e.IsError));
+        }
+
+        private static string Keyword(INamedTypeSymbol t) => t switch
+        {
+            { IsRecord: true, TypeKind: TypeKind.Struct } => "record struct",
+            { IsRecord: true } => "record",
+            { TypeKind: TypeKind.Struct } => "struct",
+            { TypeKind: TypeKind.Interface } => "interface",
+            _ => "class",
+        };
+
+        private static string TypeParameters(INamedTypeSymbol t) =>
+            t.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", t.TypeParameters.Select(p => p.Name)) + ">";
+    }
+}

@@ -1,0 +1,143 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Seccomp.Compiler;
+using Seccomp.Compiler.Policy;
+
+namespace Seccomp.Generators
+{
+    /// <summary>The policy read from a class's attributes, with the attributes kept for the analyzers' locations.</summary>
+    internal sealed class ReadPolicy
+    {
+        public ReadPolicy(PolicyModel model, IReadOnlyList<AttributeData> rules, AttributeData policy, IReadOnlyList<PolicyError> readErrors)
+        {
+            Model = model;
+            RuleAttributes = rules;
+            PolicyAttribute = policy;
+            ReadErrors = readErrors;
+        }
+
+        public PolicyModel Model { get; }
+
+        /// <summary>The rule attributes, indexed like <see cref="RuleModel.Index"/>.</summary>
+        public IReadOnlyList<AttributeData> RuleAttributes { get; }
+
+        public AttributeData PolicyAttribute { get; }
+
+        /// <summary>Problems found while reading the attributes themselves (null names).</summary>
+        public IReadOnlyList<PolicyError> ReadErrors { get; }
+    }
+
+    /// <summary>
+    /// Attribute data to <see cref="PolicyModel"/>. One reader for the generator and the analyzers, so what the
+    /// analyzers check is exactly what the generator compiles.
+    /// </summary>
+    internal static class PolicyReader
+    {
+        public const string NullNameId = "SECC0007";
+
+        public static ReadPolicy? Read(INamedTypeSymbol type)
+        {
+            AttributeData? policyAttr = null;
+            var rules = new List<AttributeData>();
+            foreach (var attr in type.GetAttributes())
+            {
+                var cls = attr.AttributeClass;
+                if (cls == null) continue;
+                if (cls.ToDisplayString() == KnownNames.PolicyAttribute) policyAttr = attr;
+                else if (cls.BaseType?.ToDisplayString() == KnownNames.RuleAttributeBase) rules.Add(attr);
+            }
+            if (policyAttr == null) return null;
+
+            var defaultKind = (ActionKind)Named(policyAttr, "DefaultAction", (int)ActionKind.Errno);
+            int defaultErrno = Named(policyAttr, "DefaultErrno", 1);
+            var badArch = (ActionKind)Named(policyAttr, "BadArchAction", (int)ActionKind.KillProcess);
+            var unknownKind = (ActionKind)Named(policyAttr, "UnknownSyscalls", (int)ActionKind.Errno);
+            int unknownErrno = Named(policyAttr, "UnknownSyscallsErrno", 38);
+
+            var archs = new List<TargetArch>();
+            var archArg = policyAttr.NamedArguments.FirstOrDefault(kv => kv.Key == "Architectures").Value;
+            if (archArg.Kind == TypedConstantKind.Array && !archArg.IsNull)
+            {
+                foreach (var v in archArg.Values)
+                    if (v.Value is int a && !archs.Contains((TargetArch)a)) archs.Add((TargetArch)a);
+            }
+            else
+            {
+                archs.AddRange(ArchInfo.All.Select(a => a.Arch));
+            }
+
+            var errors = new List<PolicyError>();
+            var ruleModels = new List<RuleModel>();
+            for (int i = 0; i < rules.Count; i++)
+            {
+                var attr = rules[i];
+                var names = new List<string>();
+                if (attr.ConstructorArguments.Length == 1 && attr.ConstructorArguments[0].Kind == TypedConstantKind.Array)
+                {
+                    var values = attr.ConstructorArguments[0].Values;
+                    for (int n = 0; n < values.Length; n++)
+                    {
+                        if (values[n].Value is string s) names.Add(s);
+                        else
+                        {
+                            errors.Add(new(NullNameId, true, "A syscall name is null", i, ErrorSite.SyscallName, n));
+                            names.Add("");
+                        }
+                    }
+                }
+                string? when = attr.NamedArguments.FirstOrDefault(kv => kv.Key == KnownNames.WhenProperty).Value.Value as string;
+                ruleModels.Add(new RuleModel(i, RuleVerdict(attr), EquatableArray.From(names), when));
+            }
+
+            var model = new PolicyModel(
+                VerdictOf(defaultKind, defaultErrno),
+                VerdictOf(badArch, 1),
+                VerdictOf(unknownKind, unknownErrno),
+                EquatableArray.From(archs),
+                EquatableArray.From(ruleModels));
+            return new ReadPolicy(model, rules, policyAttr, errors);
+        }
+
+        public static bool LogDenied(AttributeData policyAttr) => Named(policyAttr, "LogDenied", 0) != 0;
+
+        private static Verdict VerdictOf(ActionKind kind, int errno) =>
+            kind == ActionKind.Errno ? new Verdict(kind, unchecked((ushort)errno)) : Verdict.Of(kind, 0);
+
+        private static Verdict RuleVerdict(AttributeData attr)
+        {
+            switch (attr.AttributeClass!.Name)
+            {
+                case "AllowAttribute": return Verdict.Allow;
+                case "DenyAttribute":
+                {
+                    int errno = Named(attr, "Errno", 1);
+                    // Out-of-range values are reported by the checker; keep them visible rather than wrapped.
+                    return new Verdict(ActionKind.Errno, errno < 0 || errno > ushort.MaxValue ? ushort.MaxValue : (ushort)errno);
+                }
+                case "KillAttribute": return Named(attr, "Thread", 0) != 0 ? new Verdict(ActionKind.KillThread, 0) : Verdict.KillProcess;
+                case "LogAttribute": return new Verdict(ActionKind.Log, 0);
+                case "TrapAttribute": return new Verdict(ActionKind.Trap, (ushort)Named(attr, "Data", 0));
+                case "TraceAttribute": return new Verdict(ActionKind.Trace, (ushort)Named(attr, "Data", 0));
+                case "NotifyAttribute": return new Verdict(ActionKind.Notify, 0);
+                default: return Verdict.KillProcess;
+            }
+        }
+
+        private static int Named(AttributeData attr, string name, int fallback)
+        {
+            foreach (var kv in attr.NamedArguments)
+            {
+                if (kv.Key != name) continue;
+                return kv.Value.Value switch
+                {
+                    int i => i,
+                    bool b => b ? 1 : 0,
+                    ushort u => u,
+                    _ => fallback,
+                };
+            }
+            return fallback;
+        }
+    }
+}

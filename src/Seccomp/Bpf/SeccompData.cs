@@ -1,0 +1,49 @@
+using System;
+
+namespace Seccomp
+{
+    /// <summary>The input of a seccomp filter (struct seccomp_data): what the kernel shows the program about a call.</summary>
+    public readonly struct SeccompData
+    {
+        private readonly ulong _a0, _a1, _a2, _a3, _a4, _a5;
+
+        public SeccompData(int nr, uint arch, ulong instructionPointer, ReadOnlySpan<ulong> args)
+        {
+            if (args.Length > 6) throw new ArgumentException("a syscall has at most 6 arguments", nameof(args));
+            Nr = nr;
+            Arch = arch;
+            InstructionPointer = instructionPointer;
+            _a0 = args.Length > 0 ? args[0] : 0;
+            _a1 = args.Length > 1 ? args[1] : 0;
+            _a2 = args.Length > 2 ? args[2] : 0;
+            _a3 = args.Length > 3 ? args[3] : 0;
+            _a4 = args.Length > 4 ? args[4] : 0;
+            _a5 = args.Length > 5 ? args[5] : 0;
+        }
+
+        public int Nr { get; }
+
+        /// <summary>The AUDIT_ARCH_* value of the calling ABI.</summary>
+        public uint Arch { get; }
+
+        public ulong InstructionPointer { get; }
+
+        public ulong Arg(int index) => index switch
+        {
+            0 => _a0, 1 => _a1, 2 => _a2, 3 => _a3, 4 => _a4, 5 => _a5,
+            _ => throw new ArgumentOutOfRangeException(nameof(index)),
+        };
+
+        /// <summary>The 32-bit word at a byte offset, as a little-endian kernel lays the struct out.</summary>
+        public uint Word(uint offset) => offset switch
+        {
+            0 => unchecked((uint)Nr),
+            4 => Arch,
+            8 => (uint)InstructionPointer,
+            12 => (uint)(InstructionPointer >> 32),
+            _ when offset >= 16 && offset < 64 && offset % 4 == 0 =>
+                (offset - 16) % 8 == 0 ? (uint)Arg((int)(offset - 16) / 8) : (uint)(Arg((int)(offset - 16) / 8) >> 32),
+            _ => throw new ArgumentOutOfRangeException(nameof(offset), $"no 32-bit word at offset {offset} of seccomp_data"),
+        };
+    }
+}

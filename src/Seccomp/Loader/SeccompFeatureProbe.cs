@@ -1,0 +1,105 @@
+using System;
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+
+namespace Seccomp
+{
+    /// <summary>Feature detection: what the kernel's seccomp supports.</summary>
+    public interface ISeccompFeatureProbe
+    {
+        /// <summary>SECCOMP_GET_ACTION_AVAIL: true when the kernel knows the action.</summary>
+        bool IsActionAvailable(SeccompAction action);
+
+        /// <summary>True when seccomp(SECCOMP_SET_MODE_FILTER, flag, NULL) fails with EFAULT (EINVAL: unknown flag).</summary>
+        bool IsFilterFlagSupported(SeccompFilterFlags flag);
+    }
+
+    /// <summary>Asks the running kernel; answers are cached for the life of the process.</summary>
+    public sealed class KernelFeatureProbe : ISeccompFeatureProbe
+    {
+        public static KernelFeatureProbe Instance { get; } = new();
+
+        private readonly ConcurrentDictionary<SeccompAction, bool> _actions = new();
+        private readonly ConcurrentDictionary<SeccompFilterFlags, bool> _flags = new();
+
+        private KernelFeatureProbe() { }
+
+        public bool IsActionAvailable(SeccompAction action) => _actions.GetOrAdd(action, static a =>
+        {
+            uint value = new SeccompVerdict(a).ToKernel() & 0xffff0000;
+            int rc = NativeMethods.Seccomp(NativeMethods.SECCOMP_GET_ACTION_AVAIL, 0, ref value, out int errno);
+            if (rc == 0) return true;
+            // Before Linux 4.14 the operation itself is unknown (EINVAL): what existed then is the 3.5 set.
+            if (errno == NativeMethods.EINVAL)
+                return a is SeccompAction.KillThread or SeccompAction.Trap or SeccompAction.Errno or SeccompAction.Trace or SeccompAction.Allow;
+            return false;
+        });
+
+        public bool IsFilterFlagSupported(SeccompFilterFlags flag) => _flags.GetOrAdd(flag, static f =>
+        {
+            int rc = NativeMethods.SeccompNull(NativeMethods.SECCOMP_SET_MODE_FILTER, (uint)f, out int errno);
+            return rc != 0 && errno == NativeMethods.EFAULT;
+        });
+    }
+
+    internal static unsafe class NativeMethods
+    {
+        public const int PR_GET_SECCOMP = 21;
+        public const int PR_SET_NO_NEW_PRIVS = 38;
+        public const int PR_GET_NO_NEW_PRIVS = 39;
+        public const uint SECCOMP_SET_MODE_FILTER = 1;
+        public const uint SECCOMP_GET_ACTION_AVAIL = 2;
+        public const int ESRCH = 3, EFAULT = 14, EINVAL = 22, ENOSYS = 38;
+
+        [StructLayout(LayoutKind.Sequential)]
+        public struct SockFprog
+        {
+            public ushort Len;
+            public void* Filter;
+        }
+
+        [DllImport("libc", EntryPoint = "prctl", SetLastError = true)]
+        private static extern int prctl(int option, ulong arg2, ulong arg3, ulong arg4, ulong arg5);
+
+        [DllImport("libc", EntryPoint = "syscall", SetLastError = true)]
+        private static extern long syscall(long number, uint operation, uint flags, void* args);
+
+        /// <summary>The seccomp syscall's number: 317 on x86_64, 277 on the generic table (arm64, riscv64).</summary>
+        private static long SeccompNr => RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 317 : 277;
+
+        public static int Prctl(int option, ulong arg2, out int errno)
+        {
+            int rc = prctl(option, arg2, 0, 0, 0);
+            errno = rc < 0 ? Marshal.GetLastPInvokeError() : 0;
+            return rc;
+        }
+
+        public static int Seccomp(uint op, uint flags, ref uint value, out int errno)
+        {
+            fixed (uint* p = &value)
+            {
+                long rc = syscall(SeccompNr, op, flags, p);
+                errno = rc < 0 ? Marshal.GetLastPInvokeError() : 0;
+                return (int)rc;
+            }
+        }
+
+        public static int SeccompNull(uint op, uint flags, out int errno)
+        {
+            long rc = syscall(SeccompNr, op, flags, null);
+            errno = rc < 0 ? Marshal.GetLastPInvokeError() : 0;
+            return (int)rc;
+        }
+
+        public static int InstallFilter(uint flags, ReadOnlySpan<byte> program, out int errno)
+        {
+            fixed (byte* p = program)
+            {
+                var prog = new SockFprog { Len = (ushort)(program.Length / 8), Filter = p };
+                long rc = syscall(SeccompNr, SECCOMP_SET_MODE_FILTER, flags, &prog);
+                errno = rc < 0 ? Marshal.GetLastPInvokeError() : 0;
+                return (int)rc;
+            }
+        }
+    }
+}
