@@ -49,6 +49,7 @@ namespace Seccomp.Compiler.Codegen
 
         public List<BpfInstruction> Assemble()
         {
+            ThreadJumps();
             RemoveJumpsToNext();
             var items = new List<Item>(_items);
             var pos = new List<int>(_labelPos);
@@ -107,6 +108,26 @@ namespace Seccomp.Compiler.Codegen
                 if (pos[i] > pc) pos[i]++;
             pos.Add(pc + 1);
             return pos.Count - 1;
+        }
+
+        /// <summary>A jump to a JA goes straight to the JA's target (relaxation re-bridges it if that is too far).</summary>
+        private void ThreadJumps()
+        {
+            int Final(int label)
+            {
+                for (int hops = 0; hops < _items.Count; hops++)
+                {
+                    int pos = _labelPos[label];
+                    if (pos >= _items.Count || _items[pos].JaTarget == NoLabel) return label;
+                    label = _items[pos].JaTarget;
+                }
+                return label;
+            }
+            foreach (var it in _items)
+            {
+                if (it.JaTarget != NoLabel) it.JaTarget = Final(it.JaTarget);
+                if (it.Jt != NoLabel) { it.Jt = Final(it.Jt); it.Jf = Final(it.Jf); }
+            }
         }
 
         private void RemoveJumpsToNext()

@@ -100,7 +100,8 @@ namespace Seccomp.Compiler.Codegen
 
             // Most restrictive first; the first rule that matches is then the one that wins. Stop at the first
             // unconditional rule: nothing after it can decide.
-            var ordered = rules.OrderBy(r => r.Action).ThenBy(r => r.RuleIndex).ToList();
+            // Ties are broken by the condition's text, not the attribute's position, so the bytes do not depend on order.
+            var ordered = rules.OrderBy(r => r.Action).ThenBy(r => r.Condition?.ToString() ?? "", StringComparer.Ordinal).ToList();
             var groups = new List<Group>();
             Verdict fallback = policy.DefaultAction;
             foreach (var rule in ordered)

@@ -132,9 +132,13 @@ namespace Seccomp.Compiler.Codegen
             uint ah = (uint)(a >> 32), al = (uint)a;
             Load(Op.ArgOffset(arg, true), (uint)(mask >> 32));
             if (al == 0) { Jump(Op.JGE, ah, t, f); return; }
-            int eq = _asm.NewLabel(), low = _asm.NewLabel();
-            Jump(Op.JGT, ah, t, eq);
-            Bind(eq);
+            int low = _asm.NewLabel();
+            if (ah != FullMask)
+            {
+                int eq = _asm.NewLabel();
+                Jump(Op.JGT, ah, t, eq);
+                Bind(eq);
+            }
             Jump(Op.JEQ, ah, low, f);
             Bind(low);
             Load(Op.ArgOffset(arg, false), (uint)mask);
@@ -152,9 +156,13 @@ namespace Seccomp.Compiler.Codegen
             uint bh = (uint)(b >> 32), bl = (uint)b;
             Load(Op.ArgOffset(arg, true), (uint)(mask >> 32));
             if (bl == FullMask) { Jump(Op.JGT, bh, f, t); return; }
-            int eq = _asm.NewLabel(), low = _asm.NewLabel();
-            Jump(Op.JGT, bh, f, eq);
-            Bind(eq);
+            int low = _asm.NewLabel();
+            if (bh != FullMask)
+            {
+                int eq = _asm.NewLabel();
+                Jump(Op.JGT, bh, f, eq);
+                Bind(eq);
+            }
             Jump(Op.JEQ, bh, low, t);
             Bind(low);
             Load(Op.ArgOffset(arg, false), (uint)mask);

@@ -100,6 +100,9 @@ internal static class LibSeccomp
         [In] ScmpArgCmp[]? argArray);
 
     [DllImport(Lib)]
+    private static extern int seccomp_syscall_resolve_name([MarshalAs(UnmanagedType.LPStr)] string name);
+
+    [DllImport(Lib)]
     private static extern int seccomp_export_bpf(IntPtr ctx, int fd);
 
     [DllImport("libc", SetLastError = true)]
@@ -136,10 +139,14 @@ internal static class LibSeccomp
 
             foreach (var rule in rules)
             {
-                int nr = ResolveSyscall(arch, rule.Syscall);
-                if (nr < 0 && extraSyscalls is not null && extraSyscalls.TryGetValue(rule.Syscall, out int extra))
+                // seccomp_rule_add reads the number as the native architecture's (or one of libseccomp's negative
+                // pseudo numbers) and translates it by name for each architecture in the filter; so a foreign
+                // architecture's own number (aarch64's 201) would be read as the native one's (x86_64's 'time').
+                bool isNative = arch == seccomp_arch_native();
+                int nr = isNative ? ResolveSyscall(arch, rule.Syscall) : seccomp_syscall_resolve_name(rule.Syscall);
+                if (nr == -1 && isNative && extraSyscalls is not null && extraSyscalls.TryGetValue(rule.Syscall, out int extra))
                     nr = extra;
-                if (nr < 0)
+                if (nr == -1)
                     throw new ArgumentException(
                         $"syscall '{rule.Syscall}' is unknown to libseccomp on arch 0x{arch:X8}", nameof(rules));
 

@@ -1,0 +1,118 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using Seccomp.Compiler;
+using Seccomp.Compiler.Conditions;
+using Seccomp.Compiler.Policy;
+using Seccomp.Tests.Oracles;
+
+namespace Seccomp.Tests.Support;
+
+/// <summary>
+/// Reads a compiled policy class's attributes back through reflection (a path independent of the generator's
+/// Roslyn reader) and turns policies into libseccomp rules.
+/// </summary>
+internal static class AttributeModel
+{
+    public static PolicyModel FromType(Type type)
+    {
+        var policy = type.GetCustomAttribute<SeccompPolicyAttribute>()!;
+        var rules = type.GetCustomAttributes<SeccompRuleAttribute>().Select((a, i) => new RuleModel(i, VerdictOf(a), EquatableArray.From(a.Syscalls), a.When)).ToArray();
+        var archs = (policy.Architectures ?? new[] { SeccompArch.X86_64, SeccompArch.Aarch64, SeccompArch.Riscv64 }).Select(a => (TargetArch)a);
+        return new PolicyModel(
+            policy.DefaultAction == SeccompAction.Errno ? Verdict.Errno((int)policy.DefaultErrno) : Verdict.Of((ActionKind)policy.DefaultAction, 0),
+            Verdict.Of((ActionKind)policy.BadArchAction, 1),
+            policy.UnknownSyscalls == SeccompAction.Errno ? Verdict.Errno((int)policy.UnknownSyscallsErrno) : Verdict.Of((ActionKind)policy.UnknownSyscalls, 0),
+            EquatableArray.From(archs), EquatableArray.From(rules));
+    }
+
+    private static Verdict VerdictOf(SeccompRuleAttribute a) => a switch
+    {
+        AllowAttribute => Verdict.Allow,
+        DenyAttribute d => Verdict.Errno((int)d.Errno),
+        KillAttribute k => k.Thread ? new Verdict(ActionKind.KillThread, 0) : Verdict.KillProcess,
+        LogAttribute => new Verdict(ActionKind.Log, 0),
+        TrapAttribute t => new Verdict(ActionKind.Trap, t.Data),
+        TraceAttribute t => new Verdict(ActionKind.Trace, t.Data),
+        _ => new Verdict(ActionKind.Notify, 0),
+    };
+
+    /// <summary>
+    /// The policy as libseccomp rules for one architecture: each condition in disjunctive normal form, one libseccomp
+    /// rule per conjunction. Null when a condition has no libseccomp equivalent (a negated mask test).
+    /// </summary>
+    public static List<LibSeccompRule>? ToLibSeccomp(PolicyModel model, TargetArch arch)
+    {
+        var info = ArchInfo.Get(arch);
+        var result = new List<LibSeccompRule>();
+        foreach (var rule in model.Rules)
+            foreach (var (name, _) in PolicyResolver.Expand(rule, info))
+            {
+                uint action = rule.Action.ToKernel();
+                if (rule.When == null)
+                {
+                    result.Add(new LibSeccompRule(name, action));
+                    continue;
+                }
+                var cond = ConditionChecker.Bind(rule.When, name, info, out var problems);
+                if (cond == null) throw new InvalidOperationException(problems[0].Message);
+                var dnf = Dnf(cond, false);
+                if (dnf == null) return null;
+                foreach (var conj in dnf)
+                    result.Add(new LibSeccompRule(name, action, conj.ToArray()));
+            }
+        return result;
+    }
+
+    private static List<List<LibSeccompCmp>>? Dnf(Condition c, bool negate)
+    {
+        switch (c)
+        {
+            case ConstCondition k:
+                return k.Value != negate ? new() { new() } : new();
+            case NotCondition n:
+                return Dnf(n.Operand, !negate);
+            case AndCondition or OrCondition:
+            {
+                var (l, r) = c is AndCondition a ? (a.Left, a.Right) : (((OrCondition)c).Left, ((OrCondition)c).Right);
+                bool isAnd = c is AndCondition != negate;
+                var dl = Dnf(l, negate);
+                var dr = Dnf(r, negate);
+                if (dl == null || dr == null) return null;
+                if (!isAnd) return dl.Concat(dr).ToList();
+                return dl.SelectMany(x => dr.Select(y => x.Concat(y).ToList())).ToList();
+            }
+            case CompareCondition cmp:
+            {
+                var op = cmp.Op;
+                if (negate)
+                    op = op switch
+                    {
+                        CompareOp.Eq => CompareOp.Ne, CompareOp.Ne => CompareOp.Eq, CompareOp.Lt => CompareOp.Ge,
+                        CompareOp.Ge => CompareOp.Lt, CompareOp.Le => CompareOp.Gt, _ => CompareOp.Le,
+                    };
+                if (cmp.IsMasked)
+                {
+                    // libseccomp has MASKED_EQ only.
+                    if (op != CompareOp.Eq) return null;
+                    return new() { new() { new LibSeccompCmp(cmp.Arg, LibSeccompOp.MaskedEq, cmp.Mask, cmp.Value) } };
+                }
+                // libseccomp orders all comparisons as unsigned 64-bit: the same as ours for non-negative values only,
+                // which the callers' vectors keep to.
+                var lop = op switch
+                {
+                    CompareOp.Eq => LibSeccompOp.Eq, CompareOp.Ne => LibSeccompOp.Ne, CompareOp.Lt => LibSeccompOp.Lt,
+                    CompareOp.Le => LibSeccompOp.Le, CompareOp.Gt => LibSeccompOp.Gt, _ => LibSeccompOp.Ge,
+                };
+                return new() { new() { new LibSeccompCmp(cmp.Arg, lop, cmp.Value) } };
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Numbers for the calls libseccomp 2.5.4 does not know, from our tables.</summary>
+    public static Dictionary<string, int> ExtraSyscalls(TargetArch arch) =>
+        ArchInfo.Get(arch).Syscalls.Where(kv => LibSeccomp.ResolveSyscall(ArchInfo.Get(arch).AuditArch, kv.Key) < 0)
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
+}

@@ -1,0 +1,64 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+
+namespace Seccomp.Tests.Support;
+
+/// <summary>What a child scenario printed and how it ended.</summary>
+public sealed record ChildResult(int ExitCode, IReadOnlyDictionary<string, string> Values, string Stdout, string Stderr)
+{
+    /// <summary>The signal that killed the child, or 0 (the runtime reports 128 + signal).</summary>
+    public int Signal => ExitCode > 128 && ExitCode < 128 + 65 ? ExitCode - 128 : 0;
+
+    public string this[string key] => Values.TryGetValue(key, out var v)
+        ? v
+        : throw new KeyNotFoundException($"the child did not report '{key}'. exit={ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
+
+    public override string ToString() => $"exit={ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
+}
+
+/// <summary>
+/// Runs a scenario of Seccomp.TestChild in its own process: filters are installed there, never in the test host.
+/// </summary>
+public static class ChildProcess
+{
+    public const int SIGSYS = 31;
+
+    public static string ChildDll => typeof(Seccomp.TestChild.Native).Assembly.Location;
+
+    public static ChildResult Run(string scenario, params string[] args) => RunWith(null, scenario, args);
+
+    public static ChildResult RunWith(Action<ProcessStartInfo>? configure, string scenario, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(ChildDll);
+        psi.ArgumentList.Add(scenario);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        // No createdump on SIGSYS: it would be denied by the filter anyway and only slows the test down.
+        psi.Environment["DOTNET_DbgEnableMiniDump"] = "0";
+        configure?.Invoke(psi);
+        using var p = Process.Start(psi)!;
+        var stdoutTask = p.StandardOutput.ReadToEndAsync();
+        var stderrTask = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(60_000))
+        {
+            p.Kill(true);
+            throw new TimeoutException($"scenario {scenario} did not end within 60 s");
+        }
+        p.WaitForExit();
+        string stdout = stdoutTask.Result, stderr = stderrTask.Result;
+        var values = new Dictionary<string, string>();
+        foreach (var line in stdout.Split('\n'))
+        {
+            int eq = line.IndexOf('=');
+            if (eq > 0) values[line[..eq]] = line[(eq + 1)..].TrimEnd('\r');
+        }
+        return new ChildResult(p.ExitCode, values, stdout, stderr);
+    }
+}
