@@ -24,6 +24,7 @@ namespace Seccomp.Compiler.Conditions
         {
             [("socket", "domain")] = "family",
             [("socketpair", "domain")] = "family",
+            [("ioctl", "request")] = "cmd",
         };
 
         private static Dictionary<string, string[]> Load()

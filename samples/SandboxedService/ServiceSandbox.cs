@@ -1,0 +1,17 @@
+using Seccomp;
+
+namespace SandboxedService;
+
+/// <summary>
+/// What this service may do. Anything else fails with EPERM, so the service sees an error it can log, not a crash.
+/// </summary>
+[SeccompPolicy(DefaultAction = SeccompAction.Errno, Architectures = new[] { SeccompArch.X86_64, SeccompArch.Aarch64 })]
+[Allow("@dotnet-runtime")]                                              // what the CLR itself needs
+[Allow("accept4", "bind", "listen", "getsockname", "getpeername", "setsockopt", "getsockopt",
+       "recvfrom", "sendto", "recvmsg", "sendmsg", "shutdown")]
+[Allow("socket", When = "domain in (AF_UNIX, AF_INET, AF_INET6)")]      // no raw or packet sockets
+[Allow("ioctl", When = "request in (FIONBIO, FIONREAD, TCGETS)")]
+[Deny("execve", "execveat", Errno = Errno.EACCES)]                     // never start another program
+[Kill("ptrace", "process_vm_writev")]                                  // an attack, not a bug: stop the process
+[Log("connect")]                                                       // allowed, and audited
+internal static partial class ServiceSandbox;
