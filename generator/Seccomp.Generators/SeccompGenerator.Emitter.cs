@@ -69,6 +69,14 @@ namespace Seccomp.Generators
             w.Line("    return installation!;");
             w.Line("}");
             w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// The second phase of a two-phase sandbox: installs this (narrower) policy when <paramref name=\"ready\"/> is");
+            w.Line("/// cancelled, e.g. IHostApplicationLifetime.ApplicationStarted. Filters stack, so it can only take rights away.");
+            w.Line("/// If it cannot be installed the process ends (Environment.FailFast): it never runs on without it.");
+            w.Line("/// </summary>");
+            w.Line("public static global::System.Threading.CancellationTokenRegistration ApplyWhen(global::System.Threading.CancellationToken ready, " + Rt + "SeccompOptions? options = null) =>");
+            w.Line("    " + Rt + "SeccompLoader.ApplyWhen(" + name + ", ready, () => Install(options));");
+            w.Line();
             w.Line("/// <summary>Installs the policy; returns false with the reason instead of throwing.</summary>");
             w.Line("public static bool TryApply(out " + Rt + "SeccompError? error) => TryInstall(null, out _, out error);");
             w.Line();

@@ -209,6 +209,27 @@ namespace Seccomp
             _ => "SECCOMP_RET_ALLOW",
         };
 
+        /// <summary>
+        /// Runs <paramref name="install"/> once <paramref name="ready"/> is cancelled (at once if it already is). A failure
+        /// ends the process: a service that asked for a narrower sandbox must not go on without it.
+        /// </summary>
+        public static System.Threading.CancellationTokenRegistration ApplyWhen(string policy, System.Threading.CancellationToken ready, Func<SeccompInstallation> install)
+        {
+            if (!ready.CanBeCanceled)
+                throw new ArgumentException($"{policy}: the token can never be cancelled, so the policy would never be applied", nameof(ready));
+            return ready.Register(() =>
+            {
+                try
+                {
+                    install();
+                }
+                catch (Exception ex)
+                {
+                    Environment.FailFast($"{policy}: the second-phase seccomp policy could not be installed: {ex.Message}", ex);
+                }
+            });
+        }
+
         /// <summary>Evaluates a call by name on one of a policy's programs (used by the generated Evaluate).</summary>
         public static SeccompVerdict Evaluate(SeccompProgram program, string syscall, ulong[] args)
         {

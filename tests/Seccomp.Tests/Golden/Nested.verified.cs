@@ -28,6 +28,14 @@ namespace Contoso
                 return installation!;
             }
 
+            /// <summary>
+            /// The second phase of a two-phase sandbox: installs this (narrower) policy when <paramref name="ready"/> is
+            /// cancelled, e.g. IHostApplicationLifetime.ApplicationStarted. Filters stack, so it can only take rights away.
+            /// If it cannot be installed the process ends (Environment.FailFast): it never runs on without it.
+            /// </summary>
+            public static global::System.Threading.CancellationTokenRegistration ApplyWhen(global::System.Threading.CancellationToken ready, global::Seccomp.SeccompOptions? options = null) =>
+                global::Seccomp.SeccompLoader.ApplyWhen("Contoso.Host.Narrow", ready, () => Install(options));
+
             /// <summary>Installs the policy; returns false with the reason instead of throwing.</summary>
             public static bool TryApply(out global::Seccomp.SeccompError? error) => TryInstall(null, out _, out error);
 

@@ -1,0 +1,250 @@
+using System;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Threading.Tasks;
+using Seccomp.Compiler;
+using Seccomp.Tests.Support;
+using Xunit;
+
+namespace Seccomp.Tests;
+
+/// <summary>
+/// Every action and loader path on the real kernel, each in a child process and judged from outside it: its exit
+/// status, what it printed, and the kernel's audit log.
+/// </summary>
+public class KernelActionTests
+{
+    private static readonly int Getppid = ArchInfo.Get((TargetArch)SeccompLoader.CurrentArchitecture!.Value).TryGetNumber("getppid", out int n) ? n : -1;
+
+    [Fact]
+    public void AllowLetsTheCallRunOnEveryThreadAndSetsNoNewPrivs()
+    {
+        var r = ChildProcess.Run("allow");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("True", r["ppid_matches"]);
+        Assert.Equal("1", r["keyctl_errno"]);
+        Assert.Equal("1", r["nonewprivs"]);
+        Assert.Equal("2", r["seccomp"]);
+        Assert.All(r["thread_modes"].Split(','), m => Assert.Equal("2", m));
+    }
+
+    [Fact]
+    public void ErrnoFailsTheCallWithTheChosenErrno()
+    {
+        var r = ChildProcess.Run("errno");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("-1", r["result"]);
+        Assert.Equal("15", r["errno"]); // ENOTBLK, chosen in the policy
+    }
+
+    [Fact]
+    public void KillProcessEndsTheProcessWithSigsys()
+    {
+        var r = ChildProcess.Run("kill-process");
+        Assert.Equal(ChildProcess.SIGSYS, r.Signal);
+        Assert.Equal("True", r["before_call"]);
+        Assert.False(r.Values.ContainsKey("result"), r.ToString());
+        var line = KernelLog.FindSeccompLine(int.Parse(r["pid"]), Getppid);
+        Assert.NotNull(line);
+        Assert.Contains("code=0x80000000", line);
+    }
+
+    [Fact]
+    public void KillThreadEndsOnlyTheCallingThread()
+    {
+        var r = ChildProcess.Run("kill-thread");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("False", r["victim_joined"]);
+        Assert.Equal("False", r["victim_task_exists"]);
+        Assert.False(r.Values.ContainsKey("victim_survived"));
+        Assert.Equal("True", r["main_alive"]);
+    }
+
+    [Fact]
+    public void TrapDeliversSigsysThatTheProcessCanHandle()
+    {
+        var r = ChildProcess.Run("trap");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("1", r["sigsys_caught"]);
+        Assert.NotEqual(r["result"], "0");
+    }
+
+    [Fact]
+    public void LogLetsTheCallRunAndWritesAnAuditLine()
+    {
+        var r = ChildProcess.Run("log");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("True", r["ppid_matches"]);
+        var line = KernelLog.FindSeccompLine(int.Parse(r["pid"]), Getppid);
+        Assert.NotNull(line);
+        Assert.Contains("code=0x7ffc0000", line);
+    }
+
+    [Fact]
+    public void ComplainModeTurnsAKillIntoALoggedCall()
+    {
+        var r = ChildProcess.Run("complain");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("True", r["ppid_matches"]);
+        var line = KernelLog.FindSeccompLine(int.Parse(r["pid"]), Getppid);
+        Assert.NotNull(line);
+        Assert.Contains("code=0x7ffc0000", line);
+    }
+
+    [Fact]
+    public void LogDeniedAsksTheKernelToLogErrnoActions()
+    {
+        var r = ChildProcess.Run("log-denied");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("15", r["errno"]);
+        var line = KernelLog.FindSeccompLine(int.Parse(r["pid"]), Getppid);
+        Assert.NotNull(line);
+        Assert.Contains("code=0x5000", line);
+    }
+
+    [Fact]
+    public void TraceWithNoTracerFailsWithEnosys()
+    {
+        var r = ChildProcess.Run("trace");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("-1", r["result"]);
+        Assert.Equal("38", r["errno"]);
+    }
+
+    [Fact]
+    public void UserNotifReturnsAListenerThatASupervisorAnswers()
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(ChildProcess.ChildDll);
+        psi.ArgumentList.Add("notify");
+        psi.Environment["DOTNET_DbgEnableMiniDump"] = "0";
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var p = new Process { StartInfo = psi };
+        p.OutputDataReceived += (_, e) => { if (e.Data != null) output.Enqueue(e.Data); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data != null) output.Enqueue("stderr: " + e.Data); };
+        p.Start();
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        try
+        {
+            string Value(string key)
+            {
+                for (int i = 0; i < 300; i++)
+                {
+                    foreach (var l in output)
+                        if (l.StartsWith(key + "=")) return l[(key.Length + 1)..];
+                    System.Threading.Thread.Sleep(50);
+                }
+                throw new Xunit.Sdk.XunitException($"the child did not report {key}:\n{string.Join("\n", output)}");
+            }
+            int pid = int.Parse(Value("pid"));
+            int fd = int.Parse(Value("listener_fd"));
+            Assert.Equal(p.Id, pid);
+            Assert.Contains("NewListener", Value("flags"));
+            Assert.Contains("TsyncEsrch", Value("flags"));
+
+            var answer = Task.Run(() => NotifySupervisor.AnswerOne(pid, fd, 4242));
+            Assert.True(answer.Wait(20_000), "no notification arrived");
+            Assert.Equal(Getppid, answer.Result.Nr);
+            Assert.Equal((uint)pid, answer.Result.Pid);
+
+            Assert.Equal("4242", Value("result"));
+            Assert.True(p.WaitForExit(20_000));
+            Assert.Equal(0, p.ExitCode);
+        }
+        finally
+        {
+            if (!p.HasExited) p.Kill(true);
+        }
+    }
+
+    [Fact]
+    public void ApplyTwiceStacksAndTheSecondPolicyOnlyTakesRightsAway()
+    {
+        var r = ChildProcess.Run("stack");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("True", r["getppid_after_first"]);
+        Assert.Equal("2", r["seccomp_filters"]);
+        Assert.Equal("1", r["getppid_errno"]);
+        // The second policy allows keyctl, the first denies it with EACCES: the first still decides.
+        Assert.Equal("13", r["keyctl_errno"]);
+    }
+
+    [Fact]
+    public void TwoPhaseAppliesTheNarrowPolicyWhenStartupEnds()
+    {
+        var r = ChildProcess.Run("two-phase");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("True", r["getppid_during_startup"]);
+        Assert.Equal("1", r["getppid_errno_after"]);
+        Assert.Equal("2", r["seccomp_filters"]);
+    }
+
+    [Fact]
+    public void ACallWithAForeignArchitectureGetsTheBadArchAction()
+    {
+        Assert.Equal(Architecture.X64, RuntimeInformation.ProcessArchitecture); // int 0x80 is x86's foreign ABI
+        var r = ChildProcess.Run("bad-arch");
+        Assert.Equal(ChildProcess.SIGSYS, r.Signal);
+        Assert.Equal("True", r["before_int80"]);
+        var line = KernelLog.FindSeccompLine(int.Parse(r["pid"]), 20);
+        Assert.NotNull(line);
+        Assert.Contains("arch=40000003", line);
+        Assert.Contains("code=0x80000000", line);
+    }
+
+    [Fact]
+    public void APolicyWithoutAProgramForThisArchitectureFailsClosedAndTouchesNothing()
+    {
+        var r = ChildProcess.Run("foreign-only");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("False", r["tryapply"]);
+        Assert.Equal("SelectArchitecture", r["step"]);
+        Assert.Contains("Riscv64", r["message"]);
+        Assert.Equal("True", r["apply_threw"]);
+        Assert.Equal("0", r["nonewprivs"]);
+        Assert.Equal("0", r["seccomp"]);
+    }
+
+    [Fact]
+    public void AMissingKernelFeatureFailsAtTheProbeStepBeforeAnyChange()
+    {
+        var r = ChildProcess.Run("probe-fails");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("False", r["tryapply"]);
+        Assert.Equal("Probe", r["step"]);
+        Assert.Contains("TSYNC", r["message"]);
+        Assert.Equal("0", r["nonewprivs"]);
+        Assert.Equal("0", r["seccomp"]);
+    }
+
+    [Fact]
+    public void WithoutKillProcessTheKernelGetsKillThreadAndTheFallbackIsReported()
+    {
+        var r = ChildProcess.Run("fallback-kill-thread");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("SECCOMP_RET_KILL_PROCESS; using SECCOMP_RET_KILL_THREAD", r["fallbacks"]);
+        Assert.Equal(r["fallbacks"], r["reported"]);
+        Assert.Equal("False", r["victim_joined"]);
+        Assert.Equal("True", r["main_alive"]);
+    }
+
+    [Fact]
+    public void ConditionsOnSocketDomainAndOpenatFlagsBehaveAsDeclared()
+    {
+        var r = ChildProcess.Run("conditions");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("ok", r["socket_unix"]);
+        Assert.Equal("ok", r["socket_inet_stream"]);
+        Assert.Equal("errno97", r["socket_inet_raw"]);          // EAFNOSUPPORT
+        Assert.Equal("errno97", r["socket_inet_raw_cloexec"]);  // the flag bits are masked off
+        Assert.Equal("errno97", r["socket_inet6"]);
+        Assert.Equal("ok", r["open_read"]);
+        Assert.Equal("errno30", r["open_write_fdcwd"]);         // EROFS
+        // int dfd: the low 32 bits decide, whatever the high word holds.
+        Assert.Equal("errno30", r["open_write_fdcwd_zero_extended"]);
+        Assert.Equal("errno30", r["open_write_fdcwd_garbage_high"]);
+        // O_CREAT: EACCES (13) and EROFS (30) both match; the lower errno wins.
+        Assert.Equal("errno13", r["open_create"]);
+    }
+}
