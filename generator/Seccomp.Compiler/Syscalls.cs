@@ -20,8 +20,11 @@ namespace Seccomp.Compiler
         {
             string? best = null;
             int bestDistance = int.MaxValue;
+            int limit = Math.Max(1, name.Length / 3);
             foreach (var c in candidates)
             {
+                // The length difference bounds the distance from below: skip what cannot be close.
+                if (Math.Abs(c.Length - name.Length) > limit) continue;
                 int d = EditDistance(name, c);
                 if (d < bestDistance || (d == bestDistance && best != null && string.CompareOrdinal(c, best) < 0))
                 {
@@ -30,7 +33,7 @@ namespace Seccomp.Compiler
                 }
             }
             // More than a third of the word changed is a different word, not a typo.
-            return best != null && bestDistance <= Math.Max(1, name.Length / 3) ? best : null;
+            return best != null && bestDistance <= limit ? best : null;
         }
 
         public static int EditDistance(string a, string b)

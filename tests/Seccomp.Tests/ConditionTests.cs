@@ -1,0 +1,230 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Seccomp.Compiler;
+using Seccomp.Compiler.Conditions;
+using Seccomp.Compiler.Policy;
+using Seccomp.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Seccomp.Tests;
+
+/// <summary>The condition language: typed semantics, errors on the exact characters, and a parser that never crashes.</summary>
+public class ConditionTests
+{
+    private readonly ITestOutputHelper _out;
+
+    public ConditionTests(ITestOutputHelper output) => _out = output;
+
+    private static Condition Bind(string when, string syscall, TargetArch arch = TargetArch.X86_64)
+    {
+        var c = ConditionChecker.Bind(when, syscall, ArchInfo.Get(arch), out var problems);
+        Assert.True(problems.Count == 0, string.Join("; ", problems.Select(p => p.Message)));
+        return c!;
+    }
+
+    private static bool Holds(string when, string syscall, params ulong[] args) =>
+        ReferenceEvaluator.Holds(Bind(when, syscall), args.Concat(new ulong[6]).Take(6).ToArray());
+
+    [Fact]
+    public void ThirtyTwoBitArgumentsCompareTheLowWordOnly()
+    {
+        Assert.True(Holds("dfd == AT_FDCWD", "openat", 0xffff_ffff_ffff_ff9c));
+        Assert.True(Holds("dfd == AT_FDCWD", "openat", 0x0000_0000_ffff_ff9c));
+        Assert.True(Holds("dfd == -100", "openat", 0xdead_beef_ffff_ff9c));
+        Assert.False(Holds("dfd == AT_FDCWD", "openat", 0xffff_ff9c_0000_0000));
+    }
+
+    [Fact]
+    public void SixtyFourBitArgumentsCompareBothWords()
+    {
+        Assert.True(Holds("len == 0x100000001", "mmap", 0, 0x1_0000_0001));
+        Assert.False(Holds("len == 0x100000001", "mmap", 0, 0x0_0000_0001));
+        Assert.False(Holds("len == 1", "mmap", 0, 0x1_0000_0001));
+    }
+
+    [Fact]
+    public void OrderingFollowsTheCTypesSignedness()
+    {
+        // pid_t is signed: -1 < 0. size_t is unsigned: nothing is below 0.
+        Assert.True(Holds("pid < 0", "kill", unchecked((ulong)-1)));
+        Assert.False(Holds("pid < 0", "kill", 5));
+        Assert.False(Holds("count > 0x7fffffffffffffff", "read", 0, 0, 5));
+        Assert.True(Holds("count > 0x7fffffffffffffff", "read", 0, 0, 0x8000_0000_0000_0000));
+        // loff_t is signed 64-bit.
+        Assert.True(Holds("offset < 0", "lseek", 0, 0x8000_0000_0000_0000));
+        // unsigned int: 0xffffffff is large, not -1.
+        Assert.True(Holds("cmd > 5", "ioctl", 0, 0xffff_ffff));
+        // int: 0xffffffff is -1.
+        Assert.False(Holds("flags > 5", "openat", 0, 0, 0xffff_ffff));
+    }
+
+    [Fact]
+    public void MasksInListsAndConstantCombinations()
+    {
+        Assert.True(Holds("(flags & O_ACCMODE) == O_RDONLY", "openat", 0, 0, 0x80000));
+        Assert.False(Holds("(flags & O_ACCMODE) == O_RDONLY", "openat", 0, 0, 2));
+        Assert.True(Holds("flags & (O_CREAT | O_TRUNC)", "openat", 0, 0, 0x200));
+        Assert.True(Holds("domain in (AF_UNIX, AF_INET, AF_INET6)", "socket", 10));
+        Assert.False(Holds("domain in (AF_UNIX, AF_INET, AF_INET6)", "socket", 17));
+        Assert.True(Holds("!(clone_flags & CLONE_NEWUSER)", "clone", 0x100));
+        Assert.True(Holds("0 < fd && fd <= 2", "write", 1));
+    }
+
+    [Fact]
+    public void ConstantsTakeEachArchitecturesValue()
+    {
+        var x86 = (CompareCondition)Bind("flags & O_DIRECTORY", "openat", TargetArch.X86_64);
+        var arm = (CompareCondition)Bind("flags & O_DIRECTORY", "openat", TargetArch.Aarch64);
+        Assert.Equal(0x10000UL, x86.Mask);
+        Assert.Equal(0x4000UL, arm.Mask);
+    }
+
+    public static IEnumerable<object[]> Errors() => new[]
+    {
+        new object[] { "fd == ", "==", ConditionParser.SyntaxId, "write", "" },
+        new object[] { "fd = 1", "=", ConditionParser.SyntaxId, "write", "=" },
+        new object[] { "fd == 1 &&", "&&", ConditionParser.SyntaxId, "write", "" },
+        new object[] { "(fd == 1", "", ConditionParser.SyntaxId, "write", "" },
+        new object[] { "fd == 0x", "0x", ConditionParser.SyntaxId, "write", "0x" },
+        new object[] { "fd == 09", "09", ConditionParser.SyntaxId, "write", "09" },
+        new object[] { "fd == 1 $", "$", ConditionParser.SyntaxId, "write", "$" },
+        new object[] { "fdd == 1", "fdd", ConditionChecker.UnknownNameId, "write", "fdd" },
+        new object[] { "fd == O_RDONLYY", "O_RDONLYY", ConditionChecker.UnknownNameId, "write", "O_RDONLYY" },
+        new object[] { "arg5 == 1", "arg5", ConditionChecker.UnknownNameId, "write", "arg5" },
+        new object[] { "fd == 0x100000000", "0x100000000", ConditionChecker.OutOfRangeId, "write", "0x100000000" },
+        new object[] { "count == -1", "-1", ConditionChecker.OutOfRangeId, "read", "-1" },
+        new object[] { "buf == 5", "buf", ConditionChecker.PointerId, "read", "buf" },
+        new object[] { "buf & 1", "buf", ConditionChecker.PointerId, "read", "buf & 1" },
+        new object[] { "fd == count", "", ConditionChecker.TypeId, "read", "fd == count" },
+        new object[] { "fd | 1", "|", ConditionChecker.TypeId, "read", "|" },
+        new object[] { "fd", "fd", ConditionChecker.TypeId, "read", "fd" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Errors))]
+    public void EveryErrorIsLocatedOnItsCharacters(string when, string _, string id, string syscall, string expectedText)
+    {
+        var rule = new RuleModel(0, Verdict.Allow, EquatableArray.From(new[] { syscall }), when);
+        var errors = new List<PolicyError>();
+        ConditionChecker.Check(rule, new[] { ArchInfo.Get(TargetArch.X86_64) }, errors);
+        var e = Assert.Single(errors);
+        Assert.Equal(id, e.Id);
+        Assert.Equal(ErrorSite.Condition, e.Site);
+        Assert.Equal(expectedText, when.Substring(e.Start, e.Length));
+    }
+
+    [Theory]
+    [InlineData("regular", "\"fd == O_RDONLYY\"", "O_RDONLYY")]
+    [InlineData("escaped", "\"fd \\x3d= O_RDONLYY\"", "O_RDONLYY")]
+    [InlineData("escape in the name", "\"fd == O_\\u0052DONLYY\"", "O_\\u0052DONLYY")]
+    [InlineData("verbatim", "@\"fd == O_RDONLYY\"", "O_RDONLYY")]
+    [InlineData("verbatim doubled quote", "@\"fd == \"\" || fd == O_RDONLYY\"", "\"\"")]
+    [InlineData("raw", "\"\"\"fd == O_RDONLYY\"\"\"", "O_RDONLYY")]
+    [InlineData("multi-line raw", "\"\"\"\n        fd == 1 ||\n        fd == O_RDONLYY\n        \"\"\"", "O_RDONLYY")]
+    public void DiagnosticsPointIntoEveryKindOfStringLiteral(string kind, string literal, string expected)
+    {
+        string source = $$"""
+            using Seccomp;
+            [SeccompPolicy(Architectures = new[] { SeccompArch.X86_64 })]
+            [Allow("write", When = {{literal}})]
+            static partial class P;
+            """;
+        var diagnostics = GeneratorHarness.Analyze(source).Where(d => d.Id.StartsWith("SECC002")).ToArray();
+        var d = Assert.Single(diagnostics.Where(x => x.Id == ConditionChecker.UnknownNameId || x.Id == ConditionParser.SyntaxId).Take(1));
+        var text = source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length);
+        _out.WriteLine($"{kind}: {d.Id} on '{text}': {d.GetMessage()}");
+        Assert.Equal(expected, text);
+    }
+
+    [Fact]
+    public void APolicyWithErrorsGeneratesNoProgramAndFailsClosed()
+    {
+        const string source = """
+            using Seccomp;
+            [SeccompPolicy(Architectures = new[] { SeccompArch.X86_64 })]
+            [Allow("write", When = "fd == nope")]
+            public static partial class Broken;
+            """;
+        var generated = Assert.Single(GeneratorHarness.Generate(source));
+        Assert.DoesNotContain("X86_64Program", generated);
+        var type = GeneratorHarness.CompileAndLoad(source).GetType("Broken")!;
+        var args = new object?[] { null };
+        Assert.False((bool)type.GetMethod("TryApply", new[] { typeof(SeccompError).MakeByRefType() })!.Invoke(null, args)!);
+        var error = (SeccompError)args[0]!;
+        Assert.Equal(SeccompStep.Validate, error.Step);
+        Assert.Contains("SECC0021", error.Message);
+    }
+
+    /// <summary>Conditions the fuzzer starts from and mutates.</summary>
+    private static readonly string[] Seeds =
+    {
+        "domain in (AF_UNIX, AF_INET, AF_INET6)", "(flags & O_ACCMODE) == O_RDONLY && dfd == AT_FDCWD",
+        "!(clone_flags & CLONE_NEWUSER) || clone_flags == 0x11", "fd >= 0 && fd < 3 || -1 == fd",
+        "arg0 & (0x10 | 0b11) ", "count <= 0777 && count > 0x10", "cmd == FIONBIO || cmd == TCGETS",
+    };
+
+    [Fact]
+    public void TheParserNeverCrashesAndAlwaysLocatesItsErrors()
+    {
+        var rng = new Random(12345);
+        var arch = ArchInfo.Get(TargetArch.X86_64);
+        string alphabet = "()!&|=<>,- _0123456789abcdefxXoOABCDEFGHIJKLMNOPQRSTUVWXYZ\"\\\t\n$";
+        var inputs = new List<string>();
+        foreach (var seed in Seeds)
+            for (int i = 0; i <= seed.Length; i++)
+                inputs.Add(seed[..i]); // every prefix
+        for (int i = 0; i < 6000; i++)
+        {
+            var s = Seeds[rng.Next(Seeds.Length)].ToCharArray().ToList();
+            int edits = rng.Next(1, 5);
+            for (int e = 0; e < edits; e++)
+            {
+                int at = rng.Next(s.Count + 1);
+                switch (rng.Next(3))
+                {
+                    case 0: s.Insert(at, alphabet[rng.Next(alphabet.Length)]); break;
+                    case 1: if (at < s.Count) s.RemoveAt(at); break;
+                    default: if (at < s.Count) s[at] = alphabet[rng.Next(alphabet.Length)]; break;
+                }
+            }
+            inputs.Add(new string(s.ToArray()));
+        }
+        for (int i = 0; i < 2000; i++)
+            inputs.Add(new string(Enumerable.Range(0, rng.Next(0, 30)).Select(_ => alphabet[rng.Next(alphabet.Length)]).ToArray()));
+
+        int programs = 0, diagnostics = 0;
+        foreach (var when in inputs)
+        {
+            foreach (var syscall in new[] { "openat", "socket", "clone", "ioctl", "read" })
+            {
+                var c = ConditionChecker.Bind(when, syscall, arch, out var problems);
+                if (c != null)
+                {
+                    Assert.Empty(problems);
+                    // It compiles to a verified program.
+                    var model = new PolicyModel(Verdict.Errno(1), Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+                        EquatableArray.From(new[] { TargetArch.X86_64 }), EquatableArray.From(new[] { new RuleModel(0, Verdict.Allow, EquatableArray.From(new[] { syscall }), when) }));
+                    Assert.IsType<CompileResult.Success>(Seccomp.Compiler.Codegen.BpfCompiler.Compile(PolicyResolver.Resolve(model, TargetArch.X86_64)));
+                    programs++;
+                }
+                else
+                {
+                    Assert.NotEmpty(problems);
+                    foreach (var p in problems)
+                    {
+                        Assert.StartsWith("SECC", p.Id);
+                        Assert.False(string.IsNullOrWhiteSpace(p.Message));
+                        Assert.InRange(p.Span.Start, 0, when.Length);
+                        Assert.InRange(p.Span.End, p.Span.Start, when.Length);
+                    }
+                    diagnostics++;
+                }
+            }
+        }
+        _out.WriteLine($"{inputs.Count} inputs: {programs} programs, {diagnostics} located diagnostics");
+        Assert.True(programs > 300 && diagnostics > 1000);
+    }
+}
