@@ -120,7 +120,22 @@ internal static class LibSeccomp
     /// <exception cref="ArgumentException">A rule names a syscall that is unknown on <paramref name="arch"/>.</exception>
     /// <exception cref="InvalidOperationException">A libseccomp call failed (message: function and errno).</exception>
     internal static byte[] Compile(uint arch, uint defaultAction, IEnumerable<LibSeccompRule> rules,
-        uint badArchAction = ActKillProcess, IReadOnlyDictionary<string, int>? extraSyscalls = null)
+        uint badArchAction = ActKillProcess, IReadOnlyDictionary<string, int>? extraSyscalls = null) =>
+        Build(arch, defaultAction, rules, badArchAction, extraSyscalls, load: false);
+
+    /// <summary>Builds the filter and installs it in this process with seccomp_load (no_new_privs and TSYNC on),
+    /// the way a program using libseccomp at run time does. Never call this in a test host.</summary>
+    internal static void Load(uint arch, uint defaultAction, IEnumerable<LibSeccompRule> rules,
+        uint badArchAction = ActKillProcess, IReadOnlyDictionary<string, int>? extraSyscalls = null) =>
+        Build(arch, defaultAction, rules, badArchAction, extraSyscalls, load: true);
+
+    private const int ScmpFltatrCtlTsync = 4;       // SCMP_FLTATR_CTL_TSYNC
+
+    [DllImport(Lib)]
+    private static extern int seccomp_load(IntPtr ctx);
+
+    private static byte[] Build(uint arch, uint defaultAction, IEnumerable<LibSeccompRule> rules,
+        uint badArchAction, IReadOnlyDictionary<string, int>? extraSyscalls, bool load)
     {
         ArgumentNullException.ThrowIfNull(rules);
         IntPtr ctx = seccomp_init(defaultAction);
@@ -168,6 +183,12 @@ internal static class LibSeccomp
                 Check(rc, $"seccomp_rule_add_array({rule.Syscall}, 0x{rule.Action:X8}, {cmps.Length} comparisons)");
             }
 
+            if (load)
+            {
+                Check(seccomp_attr_set(ctx, ScmpFltatrCtlTsync, 1), "seccomp_attr_set(SCMP_FLTATR_CTL_TSYNC)");
+                Check(seccomp_load(ctx), "seccomp_load");
+                return Array.Empty<byte>();
+            }
             return Export(ctx);
         }
         finally
