@@ -213,13 +213,19 @@ internal static partial class Scenarios
     private static int FallbackKillThread()
     {
         string? reported = null;
-        var installation = KillProcessPolicy.Install(new SeccompOptions
+        int reports = 0;
+        var options = new SeccompOptions
         {
             Probe = new FakeProbe { MissingActions = { SeccompAction.KillProcess } },
-            OnFallback = f => reported = f.ToString(),
-        });
+            OnFallback = f => { reported = f.ToString(); reports++; },
+        };
+        var installation = KillProcessPolicy.Install(options);
+        // The same fallback again: the kernel gets it, the report does not repeat.
+        var again = KillProcessPolicy.Install(options);
         Report("fallbacks", string.Join(";", installation.Fallbacks));
+        Report("fallbacks_again", string.Join(";", again.Fallbacks));
         Report("reported", reported);
+        Report("reports", reports);
         int victimTid = 0;
         var victim = new Thread(() =>
         {

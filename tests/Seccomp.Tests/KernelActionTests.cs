@@ -225,6 +225,8 @@ public class KernelActionTests
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("SECCOMP_RET_KILL_PROCESS; using SECCOMP_RET_KILL_THREAD", r["fallbacks"]);
         Assert.Equal(r["fallbacks"], r["reported"]);
+        Assert.Equal(r["fallbacks"], r["fallbacks_again"]);
+        Assert.Equal("1", r["reports"]); // once per process
         Assert.Equal("False", r["victim_joined"]);
         Assert.Equal("True", r["main_alive"]);
     }
