@@ -81,6 +81,12 @@ internal static partial class Scenarios
     private static int KillThread()
     {
         KillThreadPolicy.Apply();
+        return GetppidOnAnotherThreadThenExit();
+    }
+
+    /// <summary>A second thread calls getppid; report whether it came back and whether this thread lives on.</summary>
+    private static int GetppidOnAnotherThreadThenExit()
+    {
         int victimTid = 0;
         var victim = new Thread(() =>
         {
@@ -89,12 +95,11 @@ internal static partial class Scenarios
             Report("victim_survived", true);
         });
         victim.Start();
-        bool joined = victim.Join(2000);
-        Report("victim_joined", joined);
+        Report("victim_joined", victim.Join(2000));
         Report("victim_task_exists", Directory.Exists($"/proc/self/task/{victimTid}"));
         Report("main_alive", true);
         Console.Out.Flush();
-        // The runtime still counts the killed thread as running; leave without waiting for it.
+        // The runtime still counts a killed thread as running; leave without waiting for it.
         Native.Call(Native.Number("exit_group"), 0);
         return 0;
     }
@@ -226,19 +231,7 @@ internal static partial class Scenarios
         Report("fallbacks_again", string.Join(";", again.Fallbacks));
         Report("reported", reported);
         Report("reports", reports);
-        int victimTid = 0;
-        var victim = new Thread(() =>
-        {
-            victimTid = (int)Native.Call(Native.Number("gettid")).Result;
-            Native.Call(Getppid());
-            Report("victim_survived", true);
-        });
-        victim.Start();
-        Report("victim_joined", victim.Join(2000));
-        Report("main_alive", true);
-        Console.Out.Flush();
-        Native.Call(Native.Number("exit_group"), 0);
-        return 0;
+        return GetppidOnAnotherThreadThenExit();
     }
 
     private static int Conditions()
