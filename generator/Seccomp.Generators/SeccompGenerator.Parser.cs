@@ -24,6 +24,19 @@ namespace Seccomp.Generators
     {
         private static PolicyTarget? Parse(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
         {
+            try
+            {
+                return ParseCore(ctx, ct);
+            }
+            catch (System.Exception ex) when (ex is not System.OperationCanceledException)
+            {
+                // Never throw into the compiler; the analyzers read the same attributes and report what is wrong.
+                return null;
+            }
+        }
+
+        private static PolicyTarget? ParseCore(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
+        {
             if (ctx.TargetSymbol is not INamedTypeSymbol type) return null;
             ct.ThrowIfCancellationRequested();
             var read = PolicyReader.Read(type);

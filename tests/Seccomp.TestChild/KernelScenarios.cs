@@ -32,6 +32,7 @@ internal static partial class Scenarios
             "probe-fails" => ProbeFails(),
             "fallback-kill-thread" => FallbackKillThread(),
             "conditions" => Conditions(),
+            "dotnet-runtime" => RuntimeOnly(),
             _ => null,
         };
     }
@@ -232,6 +233,35 @@ internal static partial class Scenarios
         Report("reported", reported);
         Report("reports", reports);
         return GetppidOnAnotherThreadThenExit();
+    }
+
+    /// <summary>Threads, the thread pool, timers, allocation and GC, files and a pipe under @dotnet-runtime alone.</summary>
+    private static int RuntimeOnly()
+    {
+        RuntimeOnlyPolicy.Apply();
+        var tasks = Enumerable.Range(0, 16).Select(i => System.Threading.Tasks.Task.Run(() =>
+        {
+            var data = new byte[1 << 20];
+            data[i] = (byte)i;
+            return data.Sum(b => (long)b);
+        })).ToArray();
+        System.Threading.Tasks.Task.WaitAll(tasks);
+        Report("tasks", tasks.Sum(t => t.Result));
+        using var timerFired = new ManualResetEventSlim();
+        using var timer = new Timer(_ => timerFired.Set(), null, 10, Timeout.Infinite);
+        Report("timer", timerFired.Wait(5000));
+        var garbage = Enumerable.Range(0, 200).Select(_ => new byte[1 << 20]).ToList();
+        garbage.Clear();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        Report("gc", GC.CollectionCount(2) > 0);
+        string path = Path.Combine(Path.GetTempPath(), $"seccomp-runtime-{Environment.ProcessId}");
+        File.WriteAllText(path, "hello");
+        Report("file", File.ReadAllText(path));
+        File.Delete(path);
+        var keyctl = Native.Call(Native.Number("keyctl"), 0, unchecked((ulong)-3), 0);
+        Report("keyctl_errno", keyctl.Errno);
+        return 0;
     }
 
     private static int Conditions()

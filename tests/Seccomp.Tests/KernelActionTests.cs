@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading.Tasks;
 using Seccomp.Compiler;
@@ -229,6 +230,18 @@ public class KernelActionTests
         Assert.Equal("1", r["reports"]); // once per process
         Assert.Equal("False", r["victim_joined"]);
         Assert.Equal("True", r["main_alive"]);
+    }
+
+    [Fact]
+    public void TheDotnetRuntimeGroupAloneKeepsAProgramRunningUnderADenyingDefault()
+    {
+        var r = ChildProcess.Run("dotnet-runtime");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal((16 * 0 + Enumerable.Range(0, 16).Sum()).ToString(), r["tasks"]);
+        Assert.Equal("True", r["timer"]);
+        Assert.Equal("True", r["gc"]);
+        Assert.Equal("hello", r["file"]);
+        Assert.Equal("1", r["keyctl_errno"]);
     }
 
     [Fact]

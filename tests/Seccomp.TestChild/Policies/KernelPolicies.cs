@@ -60,3 +60,8 @@ internal static partial class ForeignOnlyPolicy;
 [Deny("openat", When = "(flags & O_ACCMODE) != O_RDONLY && dfd == AT_FDCWD", Errno = Errno.EROFS)]
 [Deny("openat", When = "flags & O_CREAT", Errno = Errno.EACCES)]
 internal static partial class ConditionPolicy;
+
+/// <summary>The runtime group alone, under a denying default: what a .NET program needs to keep running.</summary>
+[SeccompPolicy(DefaultAction = SeccompAction.Errno)]
+[Allow("@dotnet-runtime")]
+internal static partial class RuntimeOnlyPolicy;
