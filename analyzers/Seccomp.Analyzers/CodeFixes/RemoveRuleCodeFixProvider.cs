@@ -72,14 +72,27 @@ namespace Seccomp.Analyzers.CodeFixes
             switch (name.Parent)
             {
                 case AttributeArgumentSyntax argument when argument.Parent is AttributeArgumentListSyntax args:
-                    return root.ReplaceNode(args, args.WithArguments(args.Arguments.Remove(argument)));
+                    return root.ReplaceNode(args, args.WithArguments(Remove(args.Arguments, argument)));
                 case InitializerExpressionSyntax init:
-                    return root.ReplaceNode(init, init.WithExpressions(init.Expressions.Remove(name)));
+                    return root.ReplaceNode(init, init.WithExpressions(Remove(init.Expressions, name)));
                 case ExpressionElementSyntax element when element.Parent is CollectionExpressionSyntax collection:
-                    return root.ReplaceNode(collection, collection.WithElements(collection.Elements.Remove(element)));
+                    return root.ReplaceNode(collection, collection.WithElements(Remove(collection.Elements, element)));
                 default:
                     return null;
             }
+        }
+
+        /// <summary>Removes an item with its separator; the last item's trailing trivia (the space before '}') stays.</summary>
+        private static SeparatedSyntaxList<T> Remove<T>(SeparatedSyntaxList<T> list, T item) where T : SyntaxNode
+        {
+            int index = list.IndexOf(item);
+            var result = list.RemoveAt(index);
+            if (index == list.Count - 1 && result.Count > 0)
+            {
+                var last = result[result.Count - 1];
+                result = result.Replace(last, last.WithTrailingTrivia(item.GetTrailingTrivia()));
+            }
+            return result;
         }
     }
 }

@@ -18,6 +18,9 @@ namespace Seccomp.Analyzers.CodeFixes
         public override ImmutableArray<string> FixableDiagnosticIds { get; } =
             ImmutableArray.Create(DiagnosticIds.UnknownSyscall, DiagnosticIds.UnknownGroup, DiagnosticIds.ConditionUnknownName);
 
+        /// <summary>One key for every replacement, so that Fix All applies each name's own suggestion.</summary>
+        private const string EquivalenceKey = nameof(ReplaceNameCodeFixProvider);
+
         public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -39,7 +42,7 @@ namespace Seccomp.Analyzers.CodeFixes
                     if (!IsStringToken(token) || !token.Span.Contains(span) || !old.All(c => char.IsLetterOrDigit(c) || c == '_')) continue;
                     context.RegisterCodeFix(CodeAction.Create($"Replace '{old}' with '{suggestion}'",
                         ct => Task.FromResult(context.Document.WithText(text.WithChanges(new TextChange(span, suggestion!)))),
-                        DiagnosticIds.ConditionUnknownName + suggestion),
+                        EquivalenceKey),
                         diagnostic);
                 }
                 else if (root.FindNode(span, getInnermostNodeForTie: true) is LiteralExpressionSyntax literal
@@ -49,7 +52,7 @@ namespace Seccomp.Analyzers.CodeFixes
                         .WithTriviaFrom(literal);
                     context.RegisterCodeFix(CodeAction.Create($"Replace \"{literal.Token.ValueText}\" with \"{suggestion}\"",
                         ct => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(literal, replacement))),
-                        diagnostic.Id + suggestion),
+                        EquivalenceKey),
                         diagnostic);
                 }
             }

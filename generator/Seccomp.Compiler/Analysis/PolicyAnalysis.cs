@@ -525,15 +525,13 @@ namespace Seccomp.Compiler.Analysis
                     var (entry, syscall) = key;
                     var (call, conditional) = found[key];
                     var rule = entry.Rule;
-                    bool group = rule.Syscalls[entry.NameIndex].StartsWith("@", StringComparison.Ordinal);
                     string subject = PolicyText.Subject(rule, entry.NameIndex);
                     string what = call.What != null ? $"{syscall} {call.What}" : syscall;
                     string how = call.What == null ? ""
                         : conditional ? " (its condition does not exclude it)" : "";
-                    string via = group ? $" (through {rule.Syscalls[entry.NameIndex]})" : "";
                     string advice = call.Advice != null ? "; " + call.Advice : "";
                     Add(FindingKind.DangerousAllowance,
-                        $"{subject} allows {what}{via}{how} while the default action is {PolicyText.Verdict(Default)}: {call.Reason}{advice}",
+                        $"{subject} allows {what}{how} while the default action is {PolicyText.Verdict(Default)}: {call.Reason}{advice}",
                         rule.Index, rule.Syscalls.Count == 1 ? ErrorSite.Policy : ErrorSite.SyscallName,
                         name: rule.Syscalls.Count == 1 ? -1 : entry.NameIndex);
                 }
