@@ -16,8 +16,11 @@ namespace Seccomp.Compiler.Analysis
     /// </summary>
     public static class PolicyAnalysis
     {
-        public static List<AnalysisFinding> Analyze(PolicyModel policy, CancellationToken ct = default) =>
-            new Analyzer(policy, ct).Run();
+        /// <summary>Node budget of the argument sets of one architecture; beyond it the set-based checks report nothing.</summary>
+        public const int DefaultMaxNodes = 500_000;
+
+        public static List<AnalysisFinding> Analyze(PolicyModel policy, CancellationToken ct = default, int maxNodes = DefaultMaxNodes) =>
+            new Analyzer(policy, ct, maxNodes).Run();
 
         /// <summary>The (name, number) pairs one name of a rule (a syscall or an @group) covers on one architecture.</summary>
         public static IEnumerable<(string Name, int Number)> ExpandName(string entry, ArchInfo arch)
@@ -35,9 +38,14 @@ namespace Seccomp.Compiler.Analysis
 
         private sealed class ArchState
         {
-            public ArchState(ArchInfo info) => Info = info;
+            public ArchState(ArchInfo info, int maxNodes)
+            {
+                Info = info;
+                Sets = new ArgumentSets(maxNodes);
+            }
+
             public ArchInfo Info { get; }
-            public ArgumentSets Sets { get; } = new();
+            public ArgumentSets Sets { get; }
             public Dictionary<int, List<Pair>> ByNumber { get; } = new();
             public List<Pair> At(int nr) => ByNumber.TryGetValue(nr, out var l) ? l : new List<Pair>();
         }
@@ -87,10 +95,13 @@ namespace Seccomp.Compiler.Analysis
             private readonly List<Entry> _entries = new();
             private readonly Dictionary<int, Expr?> _parsed = new();
 
-            public Analyzer(PolicyModel policy, CancellationToken ct)
+            private readonly int _maxNodes;
+
+            public Analyzer(PolicyModel policy, CancellationToken ct, int maxNodes)
             {
                 _policy = policy;
                 _ct = ct;
+                _maxNodes = maxNodes;
             }
 
             private Verdict Default => _policy.DefaultAction;
@@ -160,7 +171,7 @@ namespace Seccomp.Compiler.Analysis
             private void Resolve()
             {
                 foreach (var target in _policy.Architectures.Distinct())
-                    _archs.Add(new ArchState(ArchInfo.Get(target)));
+                    _archs.Add(new ArchState(ArchInfo.Get(target), _maxNodes));
                 foreach (var rule in _policy.Rules)
                     for (int i = 0; i < rule.Syscalls.Count; i++)
                         _entries.Add(new Entry(rule, i));
