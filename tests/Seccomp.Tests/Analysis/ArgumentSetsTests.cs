@@ -60,7 +60,7 @@ public class ArgumentSetsTests
         Assert.Equal(a, b);
         Assert.Equal(a, c);
         Assert.Equal(sets.Of(Bind("fd in (1, 2, 3)", "read")), sets.Of(Bind("fd >= 1 && fd <= 3", "read")));
-        Assert.Equal(sets.Of(Bind("fd < 5 || fd >= 5", "read")), ArgumentSets.True);
+        Assert.Equal(ArgumentSets.True, sets.Of(Bind("fd < 5 || fd >= 5", "read")));
     }
 
     [Fact]
