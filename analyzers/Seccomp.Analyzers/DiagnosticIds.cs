@@ -1,6 +1,10 @@
 namespace Seccomp.Analyzers
 {
-    /// <summary>Every rule ID in one place. Pages: docs/diagnostics/&lt;ID&gt;.md.</summary>
+    /// <summary>
+    /// Every rule ID in one place. Pages: docs/diagnostics/&lt;ID&gt;.md; the table: docs/diagnostics/README.md.
+    /// 0001-0011: invalid policy; 0020-0024: invalid conditions; 0030-0036: rules that do nothing or not what they
+    /// seem; 0040-0042: sandbox and runtime; 0050-0051: how the policy is applied.
+    /// </summary>
     internal static class DiagnosticIds
     {
         public const string UnknownSyscall = "SECC0001";
@@ -18,5 +22,17 @@ namespace Seccomp.Analyzers
         public const string ConditionOutOfRange = "SECC0022";
         public const string ConditionPointer = "SECC0023";
         public const string ConditionType = "SECC0024";
+        public const string UnreachableRule = "SECC0030";
+        public const string DuplicateRule = "SECC0031";
+        public const string RuleSameAsDefault = "SECC0032";
+        public const string ConflictingErrno = "SECC0033";
+        public const string ConditionNeverTrue = "SECC0034";
+        public const string ConditionAlwaysTrue = "SECC0035";
+        public const string NeedsTracerOrListener = "SECC0036";
+        public const string DangerousAllowance = "SECC0040";
+        public const string KillThread = "SECC0041";
+        public const string RuntimeNeedsSyscall = "SECC0042";
+        public const string PolicyNeverApplied = "SECC0050";
+        public const string ApplyNotFirst = "SECC0051";
     }
 }

@@ -52,9 +52,16 @@ namespace Seccomp.Compiler.Conditions
             return Bind(expr!, syscall, arch, out problems);
         }
 
-        public static Condition? Bind(Expr expr, string syscall, ArchInfo arch, out List<ConditionProblem> problems)
+        public static Condition? Bind(Expr expr, string syscall, ArchInfo arch, out List<ConditionProblem> problems) =>
+            Bind(expr, syscall, arch, out problems, null);
+
+        /// <summary>
+        /// Binds and, when <paramref name="spans"/> is given, records where in the condition text each bound node and
+        /// each comparison's operands were written (for the analyzers' messages and locations).
+        /// </summary>
+        public static Condition? Bind(Expr expr, string syscall, ArchInfo arch, out List<ConditionProblem> problems, ConditionSpans? spans)
         {
-            var binder = new Binder(syscall, arch);
+            var binder = new Binder(syscall, arch, spans);
             var result = binder.BindBool(expr);
             problems = binder.Problems;
             return problems.Count == 0 ? result : null;
@@ -78,8 +85,11 @@ namespace Seccomp.Compiler.Conditions
             private readonly IReadOnlyList<Parameter>? _params;
             public readonly List<ConditionProblem> Problems = new();
 
-            public Binder(string syscall, ArchInfo arch)
+            private readonly ConditionSpans? _spans;
+
+            public Binder(string syscall, ArchInfo arch, ConditionSpans? spans = null)
             {
+                _spans = spans;
                 _syscall = syscall;
                 _arch = arch;
                 _params = Signatures.Get(syscall, arch.Arch);
@@ -92,6 +102,14 @@ namespace Seccomp.Compiler.Conditions
             }
 
             public Condition BindBool(Expr e)
+            {
+                var c = BindBoolCore(e);
+                // The innermost expression that produced a node names it (parentheses add nothing).
+                _spans?.RecordNode(c, e.Span);
+                return c;
+            }
+
+            private Condition BindBoolCore(Expr e)
             {
                 switch (e)
                 {
@@ -176,7 +194,9 @@ namespace Seccomp.Compiler.Conditions
                 if (mask is { } m && !Fits(m, type))
                     return Fail(OutOfRangeId, argSpan, $"the mask {m.Show()} is outside the range of '{type.CType} {arg.Name}' ({RangeText(type)})");
                 ulong width = type.WidthMask;
-                return new CompareCondition(arg.Index, type, mask is { } mm ? mm.Bits & width : width, op, value.Bits & width);
+                var compare = new CompareCondition(arg.Index, type, mask is { } mm ? mm.Bits & width : width, op, value.Bits & width);
+                _spans?.RecordOperands(compare, argSpan, valueSpan);
+                return compare;
             }
 
             private static bool Fits(Num n, ArgType t)

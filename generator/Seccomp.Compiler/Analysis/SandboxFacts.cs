@@ -1,0 +1,132 @@
+using System.Collections.Generic;
+using Seccomp.Compiler.Conditions;
+
+namespace Seccomp.Compiler.Analysis
+{
+    /// <summary>
+    /// A call that defeats a sandbox when allowed. <see cref="DangerousArgs"/> is the set of argument vectors that do
+    /// harm (every vector when null); a condition that keeps the call away from that set makes the allowance safe.
+    /// </summary>
+    public sealed class DangerousCall
+    {
+        public DangerousCall(string syscall, string reason, string? what = null, string? advice = null,
+            System.Func<ArgumentSets, ArchInfo, IReadOnlyList<Parameter>?, int>? dangerousArgs = null)
+        {
+            Syscall = syscall;
+            Reason = reason;
+            What = what;
+            Advice = advice;
+            DangerousArgs = dangerousArgs;
+        }
+
+        public string Syscall { get; }
+
+        /// <summary>Why it is dangerous, as a clause.</summary>
+        public string Reason { get; }
+
+        /// <summary>For conditional dangers, what the condition must exclude, e.g. "with CLONE_NEWUSER".</summary>
+        public string? What { get; }
+
+        /// <summary>What to write instead.</summary>
+        public string? Advice { get; }
+
+        public System.Func<ArgumentSets, ArchInfo, IReadOnlyList<Parameter>?, int>? DangerousArgs { get; }
+    }
+
+    /// <summary>A call the .NET runtime makes while it runs, and what breaks when it is denied.</summary>
+    public sealed record RuntimeNeed(string Syscall, string Reason);
+
+    /// <summary>Facts about calls that matter to a sandbox around a .NET process.</summary>
+    public static class SandboxFacts
+    {
+        /// <summary>The flags glibc's pthread_create passes to clone (and clone3) for a new thread.</summary>
+        public const ulong ThreadCloneFlags =
+            0x100 /* CLONE_VM */ | 0x200 /* CLONE_FS */ | 0x400 /* CLONE_FILES */ | 0x800 /* CLONE_SIGHAND */
+            | 0x10000 /* CLONE_THREAD */ | 0x40000 /* CLONE_SYSVSEM */ | 0x80000 /* CLONE_SETTLS */
+            | 0x100000 /* CLONE_PARENT_SETTID */ | 0x200000 /* CLONE_CHILD_CLEARTID */;
+
+        public const string ThreadCloneFlagsText =
+            "CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID";
+
+        private const string UserNamespace =
+            "a new user namespace gives the process every capability inside it and opens kernel code otherwise reserved to root (mounts, netfilter, ...)";
+
+        private static ulong Constant(ArchInfo arch, string name, long fallback) =>
+            unchecked((ulong)(arch.TryGetConstant(name, out long v) ? v : fallback));
+
+        private static ArgType TypeOf(IReadOnlyList<Parameter>? parameters, int index, ArgType fallback) =>
+            parameters != null && index < parameters.Count ? parameters[index].Type : fallback;
+
+        /// <summary>Argument <paramref name="index"/> has some bit of <paramref name="mask"/> set.</summary>
+        private static int AnyBit(ArgumentSets s, IReadOnlyList<Parameter>? parameters, int index, ulong mask)
+        {
+            var t = TypeOf(parameters, index, ArgType.Unknown64);
+            return s.Compare(new CompareCondition(index, t, mask & t.WidthMask, CompareOp.Ne, 0));
+        }
+
+        public static IReadOnlyList<DangerousCall> Dangerous { get; } = new[]
+        {
+            new DangerousCall("ptrace",
+                "ptrace reads and writes the memory and registers of other processes of the same user, and a tracer can change a call after the filter has checked it"),
+            new DangerousCall("process_vm_writev", "process_vm_writev writes into the memory of other processes of the same user"),
+            new DangerousCall("bpf", "bpf loads programs into the kernel: a large attack surface, and a way to read kernel memory where unprivileged BPF is enabled"),
+            new DangerousCall("userfaultfd",
+                "userfaultfd lets the process stop the kernel in the middle of a copy from its memory, a standard step of kernel exploits"),
+            new DangerousCall("io_uring_setup",
+                "io_uring does file and network I/O (openat, connect, read, write, ...) from kernel workers this filter never sees, so every other rule can be bypassed"),
+            new DangerousCall("keyctl", "the kernel keyrings are not namespaced: keyctl reaches keys of other services and containers of the same user"),
+            new DangerousCall("add_key", "the kernel keyrings are not namespaced: add_key stores keys beside those of other services and containers"),
+            new DangerousCall("request_key", "the kernel keyrings are not namespaced: request_key reaches keys of other services and containers"),
+            new DangerousCall("unshare", UserNamespace, "with CLONE_NEWUSER",
+                "add [Deny(\"unshare\", When = \"unshare_flags & CLONE_NEWUSER\")]",
+                (s, arch, p) => AnyBit(s, p, 0, Constant(arch, "CLONE_NEWUSER", 0x10000000))),
+            new DangerousCall("clone", UserNamespace, "with CLONE_NEWUSER",
+                "add [Deny(\"clone\", When = \"clone_flags & CLONE_NEWUSER\")]",
+                (s, arch, p) => AnyBit(s, p, 0, Constant(arch, "CLONE_NEWUSER", 0x10000000))),
+            new DangerousCall("clone3",
+                "clone3 passes its flags in memory the filter cannot read, so CLONE_NEWUSER cannot be excluded: " + UserNamespace,
+                advice: "add [Deny(\"clone3\", Errno = Errno.ENOSYS)]: glibc then creates threads with clone, which a condition can check"),
+            new DangerousCall("personality",
+                "personality can turn off address-space randomization (ADDR_NO_RANDOMIZE) or make readable memory executable (READ_IMPLIES_EXEC)",
+                "with ADDR_NO_RANDOMIZE, READ_IMPLIES_EXEC, ADDR_COMPAT_LAYOUT or MMAP_PAGE_ZERO",
+                "allow only the harmless values, e.g. When = \"personality in (0, 8, 0x20000, 0x20008, 0xffffffff)\"",
+                (s, arch, p) =>
+                {
+                    ulong bits = Constant(arch, "ADDR_NO_RANDOMIZE", 0x40000) | Constant(arch, "READ_IMPLIES_EXEC", 0x400000)
+                        | Constant(arch, "ADDR_COMPAT_LAYOUT", 0x200000) | Constant(arch, "MMAP_PAGE_ZERO", 0x100000);
+                    var t = TypeOf(p, 0, new ArgType(32, false, false, "unsigned int"));
+                    // 0xffffffff only asks for the current persona and changes nothing.
+                    var query = s.Compare(new CompareCondition(0, t, t.WidthMask, CompareOp.Eq, 0xffffffffUL & t.WidthMask));
+                    return s.Minus(AnyBit(s, p, 0, bits), query);
+                }),
+            new DangerousCall("kexec_load", "kexec_load loads a new kernel to boot into"),
+            new DangerousCall("kexec_file_load", "kexec_file_load loads a new kernel to boot into"),
+            new DangerousCall("init_module", "init_module loads code into the kernel"),
+            new DangerousCall("finit_module", "finit_module loads code into the kernel"),
+            new DangerousCall("mount", "mount changes the file system every process of the mount namespace sees"),
+        };
+
+        /// <summary>
+        /// Calls the runtime makes after start-up (strace of .NET 10 programs, shared/data/dotnet-syscalls-x86_64.tsv) whose
+        /// denial stops threads, the GC or the JIT. clone and clone3 are checked together, apart from these.
+        /// </summary>
+        public static IReadOnlyList<RuntimeNeed> RuntimeNeeds { get; } = new[]
+        {
+            new RuntimeNeed("futex", "every lock, Monitor and thread-pool wait blocks on futex"),
+            new RuntimeNeed("mmap", "the GC heap, JIT-compiled code and thread stacks are mapped, protected and released with mmap, mprotect, munmap and madvise"),
+            new RuntimeNeed("mprotect", "the GC heap, JIT-compiled code and thread stacks are mapped, protected and released with mmap, mprotect, munmap and madvise"),
+            new RuntimeNeed("munmap", "the GC heap, JIT-compiled code and thread stacks are mapped, protected and released with mmap, mprotect, munmap and madvise"),
+            new RuntimeNeed("madvise", "the GC heap, JIT-compiled code and thread stacks are mapped, protected and released with mmap, mprotect, munmap and madvise"),
+            new RuntimeNeed("membarrier", "the GC suspends threads with membarrier (FlushProcessWriteBuffers)"),
+            new RuntimeNeed("tgkill", "the GC suspends running threads by signalling them with tgkill"),
+            new RuntimeNeed("rt_sigreturn", "every signal handler, the GC's suspension signal among them, returns through rt_sigreturn"),
+            new RuntimeNeed("rt_sigprocmask", "new threads set up their signal masks, handlers and alternate stacks"),
+            new RuntimeNeed("rt_sigaction", "new threads set up their signal masks, handlers and alternate stacks"),
+            new RuntimeNeed("sigaltstack", "new threads set up their signal masks, handlers and alternate stacks"),
+            new RuntimeNeed("sched_getaffinity", "the runtime sizes the thread pool and the GC from sched_getaffinity"),
+            new RuntimeNeed("rseq", "glibc registers every new thread with rseq"),
+            new RuntimeNeed("exit", "threads end with exit and the process with exit_group"),
+            new RuntimeNeed("exit_group", "threads end with exit and the process with exit_group"),
+        };
+    }
+}

@@ -1,0 +1,296 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Seccomp.Analyzers;
+using Seccomp.Compiler;
+using Seccomp.Compiler.Codegen;
+using Seccomp.Compiler.Policy;
+using Xunit;
+
+namespace Seccomp.Tests.Analyzers;
+
+/// <summary>Errors for invalid input (SECC0001-0011, SECC0020-0024): a positive and a negative test each, at the exact place.</summary>
+public class InvalidPolicyTests
+{
+    [Fact]
+    public Task Secc0001_UnknownSyscall_OnTheName() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill("kexec_load", {|SECC0001:"ptrce"|})]
+        internal static partial class P;
+        """, "SECC0001");
+
+    [Fact]
+    public Task Secc0001_InAnArray() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill(new[] { "kexec_load", {|SECC0001:"ptrce"|} })]
+        internal static partial class P;
+        """, "SECC0001");
+
+    [Fact]
+    public Task Secc0001_KnownNames_NoDiagnostic() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill("kexec_load", "ptrace")]
+        internal static partial class P;
+        """, "SECC0001");
+
+    [Fact]
+    public Task Secc0002_MissingOnAnArchitecture() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow, Architectures = new[] { SeccompArch.X86_64, SeccompArch.Aarch64 })]
+        [Kill({|SECC0002:"open"|}, "openat")]
+        internal static partial class P;
+        """, "SECC0002");
+
+    [Fact]
+    public Task Secc0002_OnlyArchitecturesThatHaveIt_NoDiagnostic() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow, Architectures = new[] { SeccompArch.X86_64 })]
+        [Kill("open", "openat")]
+        internal static partial class P;
+        """, "SECC0002");
+
+    [Fact]
+    public Task Secc0003_UnknownGroup() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Allow({|SECC0003:"@dotnet-runtme"|})]
+        internal static partial class P;
+        """, "SECC0003");
+
+    [Fact]
+    public Task Secc0003_KnownGroup_NoDiagnostic() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Allow("@dotnet-runtime")]
+        internal static partial class P;
+        """, "SECC0003");
+
+    [Fact]
+    public Task Secc0004_ErrnoAbove4095_OnTheProperty() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy({|SECC0004:DefaultErrno = (Errno)4096|})]
+        [Deny("ptrace", {|SECC0004:Errno = (Errno)5000|})]
+        internal static partial class P;
+        """, "SECC0004");
+
+    [Fact]
+    public Task Secc0004_Errno4095_NoDiagnostic() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultErrno = (Errno)4095)]
+        [Deny("ptrace", Errno = Errno.EACCES)]
+        internal static partial class P;
+        """, "SECC0004");
+
+    [Fact]
+    public Task Secc0005_NoArchitecture() => Verify.Policy("""
+        using Seccomp;
+        [{|SECC0005:SeccompPolicy(Architectures = new SeccompArch[0])|}]
+        [Allow("read")]
+        internal static partial class P;
+        """, "SECC0005");
+
+    [Fact]
+    public Task Secc0005_OneArchitecture_NoDiagnostic() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(Architectures = new[] { SeccompArch.Riscv64 })]
+        [Allow("read")]
+        internal static partial class P;
+        """, "SECC0005");
+
+    [Fact]
+    public Task Secc0006_EmptyRule() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [{|SECC0006:Kill()|}]
+        internal static partial class P;
+        """, "SECC0006");
+
+    [Fact]
+    public Task Secc0006_RuleWithName_NoDiagnostic() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill("ptrace")]
+        internal static partial class P;
+        """, "SECC0006");
+
+    [Fact]
+    public Task Secc0007_NullName() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill("ptrace", {|SECC0007:null|})]
+        internal static partial class P;
+        """, "SECC0007");
+
+    [Fact]
+    public Task Secc0007_NoNull_NoDiagnostic() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill("ptrace", "bpf")]
+        internal static partial class P;
+        """, "SECC0007");
+
+    [Fact]
+    public Task Secc0008_NotPartial() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill("ptrace")]
+        internal static class {|SECC0008:P|} { }
+        """, "SECC0008");
+
+    [Fact]
+    public Task Secc0008_Partial_NoDiagnostic() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill("ptrace")]
+        internal static partial class P { }
+        """, "SECC0008");
+
+    private static string LargeList(int n) => string.Join(", ", Enumerable.Range(0, n).Select(i => (i * 2 + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    [Fact]
+    public Task Secc0010_ProgramTooLarge() => Verify.Policy("""
+        using Seccomp;
+        [{|SECC0010:SeccompPolicy(DefaultAction = SeccompAction.Allow, Architectures = new[] { SeccompArch.X86_64 })|}]
+        [Kill("mmap", When = "len in (LIST)")]
+        internal static partial class P;
+        """.Replace("LIST", LargeList(1000)), "SECC0010");
+
+    [Fact]
+    public Task Secc0010_ProgramThatFits_NoDiagnostic() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow, Architectures = new[] { SeccompArch.X86_64 })]
+        [Kill("mmap", When = "len in (LIST)")]
+        internal static partial class P;
+        """.Replace("LIST", LargeList(500)), "SECC0010");
+
+    /// <summary>A compiler that emits a program the verifier rejects: what SECC0011 reports (an internal error).</summary>
+    private static CompileResult BrokenCompiler(ResolvedPolicy policy) => new CompileResult.Failure(policy.Arch.Arch,
+        EquatableArray.From(new[] { new PolicyError(BpfCompiler.VerifierId, true, $"internal error: the {policy.Arch.Name} program fails verification: jump out of range", -1, ErrorSite.Policy) }));
+
+    [Fact]
+    public Task Secc0011_VerifierFailure()
+    {
+        var test = new AnalyzerTest<PolicyAnalyzer>("""
+            using Seccomp;
+            [{|SECC0011:SeccompPolicy(DefaultAction = SeccompAction.Allow, Architectures = new[] { SeccompArch.X86_64 })|}]
+            [Kill("ptrace")]
+            internal static partial class P;
+            """, new[] { "SECC0011" }, () => new PolicyAnalyzer(BrokenCompiler));
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task Secc0011_RealCompiler_NoDiagnostic() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow, Architectures = new[] { SeccompArch.X86_64 })]
+        [Kill("ptrace")]
+        internal static partial class P;
+        """, "SECC0011");
+
+    // ---- Conditions: the diagnostic covers exactly the characters inside the literal, whatever its kind --------------
+
+    [Fact]
+    public Task Secc0020_Syntax_RegularVerbatimRaw() => Verify.Policy(""""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill("read", When = "fd {|SECC0020:=|} 1")]
+        [Kill("write", When = @"fd == {|SECC0020:""|}")]
+        [Kill("close", When = """fd == 1 {|SECC0020:)|}""")]
+        [Kill("dup", When = """
+            fildes == 1 ||
+              fildes < {|SECC0020:<|} 2
+            """)]
+        internal static partial class P;
+        """", "SECC0020");
+
+    [Fact]
+    public Task Secc0020_ValidSyntax_NoDiagnostic() => Verify.Policy(""""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill("read", When = "fd == 1")]
+        [Kill("close", When = """fd == 1 || (fd > 5 && fd < 7)""")]
+        internal static partial class P;
+        """", "SECC0020");
+
+    [Fact]
+    public Task Secc0021_UnknownName_RegularVerbatimRaw() => Verify.Policy(""""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill("read", When = "{|SECC0021:fdd|} == 1")]
+        [Kill("write", When = "{|SECC0021:\u0066dd|} == 1")]
+        [Kill("socket", When = @"family == {|SECC0021:AF_INTE|}")]
+        [Kill("openat", When = """(flags & {|SECC0021:O_CRAET|}) != 0""")]
+        [Kill("close", When = """
+            fd == 1 ||
+                {|SECC0021:fdx|} == 2
+            """)]
+        internal static partial class P;
+        """", "SECC0021");
+
+    [Fact]
+    public Task Secc0021_KnownNames_NoDiagnostic() => Verify.Policy(""""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill("socket", When = @"family == AF_INET && arg1 == SOCK_RAW")]
+        [Kill("openat", When = """(flags & O_CREAT) != 0""")]
+        internal static partial class P;
+        """", "SECC0021");
+
+    [Fact]
+    public Task Secc0022_OutOfRange() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill("read", When = "fd == {|SECC0022:-1|}")]
+        [Kill("openat", When = @"dfd == {|SECC0022:0x100000000|}")]
+        internal static partial class P;
+        """, "SECC0022");
+
+    [Fact]
+    public Task Secc0022_InRange_NoDiagnostic() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill("read", When = "fd == 0xffffffff")]
+        [Kill("openat", When = @"dfd == AT_FDCWD || dfd == -1")]
+        internal static partial class P;
+        """, "SECC0022");
+
+    [Fact]
+    public Task Secc0023_PointerComparedWithAValue() => Verify.Policy(""""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill("read", When = "{|SECC0023:buf|} == 5")]
+        [Kill("openat", When = """{|SECC0023:filename|} > 0""")]
+        internal static partial class P;
+        """", "SECC0023");
+
+    [Fact]
+    public Task Secc0023_PointerAgainstZero_NoDiagnostic() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill("read", When = "buf == 0")]
+        internal static partial class P;
+        """, "SECC0023");
+
+    [Fact]
+    public Task Secc0024_NotAComparison() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill("read", When = "{|SECC0024:fd|}")]
+        [Kill("write", When = @"fd == 1 || {|SECC0024:2 == 3|}")]
+        internal static partial class P;
+        """, "SECC0024");
+
+    [Fact]
+    public Task Secc0024_Comparisons_NoDiagnostic() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill("read", When = "fd != 0")]
+        [Kill("write", When = @"fd == 1 || 3 == fd")]
+        internal static partial class P;
+        """, "SECC0024");
+}
