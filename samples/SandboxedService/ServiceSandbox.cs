@@ -7,10 +7,10 @@ namespace SandboxedService;
 /// </summary>
 [SeccompPolicy(DefaultAction = SeccompAction.Errno, Architectures = new[] { SeccompArch.X86_64, SeccompArch.Aarch64 })]
 [Allow("@dotnet-runtime")]                                              // what the CLR itself needs
-[Allow("accept4", "bind", "listen", "getsockname", "getpeername", "setsockopt", "getsockopt",
+[Allow("accept4", "bind", "listen", "getsockname", "getpeername", "getsockopt",
        "recvfrom", "sendto", "recvmsg", "sendmsg", "shutdown")]
 [Allow("socket", When = "domain in (AF_UNIX, AF_INET, AF_INET6)")]      // no raw or packet sockets
-[Allow("ioctl", When = "request in (FIONBIO, FIONREAD, TCGETS)")]
+[Allow("setsockopt", When = "level in (SOL_SOCKET, IPPROTO_TCP)")]   // socket options, not raw IP ones
 [Deny("execve", "execveat", Errno = Errno.EACCES)]                     // never start another program
 [Kill("ptrace", "process_vm_writev")]                                  // an attack, not a bug: stop the process
 [Log("connect")]                                                       // allowed, and audited

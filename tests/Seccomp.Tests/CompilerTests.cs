@@ -152,6 +152,41 @@ public class CompilerTests
         .Select(kv => kv.Key).OrderBy(n => n).ToArray();
 
     [Fact]
+    public void EveryGroupMemberConditionBindsOnEveryArchitecture()
+    {
+        foreach (var group in SyscallGroups.Names)
+        {
+            Assert.True(SyscallGroups.TryGet(group, out var members));
+            foreach (var m in members)
+            {
+                Assert.True(Syscalls.IsKnownAnywhere(m.Name), $"@{group}: {m.Name}");
+                if (m.When == null) continue;
+                foreach (var arch in ArchInfo.All.Where(a => a.TryGetNumber(m.Name, out _)))
+                {
+                    Seccomp.Compiler.Conditions.ConditionChecker.Bind(m.When, m.Name, arch, out var problems);
+                    Assert.True(problems.Count == 0, $"@{group} {m.Name} on {arch.Name}: {string.Join("; ", problems.Select(p => p.Message))}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void TheRuntimeGroupAllowsThreadsButNoNewNamespacesAndSendsClone3ToClone()
+    {
+        var model = Policy(Verdict.Errno(1), Rule(0, Verdict.Allow, null, "@dotnet-runtime"));
+        foreach (var arch in new[] { TargetArch.X86_64, TargetArch.Aarch64 })
+        {
+            var program = PropertyTests.CompileProgram(model, arch);
+            var info = ArchInfo.Get(arch);
+            int clone = info.TryGetNumber("clone", out int c) ? c : -1, clone3 = info.TryGetNumber("clone3", out int c3) ? c3 : -1;
+            const ulong threadFlags = 0x3d0f00; // what glibc passes for pthread_create
+            Assert.Equal("ALLOW", program.Run(clone, threadFlags).ToString());
+            Assert.Equal("ERRNO(1)", program.Run(clone, threadFlags | 0x10000000 /* CLONE_NEWUSER */).ToString());
+            Assert.Equal("ERRNO(38)", program.Run(clone3).ToString());
+        }
+    }
+
+    [Fact]
     public void SameInputSameBytes()
     {
         var rng = new Random(1);

@@ -22,18 +22,6 @@ namespace Seccomp.Compiler.Analysis
         public static List<AnalysisFinding> Analyze(PolicyModel policy, CancellationToken ct = default, int maxNodes = DefaultMaxNodes) =>
             new Analyzer(policy, ct, maxNodes).Run();
 
-        /// <summary>The (name, number) pairs one name of a rule (a syscall or an @group) covers on one architecture.</summary>
-        public static IEnumerable<(string Name, int Number)> ExpandName(string entry, ArchInfo arch)
-        {
-            IEnumerable<string> names = entry.StartsWith("@", StringComparison.Ordinal)
-                ? (SyscallGroups.TryGet(entry.Substring(1), out var members) ? members : Array.Empty<string>())
-                : new[] { entry };
-            var seen = new HashSet<int>();
-            foreach (var name in names)
-                if (arch.TryGetNumber(name, out int nr) && seen.Add(nr))
-                    yield return (name, nr);
-        }
-
         public static bool IsDenying(ActionKind kind) => kind <= ActionKind.Errno;
 
         private sealed class ArchState
@@ -69,13 +57,14 @@ namespace Seccomp.Compiler.Analysis
         /// <summary>An entry on one syscall number of one architecture, with the argument vectors it matches.</summary>
         private sealed class Pair
         {
-            public Pair(ArchState arch, int nr, string syscall, Entry entry, int set)
+            public Pair(ArchState arch, int nr, string syscall, Entry entry, int set, Verdict verdict)
             {
                 Arch = arch;
                 Number = nr;
                 Syscall = syscall;
                 Entry = entry;
                 Set = set;
+                Verdict = verdict;
             }
 
             public ArchState Arch { get; }
@@ -83,7 +72,9 @@ namespace Seccomp.Compiler.Analysis
             public string Syscall { get; }
             public Entry Entry { get; }
             public int Set { get; }
-            public Verdict Verdict => Entry.Verdict;
+
+            /// <summary>The entry's action, or the fixed action of the group member it came from.</summary>
+            public Verdict Verdict { get; }
         }
 
         private sealed class Analyzer
@@ -178,23 +169,23 @@ namespace Seccomp.Compiler.Analysis
 
                 foreach (var arch in _archs)
                 {
-                    var bound = new Dictionary<(int Rule, string Name), int>();
+                    var bound = new Dictionary<(int Rule, string Name, string? MemberWhen), int>();
                     foreach (var entry in _entries)
                     {
                         _ct.ThrowIfCancellationRequested();
-                        foreach (var (name, nr) in ExpandName(entry.Rule.Syscalls[entry.NameIndex], arch.Info))
+                        foreach (var x in PolicyResolver.ExpandEntry(entry.Rule.Syscalls[entry.NameIndex], arch.Info))
                         {
-                            if (!bound.TryGetValue((entry.Rule.Index, name), out int set))
+                            string name = x.Name;
+                            int nr = x.Number;
+                            if (!bound.TryGetValue((entry.Rule.Index, name, x.Member?.When), out int set))
                             {
-                                set = ArgumentSets.True;
-                                if (entry.Rule.When != null)
-                                {
-                                    var condition = Bind(entry.Rule, name, arch.Info, null);
-                                    set = condition == null ? ArgumentSets.True : arch.Sets.Of(condition);
-                                }
-                                bound[(entry.Rule.Index, name)] = set;
+                                var condition = entry.Rule.When != null ? Bind(entry.Rule, name, arch.Info, null) : null;
+                                if (x.Member?.When != null)
+                                    condition = PolicyResolver.And(condition, ConditionChecker.Bind(x.Member.When, name, arch.Info, out _));
+                                set = condition == null ? ArgumentSets.True : arch.Sets.Of(condition);
+                                bound[(entry.Rule.Index, name, x.Member?.When)] = set;
                             }
-                            var pair = new Pair(arch, nr, name, entry, set);
+                            var pair = new Pair(arch, nr, name, entry, set, x.Member?.Action ?? entry.Verdict);
                             entry.Pairs.Add(pair);
                             if (!arch.ByNumber.TryGetValue(nr, out var list)) arch.ByNumber[nr] = list = new List<Pair>();
                             list.Add(pair);
@@ -227,8 +218,8 @@ namespace Seccomp.Compiler.Analysis
                     {
                         var names = new HashSet<string>();
                         foreach (var entry in _entries.Where(e => e.Rule == rule))
-                            foreach (var (name, _) in ExpandName(rule.Syscalls[entry.NameIndex], arch.Info))
-                                names.Add(name);
+                            foreach (var x in PolicyResolver.ExpandEntry(rule.Syscalls[entry.NameIndex], arch.Info))
+                                names.Add(x.Name);
                         foreach (var name in names.OrderBy(n => n, StringComparer.Ordinal))
                         {
                             _ct.ThrowIfCancellationRequested();

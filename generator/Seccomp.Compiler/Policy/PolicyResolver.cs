@@ -95,21 +95,49 @@ namespace Seccomp.Compiler.Policy
             var bySyscall = new SortedDictionary<int, List<ResolvedRule>>();
             foreach (var rule in policy.Rules)
             {
-                foreach (var (name, nr) in Expand(rule, arch))
-                {
-                    Condition? condition = null;
-                    if (rule.When != null)
+                var seen = new HashSet<(int, Verdict, string)>();
+                foreach (var entry in rule.Syscalls)
+                    foreach (var x in ExpandEntry(entry, arch))
                     {
-                        condition = ConditionChecker.Bind(rule.When, name, arch, out var problems);
-                        if (problems.Count > 0)
-                            throw new InvalidOperationException($"rule {rule.Index}: condition does not bind for {name}: {problems[0].Message}");
+                        var condition = And(BindOrThrow(rule.When, x.Name, arch, rule.Index), BindOrThrow(x.Member?.When, x.Name, arch, rule.Index));
+                        var verdict = x.Member?.Action ?? rule.Action;
+                        if (!seen.Add((x.Number, verdict, condition?.ToString() ?? ""))) continue;
+                        if (!bySyscall.TryGetValue(x.Number, out var list)) bySyscall[x.Number] = list = new List<ResolvedRule>();
+                        list.Add(new ResolvedRule(rule.Index, verdict, condition));
                     }
-                    if (!bySyscall.TryGetValue(nr, out var list)) bySyscall[nr] = list = new List<ResolvedRule>();
-                    list.Add(new ResolvedRule(rule.Index, rule.Action, condition));
-                }
             }
             return new ResolvedPolicy(arch, policy.DefaultAction, policy.BadArchAction, policy.UnknownSyscallAction,
                 bySyscall.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<ResolvedRule>)kv.Value));
+        }
+
+        private static Condition? BindOrThrow(string? when, string syscall, ArchInfo arch, int ruleIndex)
+        {
+            if (when == null) return null;
+            var condition = ConditionChecker.Bind(when, syscall, arch, out var problems);
+            if (problems.Count > 0)
+                throw new InvalidOperationException($"rule {ruleIndex}: condition does not bind for {syscall}: {problems[0].Message}");
+            return condition;
+        }
+
+        /// <summary>Both conditions (either may be absent).</summary>
+        public static Condition? And(Condition? a, Condition? b) => a == null ? b : b == null ? a : new AndCondition(a, b);
+
+        /// <summary>One call an entry of a rule covers: a syscall name, or a member of an @group.</summary>
+        public readonly record struct Expansion(string Name, int Number, GroupMember? Member);
+
+        /// <summary>What one entry of a rule (a syscall or an @group) covers on one architecture, each number once.</summary>
+        public static IEnumerable<Expansion> ExpandEntry(string entry, ArchInfo arch)
+        {
+            if (!entry.StartsWith("@", StringComparison.Ordinal))
+            {
+                if (arch.TryGetNumber(entry, out int n)) yield return new Expansion(entry, n, null);
+                yield break;
+            }
+            if (!SyscallGroups.TryGet(entry.Substring(1), out var members)) yield break;
+            var seen = new HashSet<int>();
+            foreach (var m in members)
+                if (arch.TryGetNumber(m.Name, out int nr) && seen.Add(nr))
+                    yield return new Expansion(m.Name, nr, m);
         }
 
         /// <summary>The (name, number) pairs a rule covers on one architecture, each number once.</summary>
@@ -117,14 +145,9 @@ namespace Seccomp.Compiler.Policy
         {
             var seen = new HashSet<int>();
             foreach (var entry in rule.Syscalls)
-            {
-                IEnumerable<string> names = entry.StartsWith("@", StringComparison.Ordinal)
-                    ? (SyscallGroups.TryGet(entry.Substring(1), out var members) ? members : Array.Empty<string>())
-                    : new[] { entry };
-                foreach (var name in names)
-                    if (arch.TryGetNumber(name, out int nr) && seen.Add(nr))
-                        yield return (name, nr);
-            }
+                foreach (var x in ExpandEntry(entry, arch))
+                    if (seen.Add(x.Number))
+                        yield return (x.Name, x.Number);
         }
     }
 }

@@ -4,52 +4,71 @@ using System.Collections.Generic;
 namespace Seccomp.Compiler.Policy
 {
     /// <summary>
+    /// One call of a group. A member may narrow the rule with a condition of its own (ANDed with the rule's), or
+    /// answer with a fixed action whatever the rule's action is: the group knows things about the call that a user
+    /// should not have to (clone3's arguments sit behind a pointer the filter cannot read).
+    /// </summary>
+    public sealed record GroupMember(string Name, string? When = null, Verdict? Action = null);
+
+    /// <summary>
     /// Named sets of syscalls, written <c>@name</c> in a rule. A name in a group that does not exist on an
     /// architecture is skipped there without a diagnostic: groups are written to cover every architecture.
     /// </summary>
     public static class SyscallGroups
     {
-        private static readonly Dictionary<string, string[]> s_groups = new(StringComparer.Ordinal)
+        /// <summary>The namespace flags Docker's profile also refuses to clone: a new user namespace is the usual way out.</summary>
+        public const string NoNewNamespaces =
+            "(clone_flags & (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)) == 0";
+
+        private static readonly Dictionary<string, GroupMember[]> s_groups = new(StringComparer.Ordinal)
         {
             // What the .NET runtime itself calls while starting, allocating, collecting, running threads and timers
             // (strace of .NET 10 console and web programs, see shared/data/dotnet-syscalls-x86_64.tsv), plus what
             // it needs on some paths: membarrier (FlushProcessWriteBuffers), memfd_create (W^X double mapping),
-            // rseq (glibc registers it on every thread), tgkill (thread suspension for GC), clone3/clone (threads).
-            ["dotnet-runtime"] = new[]
-            {
-                "access", "arch_prctl", "brk", "capget", "clock_getres", "clock_gettime", "clock_nanosleep", "clone",
-                "clone3", "close", "dup", "dup2", "dup3", "epoll_create1", "epoll_ctl", "epoll_pwait", "epoll_wait",
+            // rseq (glibc registers it on every thread), tgkill (thread suspension for GC). Threads: clone without
+            // namespace flags; clone3 fails with ENOSYS so glibc falls back to clone, whose flags the filter can see.
+            ["dotnet-runtime"] = Members(
+                new GroupMember("clone", When: NoNewNamespaces),
+                new GroupMember("clone3", Action: Verdict.Errno(38)),
+                // The terminal and socket requests the runtime and the console make; not TIOCSTI, which types into
+                // the terminal, nor any device ioctl.
+                new GroupMember("ioctl", When: "cmd in (TCGETS, TCSETS, TCSETSW, TCSETSF, TIOCGWINSZ, TIOCGPGRP, FIONBIO, FIONREAD, FIOCLEX, FIONCLEX)"),
+                "access", "arch_prctl", "brk", "capget", "clock_getres", "clock_gettime", "clock_nanosleep", "close", "dup", "dup2", "dup3", "epoll_create1", "epoll_ctl", "epoll_pwait", "epoll_wait",
                 "eventfd2", "exit", "exit_group", "faccessat", "faccessat2", "fadvise64", "fcntl",
                 "flock", "fstat", "fstatfs", "fsync", "ftruncate", "futex", "getcwd", "getdents64", "getegid",
                 "geteuid", "getgid", "getpid", "getppid", "getrandom", "getrlimit", "getrusage", "gettid",
-                "gettimeofday", "getuid", "ioctl", "lseek", "lstat", "madvise", "membarrier", "memfd_create",
+                "gettimeofday", "getuid", "lseek", "lstat", "madvise", "membarrier", "memfd_create",
                 "mincore", "mkdir", "mlock", "mmap", "mprotect", "mremap", "munlock", "munmap", "nanosleep",
                 "newfstatat", "open", "openat", "pipe", "pipe2", "poll", "ppoll", "prctl", "pread64", "prlimit64",
                 "pwrite64", "read", "readlink", "readlinkat", "readv", "rseq", "rt_sigaction", "rt_sigprocmask",
                 "rt_sigreturn", "rt_sigtimedwait", "sched_getaffinity", "sched_getparam", "sched_getscheduler",
                 "sched_setaffinity", "sched_yield", "set_robust_list", "set_tid_address", "sigaltstack", "stat",
                 "statfs", "statx", "sysinfo", "tgkill", "uname", "unlink", "unlinkat", "write", "writev",
-                "getpriority", "setpriority", "sched_get_priority_max", "sched_get_priority_min", "kill",
-                "fchmod", "fchmodat", "socketpair", "get_mempolicy", "getsid", "sched_setscheduler", "mknodat",
-            },
+                "getpriority", "setpriority", "sched_get_priority_max", "sched_get_priority_min",
+                "fchmod", "fchmodat", "socketpair", "get_mempolicy", "getsid", "sched_setscheduler", "mknodat"),
             // The exits: a sandbox that denies these turns every thread's end into a failure.
-            ["exit"] = new[] { "exit", "exit_group" },
+            ["exit"] = Members("exit", "exit_group"),
             // Network calls of a service that accepts and makes TCP/UDP connections.
-            ["network-io"] = new[]
-            {
-                "accept", "accept4", "bind", "connect", "getpeername", "getsockname", "getsockopt", "listen",
+            ["network-io"] = Members("accept", "accept4", "bind", "connect", "getpeername", "getsockname", "getsockopt", "listen",
                 "recvfrom", "recvmmsg", "recvmsg", "sendmmsg", "sendmsg", "sendto", "setsockopt", "shutdown", "socket",
-                "socketpair",
-            },
+                "socketpair"),
         };
 
         public static IEnumerable<string> Names => s_groups.Keys;
 
-        public static bool TryGet(string name, out IReadOnlyList<string> members)
+        public static bool TryGet(string name, out IReadOnlyList<GroupMember> members)
         {
             if (s_groups.TryGetValue(name, out var m)) { members = m; return true; }
-            members = Array.Empty<string>();
+            members = Array.Empty<GroupMember>();
             return false;
+        }
+
+        private static GroupMember[] Members(params object[] members)
+        {
+            var result = new GroupMember[members.Length];
+            for (int i = 0; i < members.Length; i++)
+                result[i] = members[i] as GroupMember ?? new GroupMember((string)members[i]);
+            return result;
         }
     }
 }

@@ -221,10 +221,19 @@ public class PolicyAnalysisDiagnosticsTests
         """, "SECC0040");
 
     [Fact]
-    public Task Secc0040_CloneAndClone3ThroughTheRuntimeGroup() => Verify.Policy("""
+    public Task Secc0040_TheRuntimeGroupAllowsCloneWithoutNamespacesAndAnswersClone3WithEnosys_NoDiagnostic() => Verify.Policy("""
         using Seccomp;
         [SeccompPolicy(DefaultAction = SeccompAction.Errno)]
-        [{|SECC0040:{|SECC0040:Allow("@dotnet-runtime")|}|}]
+        [Allow("@dotnet-runtime")]
+        internal static partial class P;
+        """, "SECC0040", "SECC0042");
+
+    [Fact]
+    public Task Secc0040_CloneAllowedBesideTheRuntimeGroup() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Errno)]
+        [Allow("@dotnet-runtime")]
+        [{|SECC0040:Allow("clone")|}]
         internal static partial class P;
         """, "SECC0040");
 

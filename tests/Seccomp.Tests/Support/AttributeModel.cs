@@ -46,17 +46,23 @@ internal static class AttributeModel
     {
         var info = ArchInfo.Get(arch);
         var result = new List<LibSeccompRule>();
+        Condition? Bind(string? when, string name)
+        {
+            if (when == null) return null;
+            var c = ConditionChecker.Bind(when, name, info, out var problems);
+            return c ?? throw new InvalidOperationException(problems[0].Message);
+        }
         foreach (var rule in model.Rules)
-            foreach (var (name, _) in PolicyResolver.Expand(rule, info))
+            foreach (var entry in rule.Syscalls)
+            foreach (var (name, _, member) in PolicyResolver.ExpandEntry(entry, info))
             {
-                uint action = rule.Action.ToKernel();
-                if (rule.When == null)
+                uint action = (member?.Action ?? rule.Action).ToKernel();
+                var cond = PolicyResolver.And(Bind(rule.When, name), Bind(member?.When, name));
+                if (cond == null)
                 {
                     result.Add(new LibSeccompRule(name, action));
                     continue;
                 }
-                var cond = ConditionChecker.Bind(rule.When, name, info, out var problems);
-                if (cond == null) throw new InvalidOperationException(problems[0].Message);
                 var dnf = Dnf(cond, false);
                 if (dnf == null) return null;
                 foreach (var conj in dnf)
