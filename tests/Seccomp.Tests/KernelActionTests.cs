@@ -67,7 +67,7 @@ public class KernelActionTests
         var r = ChildProcess.Run("trap");
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Equal("1", r["sigsys_caught"]);
-        Assert.NotEqual(r["result"], "0");
+        Assert.NotEqual("0", r["result"]);
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public class KernelActionTests
     }
 
     [Fact]
-    public void UserNotifReturnsAListenerThatASupervisorAnswers()
+    public async Task UserNotifReturnsAListenerThatASupervisorAnswers()
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(ChildProcess.ChildDll);
@@ -144,10 +144,9 @@ public class KernelActionTests
             Assert.Contains("NewListener", Value("flags"));
             Assert.Contains("TsyncEsrch", Value("flags"));
 
-            var answer = Task.Run(() => NotifySupervisor.AnswerOne(pid, fd, 4242));
-            Assert.True(answer.Wait(20_000), "no notification arrived");
-            Assert.Equal(Getppid, answer.Result.Nr);
-            Assert.Equal((uint)pid, answer.Result.Pid);
+            var notification = await Task.Run(() => NotifySupervisor.AnswerOne(pid, fd, 4242)).WaitAsync(TimeSpan.FromSeconds(20));
+            Assert.Equal(Getppid, notification.Nr);
+            Assert.Equal((uint)pid, notification.Pid);
 
             Assert.Equal("4242", Value("result"));
             Assert.True(p.WaitForExit(20_000));
