@@ -41,7 +41,7 @@ public class LoaderPlanTests
 
     private static string VerdictOf(SeccompLoader.InstallPlan plan, string syscall)
     {
-        var program = new SeccompProgram(SeccompArch.X86_64, BpfInstruction.ToBytes(plan.Program));
+        var program = new SeccompProgram(SeccompArch.X86_64, BpfInstruction.ToBytes(plan.Program ?? throw new Xunit.Sdk.XunitException("the plan left the program unchanged")));
         return SeccompLoader.Evaluate(program, syscall, new ulong[6]).ToString();
     }
 
@@ -53,7 +53,7 @@ public class LoaderPlanTests
         Assert.Null(plan.Error);
         Assert.Empty(plan.Fallbacks);
         Assert.Equal(SeccompFilterFlags.Tsync, plan.Flags);
-        Assert.Equal(program, plan.Program);
+        Assert.Null(plan.Program); // installed as generated
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public class LoaderPlanTests
             Assert.Equal("LOG", VerdictOf(plan, syscall));
         Assert.Equal("ALLOW", VerdictOf(plan, "read"));
         // Including the bad-arch and unknown-syscall actions.
-        var program = new SeccompProgram(SeccompArch.X86_64, BpfInstruction.ToBytes(plan.Program));
+        var program = new SeccompProgram(SeccompArch.X86_64, BpfInstruction.ToBytes(plan.Program!));
         Assert.Equal("LOG", program.Run(new SeccompData(0, 0x40000003, 0, default), out _).ToString());
         Assert.Equal("LOG", program.Run(100000).ToString());
     }

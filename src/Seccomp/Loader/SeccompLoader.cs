@@ -75,7 +75,7 @@ namespace Seccomp
             var plan = Plan(instructions, options, policyLogDenied, probe);
             if (plan.Error != null) return new SeccompError(SeccompStep.Probe, 0, $"{policy}: {plan.Error}");
 
-            byte[] bytes = BpfInstruction.ToBytes(plan.Program);
+            ReadOnlySpan<byte> bytes = plan.Program == null ? program : BpfInstruction.ToBytes(plan.Program);
             if (NativeMethods.Prctl(NativeMethods.PR_SET_NO_NEW_PRIVS, 1, out int errno) != 0)
                 return new SeccompError(SeccompStep.NoNewPrivs, errno, $"{policy}: prctl(PR_SET_NO_NEW_PRIVS) failed");
 
@@ -90,7 +90,7 @@ namespace Seccomp
                 return new SeccompError(SeccompStep.Install, 0, $"{policy}: thread {rc} could not be synchronized (TSYNC); no filter was installed");
 
             Report(plan.Fallbacks, options);
-            installation = new SeccompInstallation(arch.Value, plan.Program.Length, plan.Flags, plan.Fallbacks, listener);
+            installation = new SeccompInstallation(arch.Value, instructions.Length, plan.Flags, plan.Fallbacks, listener);
             return null;
         }
 
@@ -106,7 +106,8 @@ namespace Seccomp
         }
 
         /// <summary>The program and flags to install on a kernel with the probed features, or why there are none.</summary>
-        public sealed record InstallPlan(BpfInstruction[] Program, SeccompFilterFlags Flags, IReadOnlyList<SeccompFallback> Fallbacks, string? Error);
+        /// <param name="Program">The program to install, or null when it is the one given, unchanged.</param>
+        public sealed record InstallPlan(BpfInstruction[]? Program, SeccompFilterFlags Flags, IReadOnlyList<SeccompFallback> Fallbacks, string? Error);
 
         /// <summary>
         /// Applies complain mode and the documented fallbacks to a program:
@@ -155,17 +156,21 @@ namespace Seccomp
                 return sub ?? v;
             }
 
-            var output = new BpfInstruction[program.Count];
+            // Copy only when a RET changes: on a kernel with every feature the program goes in as generated.
+            BpfInstruction[]? output = null;
             for (int i = 0; i < program.Count; i++)
             {
                 var insn = program[i];
-                if (insn.Code == (Op.RET | Op.K))
+                if (insn.Code != (Op.RET | Op.K)) continue;
+                var v = Verdict.FromKernel(insn.K);
+                var mapped = Map(v);
+                if (mapped == v) continue;
+                if (output == null)
                 {
-                    var v = Verdict.FromKernel(insn.K);
-                    var mapped = Map(v);
-                    if (mapped != v) insn = insn with { K = mapped.ToKernel() };
+                    output = new BpfInstruction[program.Count];
+                    for (int j = 0; j < program.Count; j++) output[j] = program[j];
                 }
-                output[i] = insn;
+                output[i] = insn with { K = mapped.ToKernel() };
             }
 
             var flags = SeccompFilterFlags.None;
