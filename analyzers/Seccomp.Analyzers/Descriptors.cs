@@ -29,10 +29,11 @@ namespace Seccomp.Analyzers
         public static readonly DiagnosticDescriptor UnknownSyscall = Error(DiagnosticIds.UnknownSyscall, "Unknown syscall name", Policy);
         public static readonly DiagnosticDescriptor MissingOnArchitecture = Warning(DiagnosticIds.MissingOnArchitecture, "Syscall does not exist on every target architecture", Policy);
         public static readonly DiagnosticDescriptor UnknownGroup = Error(DiagnosticIds.UnknownGroup, "Unknown syscall group", Policy);
-        public static readonly DiagnosticDescriptor ErrnoOutOfRange = Error(DiagnosticIds.ErrnoOutOfRange, "Errno above 4095", Policy);
+        public static readonly DiagnosticDescriptor ErrnoOutOfRange = Error(DiagnosticIds.ErrnoOutOfRange, "Errno outside 1..4095", Policy);
         public static readonly DiagnosticDescriptor NoArchitectures = Error(DiagnosticIds.NoArchitectures, "Policy targets no architecture", Policy);
         public static readonly DiagnosticDescriptor EmptyRule = Error(DiagnosticIds.EmptyRule, "Rule names no syscall", Policy);
         public static readonly DiagnosticDescriptor NullSyscallName = Error(DiagnosticIds.NullSyscallName, "Syscall name is null", Policy);
+        public static readonly DiagnosticDescriptor InvalidEnumValue = Error(DiagnosticIds.InvalidEnumValue, "Enum value the runtime does not define", Policy);
         public static readonly DiagnosticDescriptor NotPartial = Error(DiagnosticIds.NotPartial, "Policy class must be partial", Policy);
         public static readonly DiagnosticDescriptor ProgramTooLarge = Error(DiagnosticIds.ProgramTooLarge, "Program exceeds the kernel's 4096 instructions", Policy);
         public static readonly DiagnosticDescriptor VerifierFailure = Error(DiagnosticIds.VerifierFailure, "Generated program fails verification", Policy);
@@ -58,7 +59,7 @@ namespace Seccomp.Analyzers
         /// <summary>What <see cref="PolicyAnalyzer"/> reports.</summary>
         public static ImmutableArray<DiagnosticDescriptor> Policies { get; } = ImmutableArray.Create(
             UnknownSyscall, MissingOnArchitecture, UnknownGroup, ErrnoOutOfRange, NoArchitectures, EmptyRule, NullSyscallName,
-            NotPartial, ProgramTooLarge, VerifierFailure, ConditionSyntax, ConditionUnknownName, ConditionOutOfRange,
+            InvalidEnumValue, NotPartial, ProgramTooLarge, VerifierFailure, ConditionSyntax, ConditionUnknownName, ConditionOutOfRange,
             ConditionPointer, ConditionType, UnreachableRule, DuplicateRule, RuleSameAsDefault, ConflictingErrno,
             ConditionNeverTrue, ConditionAlwaysTrue, NeedsTracerOrListener, DangerousAllowance, KillThread, RuntimeNeedsSyscall);
 

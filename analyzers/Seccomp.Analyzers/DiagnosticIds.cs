@@ -14,6 +14,7 @@ namespace Seccomp.Analyzers
         public const string NoArchitectures = "SECC0005";
         public const string EmptyRule = "SECC0006";
         public const string NullSyscallName = "SECC0007";
+        public const string InvalidEnumValue = "SECC0009";
         public const string NotPartial = "SECC0008";
         public const string ProgramTooLarge = "SECC0010";
         public const string VerifierFailure = "SECC0011";

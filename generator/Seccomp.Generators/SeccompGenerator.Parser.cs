@@ -48,8 +48,9 @@ namespace Seccomp.Generators
 
             string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
             string full = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", "");
-            string hint = new string(full.Select(c => char.IsLetterOrDigit(c) || c == '.' ? c : '_').ToArray()) + ".Seccomp.g.cs";
-            return new PolicyTarget(ns, EquatableArray.From(containers), type.Name, full, hint,
+            // Every other character spelled out, so two different names never share a file name.
+            string hint = string.Concat(full.Select(c => char.IsLetterOrDigit(c) || c == '.' ? c.ToString() : "_" + ((int)c).ToString("x") + "_")) + ".Seccomp.g.cs";
+            return new PolicyTarget(ns, EquatableArray.From(containers), type.Name + TypeParameters(type), full, hint,
                 PolicyReader.LogDenied(read.PolicyAttribute), read.Model, read.ReadErrors.Any(e => e.IsError));
         }
 

@@ -124,6 +124,7 @@ public class ConditionTests
     [InlineData("verbatim doubled quote", "@\"fd == \"\" || fd == O_RDONLYY\"", "\"\"")]
     [InlineData("raw", "\"\"\"fd == O_RDONLYY\"\"\"", "O_RDONLYY")]
     [InlineData("multi-line raw", "\"\"\"\n        fd == 1 ||\n        fd == O_RDONLYY\n        \"\"\"", "O_RDONLYY")]
+    [InlineData("multi-line raw, CRLF and a blank line", "\"\"\"\r\n        fd == 1 ||\r\n\r\n        fd == O_RDONLYY\r\n        \"\"\"", "O_RDONLYY")]
     public void DiagnosticsPointIntoEveryKindOfStringLiteral(string kind, string literal, string expected)
     {
         string source = $$"""

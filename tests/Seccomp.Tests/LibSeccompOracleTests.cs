@@ -141,7 +141,7 @@ public class LibSeccompOracleTests
                 : RandomPolicies.Edges[rng.Next(RandomPolicies.Edges.Length)];
             args[i] = v;
         }
-        // Zero the high word of 32-bit arguments: libseccomp compares 64 bits where the kernel's ABI gives 32.
+        // Clear the bits above a 32- or 16-bit argument: libseccomp compares 64 bits where the kernel's ABI gives fewer.
         foreach (var r in resolved.RulesFor(nr))
             if (r.Condition != null) Zero32(r.Condition, args);
         return args;
@@ -151,7 +151,7 @@ public class LibSeccompOracleTests
     {
         switch (c)
         {
-            case CompareCondition cc when cc.Type.Bits == 32: args[cc.Arg] &= 0xffff_ffff; break;
+            case CompareCondition cc when cc.Type.Bits < 64: args[cc.Arg] &= cc.Type.WidthMask; break;
             case AndCondition a: Zero32(a.Left, args); Zero32(a.Right, args); break;
             case OrCondition o: Zero32(o.Left, args); Zero32(o.Right, args); break;
             case NotCondition n: Zero32(n.Operand, args); break;

@@ -247,6 +247,7 @@ namespace Seccomp.Compiler.Analysis
         {
             (32, true) => "-2147483648..2147483647",
             (32, false) => "0..0xffffffff",
+            (16, _) => "0..0xffff",
             (_, true) => "-9223372036854775808..9223372036854775807",
             _ => "0..0xffffffffffffffff",
         };

@@ -173,7 +173,7 @@ namespace Seccomp.Compiler.Analysis
                     foreach (var entry in _entries)
                     {
                         _ct.ThrowIfCancellationRequested();
-                        foreach (var x in PolicyResolver.ExpandEntry(entry.Rule.Syscalls[entry.NameIndex], arch.Info))
+                        foreach (var x in PolicyResolver.ExpandEntry(entry.Rule.Syscalls[entry.NameIndex], arch.Info, entry.Verdict))
                         {
                             string name = x.Name;
                             int nr = x.Number;
@@ -218,7 +218,7 @@ namespace Seccomp.Compiler.Analysis
                     {
                         var names = new HashSet<string>();
                         foreach (var entry in _entries.Where(e => e.Rule == rule))
-                            foreach (var x in PolicyResolver.ExpandEntry(rule.Syscalls[entry.NameIndex], arch.Info))
+                            foreach (var x in PolicyResolver.ExpandEntry(rule.Syscalls[entry.NameIndex], arch.Info, rule.Action))
                                 names.Add(x.Name);
                         foreach (var name in names.OrderBy(n => n, StringComparer.Ordinal))
                         {

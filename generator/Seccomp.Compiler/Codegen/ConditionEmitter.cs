@@ -123,7 +123,7 @@ namespace Seccomp.Compiler.Codegen
 
         private void AtLeast(int arg, int bits, ulong mask, ulong a, int t, int f)
         {
-            if (bits == 32)
+            if (bits <= 32)
             {
                 Load(Op.ArgOffset(arg, false), (uint)mask);
                 Jump(Op.JGE, (uint)a, t, f);
@@ -147,7 +147,7 @@ namespace Seccomp.Compiler.Codegen
 
         private void AtMost(int arg, int bits, ulong mask, ulong b, int t, int f)
         {
-            if (bits == 32)
+            if (bits <= 32)
             {
                 Load(Op.ArgOffset(arg, false), (uint)mask);
                 Jump(Op.JGT, (uint)b, f, t);

@@ -14,7 +14,7 @@ namespace Seccomp.Compiler.Codegen
     {
         public static List<Interval> For(CompareOp op, ulong value, bool signed, int bits)
         {
-            ulong max = bits == 32 ? 0xFFFF_FFFFUL : ulong.MaxValue;
+            ulong max = bits >= 64 ? ulong.MaxValue : (1UL << bits) - 1;
             var result = new List<Interval>();
             switch (op)
             {

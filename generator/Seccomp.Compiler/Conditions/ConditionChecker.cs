@@ -143,16 +143,23 @@ namespace Seccomp.Compiler.Conditions
                 if (subject == null) return new ConstCondition(false);
                 if (subject.Arg == null)
                     return Fail(TypeId, i.Operand.Span, "the value before 'in' must be an argument");
-                Condition? result = null;
+                var items = new List<Condition>();
                 foreach (var item in i.Items)
                 {
                     var v = BindValue(item);
                     if (v == null) continue;
                     if (v.Constant == null) { Fail(TypeId, item.Span, "the items of an 'in' list must be constants"); continue; }
-                    var eq = Make(subject.Arg, subject.Mask, CompareOp.Eq, v.Constant.Value, item.Span, i.Operand.Span);
-                    result = result == null ? eq : new OrCondition(result, eq);
+                    items.Add(Make(subject.Arg, subject.Mask, CompareOp.Eq, v.Constant.Value, item.Span, i.Operand.Span));
                 }
-                return result ?? new ConstCondition(false);
+                return items.Count == 0 ? new ConstCondition(false) : Balanced(items, 0, items.Count - 1);
+            }
+
+            /// <summary>An OR of the items as a balanced tree: a long list must not make the tree as deep as it is long.</summary>
+            private static Condition Balanced(List<Condition> items, int lo, int hi)
+            {
+                if (lo == hi) return items[lo];
+                int mid = (lo + hi) / 2;
+                return new OrCondition(Balanced(items, lo, mid), Balanced(items, mid + 1, hi));
             }
 
             private Condition Compare(BinaryExpr b)
@@ -202,14 +209,15 @@ namespace Seccomp.Compiler.Conditions
             private static bool Fits(Num n, ArgType t)
             {
                 if (t.Bits == 64) return !n.Negative || t.Signed;
-                if (n.Negative) return t.Signed && (long)n.Bits >= int.MinValue;
-                return n.Bits <= uint.MaxValue;
+                if (n.Negative) return t.Signed && t.Bits == 32 && (long)n.Bits >= int.MinValue;
+                return n.Bits <= t.WidthMask;
             }
 
             private static string RangeText(ArgType t) => (t.Bits, t.Signed) switch
             {
                 (32, true) => "-2147483648..0xffffffff",
                 (32, false) => "0..0xffffffff",
+                (16, _) => "0..0xffff",
                 (_, true) => "-9223372036854775808..0xffffffffffffffff",
                 _ => "0..0xffffffffffffffff",
             };

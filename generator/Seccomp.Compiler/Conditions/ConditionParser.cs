@@ -16,9 +16,15 @@ namespace Seccomp.Compiler.Conditions
 
         private readonly record struct Token(Kind Kind, string Text, TextSpan Span, ulong Value = 0);
 
+        /// <summary>Nesting of parentheses, '!' and '-', and binary operators per condition: the compiler and the
+        /// analyzers recurse over the tree, and a stack overflow would take the whole compiler down with it.</summary>
+        public const int MaxDepth = 32, MaxOperators = 256, MaxListItems = 4096;
+
         private readonly string _text;
         private readonly List<Token> _tokens = new();
         private int _pos;
+        private int _depth;
+        private int _operators;
 
         private ConditionParser(string text) => _text = text;
 
@@ -55,12 +61,23 @@ namespace Seccomp.Compiler.Conditions
 
         private bool Accept(string op)
         {
-            if (Peek.Kind == Kind.Op && Peek.Text == op || Peek.Kind == Kind.Ident && op == "in" && Peek.Text == "in")
-            {
-                _pos++;
-                return true;
-            }
-            return false;
+            if (Peek.Kind != Kind.Op || Peek.Text != op) return false;
+            _pos++;
+            return true;
+        }
+
+        private void Enter(TextSpan at)
+        {
+            if (++_depth > MaxDepth)
+                throw Error(at, $"the condition nests more than {MaxDepth} deep; split it into several rules");
+        }
+
+        private Token Operator()
+        {
+            var op = Next();
+            if (++_operators > MaxOperators)
+                throw Error(op.Span, $"the condition has more than {MaxOperators} operators; split it into several rules");
+            return op;
         }
 
         private Token Expect(string op, string what)
@@ -75,7 +92,7 @@ namespace Seccomp.Compiler.Conditions
             var left = ParseAnd();
             while (Peek.Kind == Kind.Op && Peek.Text == "||")
             {
-                var op = Next();
+                var op = Operator();
                 var right = ParseAnd();
                 left = new BinaryExpr("||", left, right, TextSpan.FromBounds(left.Span.Start, right.Span.End), op.Span);
             }
@@ -87,7 +104,7 @@ namespace Seccomp.Compiler.Conditions
             var left = ParseNot();
             while (Peek.Kind == Kind.Op && Peek.Text == "&&")
             {
-                var op = Next();
+                var op = Operator();
                 var right = ParseNot();
                 left = new BinaryExpr("&&", left, right, TextSpan.FromBounds(left.Span.Start, right.Span.End), op.Span);
             }
@@ -99,7 +116,9 @@ namespace Seccomp.Compiler.Conditions
             if (Peek.Kind == Kind.Op && Peek.Text == "!")
             {
                 var bang = Next();
+                Enter(bang.Span);
                 var operand = ParseNot();
+                _depth--;
                 return new NotExpr(operand, TextSpan.FromBounds(bang.Span.Start, operand.Span.End));
             }
             return ParseComparison();
@@ -112,7 +131,7 @@ namespace Seccomp.Compiler.Conditions
             var left = ParseBitOr();
             if (Peek.Kind == Kind.Op && s_relational.Contains(Peek.Text))
             {
-                var op = Next();
+                var op = Operator();
                 var right = ParseBitOr();
                 if (Peek.Kind == Kind.Op && s_relational.Contains(Peek.Text))
                     throw Error(Peek.Span, "comparisons do not chain: write 'a < x && x < b'");
@@ -123,8 +142,13 @@ namespace Seccomp.Compiler.Conditions
                 Next();
                 Expect("(", "'(' to open the list after 'in'");
                 var items = new List<Expr> { ParseBitOr() };
+                // A list's length does not deepen the tree (the binder balances it), so it has a limit of its own.
                 while (Accept(","))
+                {
+                    if (items.Count == MaxListItems)
+                        throw Error(Peek.Span, $"an 'in' list has at most {MaxListItems} items; split the rule");
                     items.Add(ParseBitOr());
+                }
                 var close = Expect(")", "',' or ')' in the list");
                 return new InExpr(left, items, TextSpan.FromBounds(left.Span.Start, close.Span.End));
             }
@@ -136,7 +160,7 @@ namespace Seccomp.Compiler.Conditions
             var left = ParseBitAnd();
             while (Peek.Kind == Kind.Op && Peek.Text == "|")
             {
-                var op = Next();
+                var op = Operator();
                 var right = ParseBitAnd();
                 left = new BinaryExpr("|", left, right, TextSpan.FromBounds(left.Span.Start, right.Span.End), op.Span);
             }
@@ -148,7 +172,7 @@ namespace Seccomp.Compiler.Conditions
             var left = ParseUnary();
             while (Peek.Kind == Kind.Op && Peek.Text == "&")
             {
-                var op = Next();
+                var op = Operator();
                 var right = ParseUnary();
                 left = new BinaryExpr("&", left, right, TextSpan.FromBounds(left.Span.Start, right.Span.End), op.Span);
             }
@@ -160,7 +184,9 @@ namespace Seccomp.Compiler.Conditions
             if (Peek.Kind == Kind.Op && Peek.Text == "-")
             {
                 var minus = Next();
+                Enter(minus.Span);
                 var operand = ParseUnary();
+                _depth--;
                 return new NegateExpr(operand, TextSpan.FromBounds(minus.Span.Start, operand.Span.End));
             }
             return ParsePrimary();
@@ -181,8 +207,10 @@ namespace Seccomp.Compiler.Conditions
                 case Kind.Op when t.Text == "(":
                 {
                     Next();
+                    Enter(t.Span);
                     var inner = ParseOr();
                     var close = Expect(")", "')'");
+                    _depth--;
                     return new ParenExpr(inner, TextSpan.FromBounds(t.Span.Start, close.Span.End));
                 }
                 case Kind.End:

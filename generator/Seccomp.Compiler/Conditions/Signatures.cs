@@ -73,8 +73,10 @@ namespace Seccomp.Compiler.Conditions
                 case "key_t": case "mqd_t": case "__s32": case "s32":
                     return new ArgType(32, true, false, ctype);
                 case "unsigned int": case "unsigned": case "uid_t": case "gid_t": case "old_uid_t": case "old_gid_t":
-                case "umode_t": case "u32": case "__u32": case "uint32_t": case "qid_t":
+                case "u32": case "__u32": case "uint32_t": case "qid_t":
                     return new ArgType(32, false, false, ctype);
+                case "umode_t":
+                    return new ArgType(16, false, false, ctype);
                 case "long": case "loff_t": case "off_t": case "time_t": case "ssize_t": case "__s64": case "s64":
                     return new ArgType(64, true, false, ctype);
             }

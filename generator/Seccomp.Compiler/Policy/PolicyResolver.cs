@@ -28,6 +28,7 @@ namespace Seccomp.Compiler.Policy
 
             CheckVerdict(policy.DefaultAction, -1, "DefaultErrno", errors);
             CheckVerdict(policy.BadArchAction, -1, "BadArchAction", errors);
+            CheckVerdict(policy.UnknownSyscallAction, -1, "UnknownSyscallsErrno", errors);
 
             var archs = policy.Architectures.Select(ArchInfo.Get).ToArray();
             foreach (var rule in policy.Rules)
@@ -45,15 +46,18 @@ namespace Seccomp.Compiler.Policy
 
         private static void CheckVerdict(Verdict v, int ruleIndex, string property, List<PolicyError> errors)
         {
-            if (v.Kind == ActionKind.Errno && (v.Data > Verdict.MaxErrno))
-                errors.Add(new(ErrnoRangeId, true,
-                    $"Errno {v.Data} is above {Verdict.MaxErrno}, the largest errno the kernel returns", ruleIndex,
-                    ruleIndex < 0 ? ErrorSite.Policy : ErrorSite.RuleProperty, Property: property));
+            if (v.Kind != ActionKind.Errno || (v.Data >= 1 && v.Data <= Verdict.MaxErrno)) return;
+            string why = v.Data == 0
+                ? "errno 0 makes a denied call report success without running: a dropped privilege would look dropped"
+                : $"errno {v.Data} is above {Verdict.MaxErrno}, the largest errno the kernel returns";
+            errors.Add(new(ErrnoRangeId, true, $"{property}: {why}; use 1..{Verdict.MaxErrno}", ruleIndex,
+                ruleIndex < 0 ? ErrorSite.Policy : ErrorSite.RuleProperty, Property: property));
         }
 
         private static void CheckName(RuleModel rule, int nameIndex, ArchInfo[] archs, List<PolicyError> errors)
         {
             string name = rule.Syscalls[nameIndex];
+            if (name.Length == 0) return; // a null name, reported where the attribute was read
             if (name.StartsWith("@", StringComparison.Ordinal))
             {
                 if (!SyscallGroups.TryGet(name.Substring(1), out _))
@@ -97,7 +101,7 @@ namespace Seccomp.Compiler.Policy
             {
                 var seen = new HashSet<(int, Verdict, string)>();
                 foreach (var entry in rule.Syscalls)
-                    foreach (var x in ExpandEntry(entry, arch))
+                    foreach (var x in ExpandEntry(entry, arch, rule.Action))
                     {
                         var condition = And(BindOrThrow(rule.When, x.Name, arch, rule.Index), BindOrThrow(x.Member?.When, x.Name, arch, rule.Index));
                         var verdict = x.Member?.Action ?? rule.Action;
@@ -125,9 +129,14 @@ namespace Seccomp.Compiler.Policy
         /// <summary>One call an entry of a rule covers: a syscall name, or a member of an @group.</summary>
         public readonly record struct Expansion(string Name, int Number, GroupMember? Member);
 
-        /// <summary>What one entry of a rule (a syscall or an @group) covers on one architecture, each number once.</summary>
-        public static IEnumerable<Expansion> ExpandEntry(string entry, ArchInfo arch)
+        /// <summary>
+        /// What one entry of a rule (a syscall or an @group) covers on one architecture, each number once. A group
+        /// member's own condition and action narrow what the group lets through, so they apply when the rule lets
+        /// calls run (Allow, Log); a rule that denies a group denies every member outright.
+        /// </summary>
+        public static IEnumerable<Expansion> ExpandEntry(string entry, ArchInfo arch, Verdict ruleAction)
         {
+            bool narrow = ruleAction.Kind is ActionKind.Allow or ActionKind.Log;
             if (!entry.StartsWith("@", StringComparison.Ordinal))
             {
                 if (arch.TryGetNumber(entry, out int n)) yield return new Expansion(entry, n, null);
@@ -137,7 +146,7 @@ namespace Seccomp.Compiler.Policy
             var seen = new HashSet<int>();
             foreach (var m in members)
                 if (arch.TryGetNumber(m.Name, out int nr) && seen.Add(nr))
-                    yield return new Expansion(m.Name, nr, m);
+                    yield return new Expansion(m.Name, nr, narrow ? m : null);
         }
 
         /// <summary>The (name, number) pairs a rule covers on one architecture, each number once.</summary>
@@ -145,7 +154,7 @@ namespace Seccomp.Compiler.Policy
         {
             var seen = new HashSet<int>();
             foreach (var entry in rule.Syscalls)
-                foreach (var x in ExpandEntry(entry, arch))
+                foreach (var x in ExpandEntry(entry, arch, rule.Action))
                     if (seen.Add(x.Number))
                         yield return (x.Name, x.Number);
         }

@@ -35,6 +35,7 @@ namespace Seccomp.Generators
     internal static class PolicyReader
     {
         public const string NullNameId = "SECC0007";
+        public const string InvalidEnumId = "SECC0009";
 
         public static ReadPolicy? Read(INamedTypeSymbol type)
         {
@@ -49,10 +50,19 @@ namespace Seccomp.Generators
             }
             if (policyAttr == null) return null;
 
-            var defaultKind = (ActionKind)Named(policyAttr, "DefaultAction", (int)ActionKind.Errno);
+            var errors = new List<PolicyError>();
+            // A cast can put any number in an enum; one the runtime does not define is an error, never a guess.
+            ActionKind Action(string property, ActionKind fallback)
+            {
+                int value = Named(policyAttr, property, (int)fallback);
+                if (value >= (int)ActionKind.KillProcess && value <= (int)ActionKind.Allow) return (ActionKind)value;
+                errors.Add(new(InvalidEnumId, true, $"{property} = {value} is not a SeccompAction", -1, ErrorSite.Policy, Property: property));
+                return fallback;
+            }
+            var defaultKind = Action("DefaultAction", ActionKind.Errno);
             int defaultErrno = Named(policyAttr, "DefaultErrno", 1);
-            var badArch = (ActionKind)Named(policyAttr, "BadArchAction", (int)ActionKind.KillProcess);
-            var unknownKind = (ActionKind)Named(policyAttr, "UnknownSyscalls", (int)ActionKind.Errno);
+            var badArch = Action("BadArchAction", ActionKind.KillProcess);
+            var unknownKind = Action("UnknownSyscalls", ActionKind.Errno);
             int unknownErrno = Named(policyAttr, "UnknownSyscallsErrno", 38);
 
             var archs = new List<TargetArch>();
@@ -60,20 +70,34 @@ namespace Seccomp.Generators
             if (archArg.Kind == TypedConstantKind.Array && !archArg.IsNull)
             {
                 foreach (var v in archArg.Values)
-                    if (v.Value is int a && !archs.Contains((TargetArch)a)) archs.Add((TargetArch)a);
+                {
+                    if (v.Value is int a && a >= 0 && a < ArchInfo.All.Count)
+                    {
+                        if (!archs.Contains((TargetArch)a)) archs.Add((TargetArch)a);
+                    }
+                    else
+                    {
+                        errors.Add(new(InvalidEnumId, true, $"Architectures: {v.Value ?? "null"} is not a SeccompArch", -1, ErrorSite.Policy, Property: "Architectures"));
+                    }
+                }
             }
             else
             {
                 archs.AddRange(ArchInfo.All.Select(a => a.Arch));
             }
 
-            var errors = new List<PolicyError>();
             var ruleModels = new List<RuleModel>();
             for (int i = 0; i < rules.Count; i++)
             {
                 var attr = rules[i];
                 var names = new List<string>();
-                if (attr.ConstructorArguments.Length == 1 && attr.ConstructorArguments[0].Kind == TypedConstantKind.Array)
+                if (attr.ConstructorArguments.Length == 1 && attr.ConstructorArguments[0].Kind == TypedConstantKind.Array
+                    && attr.ConstructorArguments[0].IsNull)
+                {
+                    errors.Add(new(NullNameId, true, "The syscall list is null", i, ErrorSite.SyscallName, 0));
+                    names.Add("");
+                }
+                else if (attr.ConstructorArguments.Length == 1 && attr.ConstructorArguments[0].Kind == TypedConstantKind.Array)
                 {
                     var values = attr.ConstructorArguments[0].Values;
                     for (int n = 0; n < values.Length; n++)
@@ -102,7 +126,10 @@ namespace Seccomp.Generators
         public static bool LogDenied(AttributeData policyAttr) => Named(policyAttr, "LogDenied", 0) != 0;
 
         private static Verdict VerdictOf(ActionKind kind, int errno) =>
-            kind == ActionKind.Errno ? new Verdict(kind, unchecked((ushort)errno)) : Verdict.Of(kind, 0);
+            kind == ActionKind.Errno ? new Verdict(kind, ClampErrno(errno)) : Verdict.Of(kind, 0);
+
+        /// <summary>Out-of-range values stay visibly out of range (the checker reports them) rather than wrap to 0 or 1.</summary>
+        private static ushort ClampErrno(int errno) => errno < 0 || errno > ushort.MaxValue ? ushort.MaxValue : (ushort)errno;
 
         private static Verdict RuleVerdict(AttributeData attr)
         {
@@ -111,9 +138,7 @@ namespace Seccomp.Generators
                 case "AllowAttribute": return Verdict.Allow;
                 case "DenyAttribute":
                 {
-                    int errno = Named(attr, "Errno", 1);
-                    // Out-of-range values are reported by the checker; keep them visible rather than wrapped.
-                    return new Verdict(ActionKind.Errno, errno < 0 || errno > ushort.MaxValue ? ushort.MaxValue : (ushort)errno);
+                    return new Verdict(ActionKind.Errno, ClampErrno(Named(attr, "Errno", 1)));
                 }
                 case "KillAttribute": return Named(attr, "Thread", 0) != 0 ? new Verdict(ActionKind.KillThread, 0) : Verdict.KillProcess;
                 case "LogAttribute": return new Verdict(ActionKind.Log, 0);

@@ -82,9 +82,11 @@ namespace Seccomp.Generators
                         break;
                     case 'U':
                     {
+                        // A malformed escape is already a compiler error (CS1009); give up rather than guess.
+                        if (from + 10 > end || !uint.TryParse(text.Substring(from + 2, 8), System.Globalization.NumberStyles.HexNumber, null, out uint cp))
+                            return null;
                         i += 10;
                         var span = TextSpan.FromBounds(start + from, start + i);
-                        uint cp = uint.Parse(text.Substring(from + 2, 8), System.Globalization.NumberStyles.HexNumber);
                         chars.Add(span);
                         if (cp > 0xFFFF) chars.Add(span); // a surrogate pair: two chars from one escape
                         break;
@@ -149,8 +151,9 @@ namespace Seccomp.Generators
                 int lineEnd = text.IndexOf('\n', i);
                 if (lineEnd < 0 || lineEnd > contentEnd) lineEnd = contentEnd;
                 int contentStart = System.Math.Min(i + indent, lineEnd);
-                // A whitespace-only line contributes nothing but its line break.
-                if (text.Substring(i, lineEnd - i).Trim().Length == 0) contentStart = lineEnd;
+                // A whitespace-only line contributes nothing but its line break (CRLF: both characters).
+                int breakStart = lineEnd > i && lineEnd < text.Length && text[lineEnd] == '\n' && text[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
+                if (text.Substring(i, breakStart - i).Trim(' ', '\t').Length == 0) contentStart = breakStart;
                 for (int j = contentStart; j < lineEnd; j++)
                     chars.Add(new TextSpan(start + j, 1));
                 if (lineEnd < contentEnd)

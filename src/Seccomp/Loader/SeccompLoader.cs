@@ -94,14 +94,22 @@ namespace Seccomp
             return null;
         }
 
+        /// <summary>Runs after the filter is in place: a failing callback or stream must not turn success into an error.</summary>
         private static void Report(IReadOnlyList<SeccompFallback> fallbacks, SeccompOptions options)
         {
             foreach (var f in fallbacks)
             {
                 lock (s_reported)
                     if (!s_reported.Add(f.Feature + "->" + f.Substitute)) continue;
-                if (options.OnFallback != null) options.OnFallback(f);
-                else Console.Error.WriteLine(f.ToString());
+                try
+                {
+                    if (options.OnFallback != null) options.OnFallback(f);
+                    else Console.Error.WriteLine(f.ToString());
+                }
+                catch (Exception)
+                {
+                    // The fallback is also in SeccompInstallation.Fallbacks.
+                }
             }
         }
 

@@ -54,7 +54,7 @@ internal static class AttributeModel
         }
         foreach (var rule in model.Rules)
             foreach (var entry in rule.Syscalls)
-            foreach (var (name, _, member) in PolicyResolver.ExpandEntry(entry, info))
+            foreach (var (name, _, member) in PolicyResolver.ExpandEntry(entry, info, rule.Action))
             {
                 uint action = (member?.Action ?? rule.Action).ToKernel();
                 var cond = PolicyResolver.And(Bind(rule.When, name), Bind(member?.When, name));

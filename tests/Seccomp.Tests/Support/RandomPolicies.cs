@@ -146,7 +146,7 @@ public static class RandomPolicies
             1 => 1UL << rng.Next(t.Bits),
             _ => (ulong)rng.NextInt64() ^ ((ulong)rng.Next() << 33),
         };
-        return t.Bits == 32 ? v & 0xffff_ffff : v;
+        return v & t.WidthMask;
     }
 
     /// <summary>A literal that fits the type, written in decimal, hex, octal or negative form.</summary>
