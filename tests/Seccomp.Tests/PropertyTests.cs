@@ -33,6 +33,8 @@ public class PropertyTests
     [InlineData(false, 1)]
     [InlineData(true, 2)]
     [InlineData(true, 3)]
+    [InlineData(true, 4)]
+    [InlineData(true, 5)]
     public void ProgramMatchesReferenceEvaluator(bool conditions, int seed)
     {
         var rng = new Random(seed * 7919);

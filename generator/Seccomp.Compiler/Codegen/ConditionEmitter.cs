@@ -57,6 +57,9 @@ namespace Seccomp.Compiler.Codegen
                     Compile(and.Right, t, f);
                     break;
                 }
+                case OrCondition anyOf when EqualitySet(anyOf) is { } set:
+                    EqualAny64(set.First, set.Values, t, f);
+                    break;
                 case OrCondition or:
                 {
                     int mid = _asm.NewLabel();
@@ -74,6 +77,82 @@ namespace Seccomp.Compiler.Codegen
                 case CompareCondition cmp:
                     Compare(cmp, t, f);
                     break;
+            }
+        }
+
+        /// <summary>
+        /// An OR whose every leaf tests one 64-bit argument (under one mask) for equality, as <c>x in (a, b, c)</c> does:
+        /// null for anything else.
+        /// </summary>
+        private static (CompareCondition First, List<ulong> Values)? EqualitySet(OrCondition or)
+        {
+            var leaves = new List<CompareCondition>();
+            var stack = new Stack<Condition>();
+            stack.Push(or);
+            while (stack.Count > 0)
+            {
+                switch (stack.Pop())
+                {
+                    case OrCondition o: stack.Push(o.Right); stack.Push(o.Left); break;
+                    case CompareCondition { Op: CompareOp.Eq } c: leaves.Add(c); break;
+                    default: return null;
+                }
+            }
+            var first = leaves[0];
+            if (first.Type.Bits != 64 || leaves.Exists(c => c.Arg != first.Arg || c.Mask != first.Mask || c.Type != first.Type))
+                return null;
+            return (first, leaves.ConvertAll(c => c.Value));
+        }
+
+        /// <summary>
+        /// <c>(x &amp; mask) in values</c> for a 64-bit x: the high word is loaded once and compared with each distinct
+        /// high half, then the low word with the low halves that go with it.
+        /// </summary>
+        private void EqualAny64(CompareCondition c, List<ulong> values, int t, int f)
+        {
+            uint mh = (uint)(c.Mask >> 32), ml = (uint)c.Mask;
+            var possible = new SortedSet<ulong>(values.FindAll(v => (v & ~c.Mask) == 0));
+            if (possible.Count == 0) { Ja(f); return; }
+            var groups = new SortedDictionary<uint, SortedSet<uint>>();
+            foreach (var v in possible)
+            {
+                if (!groups.TryGetValue((uint)(v >> 32), out var lows)) groups[(uint)(v >> 32)] = lows = new SortedSet<uint>();
+                lows.Add((uint)v);
+            }
+            uint hiOffset = Op.ArgOffset(c.Arg, true), loOffset = Op.ArgOffset(c.Arg, false);
+            var groupList = new List<KeyValuePair<uint, SortedSet<uint>>>(groups);
+            if (mh != 0) Load(hiOffset, mh);
+            for (int g = 0; g < groupList.Count; g++)
+            {
+                bool lastGroup = g == groupList.Count - 1;
+                int nextGroup = lastGroup ? f : _asm.NewLabel();
+                int lowCheck;
+                if (mh == 0)
+                {
+                    lowCheck = -1; // the high word can only be 0, and possible values say so
+                }
+                else
+                {
+                    lowCheck = ml == 0 ? t : _asm.NewLabel();
+                    Jump(Op.JEQ, groupList[g].Key, lowCheck, nextGroup);
+                    if (ml == 0) { if (!lastGroup) Bind(nextGroup); continue; }
+                    Bind(lowCheck);
+                }
+                var lows = new List<uint>(groupList[g].Value);
+                for (int i = 0; i < lows.Count; i++)
+                {
+                    bool last = i == lows.Count - 1;
+                    // A value of another group cannot match once the high word matched this one.
+                    int next = last ? (mh == 0 ? nextGroup : f) : _asm.NewLabel();
+                    Load(loOffset, ml);
+                    Jump(Op.JEQ, lows[i], t, next);
+                    if (!last) Bind(next);
+                }
+                if (!lastGroup)
+                {
+                    Bind(nextGroup);
+                    if (mh != 0) Load(hiOffset, mh);
+                }
             }
         }
 
