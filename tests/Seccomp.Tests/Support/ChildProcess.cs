@@ -29,7 +29,16 @@ public static class ChildProcess
 
     public static ChildResult Run(string scenario, params string[] args) => RunWith(null, scenario, args);
 
-    public static ChildResult RunWith(Action<ProcessStartInfo>? configure, string scenario, params string[] args)
+    /// <summary>Runs a scenario that must end normally (exit 0).</summary>
+    public static ChildResult RunToEnd(string scenario)
+    {
+        var r = Run(scenario);
+        Xunit.Assert.True(r.ExitCode == 0, r.ToString());
+        return r;
+    }
+
+    /// <summary>How a scenario is started, with its output redirected.</summary>
+    public static ProcessStartInfo StartInfo(string scenario, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -42,6 +51,12 @@ public static class ChildProcess
         foreach (var a in args) psi.ArgumentList.Add(a);
         // No createdump on SIGSYS: it would be denied by the filter anyway and only slows the test down.
         psi.Environment["DOTNET_DbgEnableMiniDump"] = "0";
+        return psi;
+    }
+
+    public static ChildResult RunWith(Action<ProcessStartInfo>? configure, string scenario, params string[] args)
+    {
+        var psi = StartInfo(scenario, args);
         configure?.Invoke(psi);
         using var p = Process.Start(psi)!;
         var stdoutTask = p.StandardOutput.ReadToEndAsync();
