@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -7,18 +6,18 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Seccomp.Compiler;
-using Seccomp.Compiler.Analysis;
-using Seccomp.Compiler.Codegen;
+using Seccomp.Compiler.Diagnostics;
 using Seccomp.Compiler.Policy;
 using Seccomp.Generators;
 
 namespace Seccomp.Analyzers
 {
     /// <summary>
-    /// Reports what is wrong in a policy: the checks of the compiler core (names, values, conditions, size), and when
-    /// the policy is valid, the core's analysis of what it does (<see cref="PolicyAnalysis"/>): rules that never
-    /// decide a call, duplicates, constant conditions, dangerous allowances, calls the runtime needs. Each is located
-    /// on the attribute, the name argument, or the exact characters of a condition.
+    /// Reports what the compiler core says about a policy: its errors (names, values, conditions, size) and, when the
+    /// policy is valid, the analysis's findings (rules that never decide a call, duplicates, constant conditions,
+    /// dangerous allowances, calls the runtime needs). Each is located on the attribute, the name argument, or the
+    /// exact characters of a condition. The compilation comes from <see cref="PolicyCompiler"/>, which the generator
+    /// asked about the same model first: nothing is compiled twice.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class PolicyAnalyzer : DiagnosticAnalyzer
@@ -29,20 +28,12 @@ namespace Seccomp.Analyzers
         /// <summary>Diagnostic property: the closest known name, for a misspelling.</summary>
         public const string SuggestionProperty = "Suggestion";
 
-        public static class FixKinds
-        {
-            public const string RemoveRule = nameof(RemoveRule);
-            public const string RemoveName = nameof(RemoveName);
-            public const string RemoveThread = nameof(RemoveThread);
-            public const string KillProcess = nameof(KillProcess);
-        }
+        private readonly Func<PolicyModel, System.Threading.CancellationToken, PolicyCompilation> _compile;
 
-        private readonly Func<ResolvedPolicy, CompileResult> _compile;
-
-        public PolicyAnalyzer() : this(BpfCompiler.Compile) { }
+        public PolicyAnalyzer() : this(PolicyCompiler.Compile) { }
 
         /// <summary>For tests: a compiler that fails as a real one never should (the verifier diagnostic).</summary>
-        internal PolicyAnalyzer(Func<ResolvedPolicy, CompileResult> compile) => _compile = compile;
+        internal PolicyAnalyzer(Func<PolicyModel, System.Threading.CancellationToken, PolicyCompilation> compile) => _compile = compile;
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => Descriptors.Policies;
 
@@ -68,42 +59,25 @@ namespace Seccomp.Analyzers
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.NotPartial, type.Locations.FirstOrDefault(),
                     $"'{type.Name}' has [SeccompPolicy] but is not partial: the generator cannot add Apply() to it"));
 
-            var errors = new List<PolicyError>(read.ReadErrors);
-            errors.AddRange(PolicyResolver.Check(read.Model));
-            bool valid = !errors.Any(e => e.IsError);
-            if (valid)
+            foreach (var e in read.ReadErrors) Report(context, locator, e);
+            bool readErrors = read.ReadErrors.Any(e => e.IsError);
+            foreach (var d in _compile(read.Model, ct).Diagnostics)
             {
-                foreach (var arch in read.Model.Architectures)
-                {
-                    if (_compile(PolicyResolver.Resolve(read.Model, arch)) is CompileResult.Failure f)
-                        errors.AddRange(f.Errors);
-                }
+                // Generated policies get their errors only: the findings are about what people write, and about a
+                // policy whose attributes could all be read.
+                if ((context.IsGeneratedCode || readErrors) && !d.IsError) continue;
+                Report(context, locator, d);
             }
-            foreach (var e in errors)
-            {
-                var descriptor = Descriptors.ById(e.Id);
-                if (descriptor == null || (context.IsGeneratedCode && !e.IsError)) continue;
-                var properties = ImmutableDictionary<string, string?>.Empty;
-                if (e.Suggestion != null) properties = properties.Add(SuggestionProperty, e.Suggestion);
-                context.ReportDiagnostic(Diagnostic.Create(descriptor, locator.Locate(e), properties, e.Message));
-            }
-            if (!valid || context.IsGeneratedCode) return;
+        }
 
-            foreach (var f in PolicyAnalysis.Analyze(read.Model, ct))
-            {
-                var at = new PolicyError(Descriptors.For(f.Kind).Id, false, f.Message, f.RuleIndex, f.Site, f.NameIndex, f.Start, f.Length, f.Property);
-                string? fix = f.Kind switch
-                {
-                    FindingKind.UnreachableRule or FindingKind.DuplicateRule or FindingKind.RuleSameAsDefault =>
-                        f.Site == ErrorSite.SyscallName ? FixKinds.RemoveName : f.RuleIndex >= 0 ? FixKinds.RemoveRule : null,
-                    FindingKind.KillThread => f.RuleIndex >= 0 ? FixKinds.RemoveThread : FixKinds.KillProcess,
-                    _ => null,
-                };
-                var properties = fix == null
-                    ? ImmutableDictionary<string, string?>.Empty
-                    : ImmutableDictionary<string, string?>.Empty.Add(FixProperty, fix);
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.For(f.Kind), locator.Locate(at), properties, f.Message));
-            }
+        private static void Report(SymbolAnalysisContext context, PolicyLocator locator, PolicyDiagnostic d)
+        {
+            var descriptor = Descriptors.ById(d.Id);
+            if (descriptor == null) return;
+            var properties = ImmutableDictionary<string, string?>.Empty;
+            if (d.Suggestion != null) properties = properties.Add(SuggestionProperty, d.Suggestion);
+            if (d.Fix != null) properties = properties.Add(FixProperty, d.Fix);
+            context.ReportDiagnostic(Diagnostic.Create(descriptor, locator.Locate(d.Location), properties, d.Render(KnownNames.Spell)));
         }
     }
 }

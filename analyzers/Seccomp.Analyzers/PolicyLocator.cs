@@ -3,12 +3,12 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Seccomp.Compiler.Policy;
+using Seccomp.Compiler.Diagnostics;
 using Seccomp.Generators;
 
 namespace Seccomp.Analyzers
 {
-    /// <summary>Turns a <see cref="PolicyError"/>'s place in the declaration into a source location.</summary>
+    /// <summary>Turns a <see cref="PolicyLocation"/> (a place in the declaration) into a source location.</summary>
     internal sealed class PolicyLocator
     {
         private readonly ReadPolicy _policy;
@@ -20,7 +20,7 @@ namespace Seccomp.Analyzers
             _ct = ct;
         }
 
-        public Location Locate(PolicyError e)
+        public Location Locate(PolicyLocation e)
         {
             var attr = e.RuleIndex >= 0 && e.RuleIndex < _policy.RuleAttributes.Count
                 ? _policy.RuleAttributes[e.RuleIndex]
@@ -30,13 +30,13 @@ namespace Seccomp.Analyzers
 
             switch (e.Site)
             {
-                case ErrorSite.SyscallName:
+                case LocationSite.SyscallName:
                     return NameArgument(syntax, e.NameIndex)?.GetLocation() ?? syntax.GetLocation();
-                case ErrorSite.Condition:
+                case LocationSite.Condition:
                     return ConditionLocation(syntax, e.Start, e.Length);
-                case ErrorSite.RuleProperty:
-                case ErrorSite.Policy when e.Property != null:
-                    return Named(syntax, e.Property!)?.GetLocation() ?? syntax.GetLocation();
+                case LocationSite.RuleProperty:
+                case LocationSite.Policy when e.Property != PolicyProperty.None:
+                    return Named(syntax, KnownNames.Spell(e.Property))?.GetLocation() ?? syntax.GetLocation();
                 default:
                     return syntax.GetLocation();
             }

@@ -8,7 +8,7 @@ namespace Seccomp.Compiler
     /// An immutable array with value equality, so that models built from it compare by content. The incremental
     /// generator caches on that equality; a plain array would compare by reference and defeat every cache.
     /// </summary>
-    public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
+    internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
     {
         private readonly T[]? _items;
 
@@ -56,7 +56,7 @@ namespace Seccomp.Compiler
         public static bool operator !=(EquatableArray<T> left, EquatableArray<T> right) => !left.Equals(right);
     }
 
-    public static class EquatableArray
+    internal static class EquatableArray
     {
         public static EquatableArray<T> From<T>(IEnumerable<T> items) => new(new List<T>(items).ToArray());
     }

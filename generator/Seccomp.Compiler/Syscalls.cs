@@ -5,7 +5,7 @@ using System.Linq;
 namespace Seccomp.Compiler
 {
     /// <summary>Name lookups across architectures, and the nearest known name for a misspelling.</summary>
-    public static class Syscalls
+    internal static class Syscalls
     {
         private static readonly Lazy<string[]> s_allNames = new(() =>
             ArchInfo.All.SelectMany(a => a.Syscalls.Select(kv => kv.Key)).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToArray());

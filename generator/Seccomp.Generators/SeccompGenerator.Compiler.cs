@@ -1,19 +1,16 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Seccomp.Compiler;
 using Seccomp.Compiler.Bpf;
-using Seccomp.Compiler.Codegen;
-using Seccomp.Compiler.Policy;
 
 namespace Seccomp.Generators
 {
     /// <summary>One architecture's finished program: its bytes and, for the comment beside them, its disassembly.</summary>
-    public sealed record ProgramModel(TargetArch Arch, EquatableArray<byte> Bytes, EquatableArray<string> Disassembly);
+    internal sealed record ProgramModel(SeccompArch Arch, EquatableArray<byte> Bytes, EquatableArray<string> Disassembly);
 
     /// <summary>Everything the emitter writes. <see cref="Error"/> is set when the policy does not compile.</summary>
-    public sealed record EmitModel(PolicyTarget Target, EquatableArray<ProgramModel> Programs, string? Error);
+    internal sealed record EmitModel(PolicyTarget Target, EquatableArray<ProgramModel> Programs, string? Error);
 
     public sealed partial class SeccompGenerator
     {
@@ -23,26 +20,15 @@ namespace Seccomp.Generators
             {
                 if (target.HasReadErrors)
                     return new EmitModel(target, EquatableArray<ProgramModel>.Empty, "the policy's attributes have errors");
-                var error = PolicyResolver.Check(target.Model).FirstOrDefault(e => e.IsError);
+                // The analyzers ask PolicyCompiler about the same model in the same compiler process: whichever asks
+                // second gets the cached compilation.
+                var compilation = PolicyCompiler.Compile(target.Model, ct);
+                var error = compilation.Errors.FirstOrDefault();
                 if (error != null)
-                    return new EmitModel(target, EquatableArray<ProgramModel>.Empty, $"{error.Id}: {error.Message}");
+                    return new EmitModel(target, EquatableArray<ProgramModel>.Empty, $"{error.Id}: {error.Render(KnownNames.Spell)}");
 
-                var programs = new List<ProgramModel>();
-                foreach (var arch in target.Model.Architectures)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    var result = BpfCompiler.Compile(PolicyResolver.Resolve(target.Model, arch));
-                    if (result is CompileResult.Failure failure)
-                    {
-                        var first = failure.Errors[0];
-                        return new EmitModel(target, EquatableArray<ProgramModel>.Empty, $"{first.Id}: {first.Message}");
-                    }
-                    var program = ((CompileResult.Success)result).Program;
-                    var lines = new string[program.Count];
-                    for (int pc = 0; pc < program.Count; pc++)
-                        lines[pc] = BpfDisassembler.Format(program[pc], pc);
-                    programs.Add(new ProgramModel(arch, EquatableArray.From(BpfInstruction.ToBytes(program)), new EquatableArray<string>(lines)));
-                }
+                var programs = compilation.Programs.Select(p => new ProgramModel(p.Arch, EquatableArray.From(p.ToBytes()),
+                    new EquatableArray<string>(BpfDisassembler.Lines(p.Instructions, ArchInfo.Get(p.Arch))))).ToArray();
                 return new EmitModel(target, EquatableArray.From(programs), null);
             }
             catch (OperationCanceledException)

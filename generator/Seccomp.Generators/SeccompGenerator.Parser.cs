@@ -10,7 +10,7 @@ using Seccomp.Compiler.Policy;
 namespace Seccomp.Generators
 {
     /// <summary>Where to put the generated members, and the policy to compile; no symbols, no syntax.</summary>
-    public sealed record PolicyTarget(
+    internal sealed record PolicyTarget(
         string? Namespace,
         EquatableArray<string> Containers,
         string ClassName,

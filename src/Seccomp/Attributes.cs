@@ -10,29 +10,29 @@ namespace Seccomp
     public sealed class SeccompPolicyAttribute : Attribute
     {
         /// <summary>What a call no rule matches gets. Default: <see cref="SeccompAction.Errno"/> with <see cref="DefaultErrno"/>.</summary>
-        public SeccompAction DefaultAction { get; set; } = SeccompAction.Errno;
+        public SeccompAction DefaultAction { get; set; } = AttributeDefaults.DefaultAction;
 
         /// <summary>The errno of the default action when it is <see cref="SeccompAction.Errno"/>. Default: EPERM.</summary>
-        public Errno DefaultErrno { get; set; } = Errno.EPERM;
+        public Errno DefaultErrno { get; set; } = (Errno)AttributeDefaults.DefaultErrno;
 
         /// <summary>The architectures to build programs for. Default: every supported one.</summary>
         public SeccompArch[]? Architectures { get; set; }
 
         /// <summary>What a call made with another architecture's ABI gets (e.g. i386 <c>int 0x80</c> on x86_64). Default: KillProcess.</summary>
-        public SeccompAction BadArchAction { get; set; } = SeccompAction.KillProcess;
+        public SeccompAction BadArchAction { get; set; } = AttributeDefaults.BadArchAction;
 
         /// <summary>Ask the kernel to log every action but ALLOW (SECCOMP_FILTER_FLAG_LOG).</summary>
-        public bool LogDenied { get; set; }
+        public bool LogDenied { get; set; } = AttributeDefaults.LogDenied;
 
         /// <summary>
         /// What a call numbered above every syscall the generator knows for the architecture gets. Default:
         /// <see cref="SeccompAction.Errno"/> with <see cref="UnknownSyscallsErrno"/> (ENOSYS), so that libc falls back
         /// from a call newer than the policy to an older one (clone3 to clone).
         /// </summary>
-        public SeccompAction UnknownSyscalls { get; set; } = SeccompAction.Errno;
+        public SeccompAction UnknownSyscalls { get; set; } = AttributeDefaults.UnknownSyscalls;
 
         /// <summary>The errno for <see cref="UnknownSyscalls"/> when it is <see cref="SeccompAction.Errno"/>. Default: ENOSYS.</summary>
-        public Errno UnknownSyscallsErrno { get; set; } = Errno.ENOSYS;
+        public Errno UnknownSyscallsErrno { get; set; } = (Errno)AttributeDefaults.UnknownSyscallsErrno;
     }
 
     /// <summary>The common shape of the rule attributes: syscall names or <c>@group</c> names, and an optional condition.</summary>
@@ -62,7 +62,7 @@ namespace Seccomp
     {
         public DenyAttribute(params string[] syscalls) : base(syscalls) { }
 
-        public Errno Errno { get; set; } = Errno.EPERM;
+        public Errno Errno { get; set; } = (Errno)AttributeDefaults.DenyErrno;
     }
 
     /// <summary>Kill the process (SECCOMP_RET_KILL_PROCESS), or with <see cref="Thread"/> only the calling thread.</summary>
@@ -71,7 +71,7 @@ namespace Seccomp
         public KillAttribute(params string[] syscalls) : base(syscalls) { }
 
         /// <summary>Kill only the calling thread (SECCOMP_RET_KILL_THREAD). Rarely right in a multi-threaded .NET process.</summary>
-        public bool Thread { get; set; }
+        public bool Thread { get; set; } = AttributeDefaults.KillThread;
     }
 
     /// <summary>Let the calls run and have the kernel log them (SECCOMP_RET_LOG).</summary>
@@ -85,7 +85,7 @@ namespace Seccomp
     {
         public TrapAttribute(params string[] syscalls) : base(syscalls) { }
 
-        public ushort Data { get; set; }
+        public ushort Data { get; set; } = AttributeDefaults.Data;
     }
 
     /// <summary>Hand the calls to a ptrace tracer (SECCOMP_RET_TRACE) with <see cref="Data"/>; with no tracer they fail with ENOSYS.</summary>
@@ -93,7 +93,7 @@ namespace Seccomp
     {
         public TraceAttribute(params string[] syscalls) : base(syscalls) { }
 
-        public ushort Data { get; set; }
+        public ushort Data { get; set; } = AttributeDefaults.Data;
     }
 
     /// <summary>Let a supervising process decide (SECCOMP_RET_USER_NOTIF); with no listener the calls fail with ENOSYS.</summary>

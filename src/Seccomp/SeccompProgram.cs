@@ -1,8 +1,6 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
-using Seccomp.Compiler;
-using Seccomp.Compiler.Bpf;
+using Seccomp.Bpf;
+using Seccomp.Common;
 
 namespace Seccomp
 {
@@ -12,32 +10,37 @@ namespace Seccomp
         private readonly byte[] _bytes;
         private readonly BpfInstruction[] _instructions;
 
-        /// <summary>Wraps a program (struct sock_filter array, 8 bytes per instruction, little-endian).</summary>
+        /// <summary>
+        /// Wraps a program (the kernel's struct sock_filter array, 8 bytes per instruction, little-endian), checked
+        /// with the kernel's own rules: a program the kernel would refuse is refused here too.
+        /// </summary>
+        /// <exception cref="ArgumentException">The bytes are not a program the kernel accepts; the message says where.</exception>
         public SeccompProgram(SeccompArch arch, ReadOnlySpan<byte> bytes)
         {
+            if (!Enum.IsDefined(arch)) throw new ArgumentOutOfRangeException(nameof(arch), arch, "not a SeccompArch");
             Arch = arch;
             _bytes = bytes.ToArray();
             _instructions = BpfInstruction.FromBytes(_bytes);
+            var problems = BpfVerifier.Verify(_instructions);
+            if (problems.Count > 0)
+                throw new ArgumentException($"not a seccomp program the kernel accepts: {problems[0]}", nameof(bytes));
         }
 
         public SeccompArch Arch { get; }
 
         /// <summary>The AUDIT_ARCH_* value the program accepts.</summary>
-        public uint AuditArch => ArchInfo.Get((TargetArch)Arch).AuditArch;
+        public uint AuditArch => ArchInfo.Get(Arch).AuditArch;
 
         /// <summary>Number of instructions.</summary>
         public int Count => _instructions.Length;
 
-        public IReadOnlyList<BpfInstruction> Instructions => _instructions;
+        internal BpfInstruction[] Instructions => _instructions;
 
         /// <summary>The kernel's struct sock_filter array: 8 bytes per instruction, little-endian.</summary>
         public byte[] ToBytes() => (byte[])_bytes.Clone();
 
-        /// <summary>One line per instruction, e.g. <c>0001: jeq #0xc000003e, 0002, 0042</c>.</summary>
-        public string Disassemble() => BpfDisassembler.Disassemble(_instructions);
-
-        /// <summary>The kernel's checks that the program breaks (none for a generated program).</summary>
-        public IReadOnlyList<string> Verify() => BpfVerifier.Verify(_instructions).Select(e => e.ToString()).ToArray();
+        /// <summary>One line per instruction, e.g. <c>0001: jeq #0xc000003e, 0002, 0042</c>; syscall numbers are named.</summary>
+        public string Disassemble() => BpfDisassembler.Disassemble(_instructions, ArchInfo.Get(Arch));
 
         /// <summary>Runs the program for a call made with this program's architecture.</summary>
         public SeccompVerdict Run(int syscallNumber, params ulong[] args) =>

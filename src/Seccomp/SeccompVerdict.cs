@@ -1,5 +1,5 @@
 using System;
-using Seccomp.Compiler;
+using Seccomp.Common;
 
 namespace Seccomp
 {
@@ -9,7 +9,7 @@ namespace Seccomp
         public SeccompVerdict(SeccompAction action, ushort data = 0)
         {
             Action = action;
-            Data = Verdict.HasData((ActionKind)action) ? data : (ushort)0;
+            Data = ActionCodes.HasData(action) ? data : (ushort)0;
         }
 
         public SeccompAction Action { get; }
@@ -17,15 +17,15 @@ namespace Seccomp
         /// <summary>The errno for ERRNO, the value for TRAP and TRACE, 0 otherwise.</summary>
         public ushort Data { get; }
 
-        /// <summary>Decodes a filter's return value as the kernel does.</summary>
+        /// <summary>Decodes a filter's return value as the kernel does (unknown actions kill the process; errno is clamped to 4095).</summary>
         public static SeccompVerdict FromKernel(uint value)
         {
-            var v = Verdict.FromKernel(value);
-            return new SeccompVerdict((SeccompAction)v.Kind, v.Data);
+            var action = ActionCodes.Decode(value, out ushort data);
+            return new SeccompVerdict(action, data);
         }
 
         /// <summary>The value a BPF <c>RET</c> returns for this verdict.</summary>
-        public uint ToKernel() => new Verdict((ActionKind)Action, Data).ToKernel();
+        public uint ToKernel() => ActionCodes.Encode(Action, Data);
 
         public static SeccompVerdict Allow => new(SeccompAction.Allow);
 
@@ -42,6 +42,6 @@ namespace Seccomp
         public static bool operator !=(SeccompVerdict a, SeccompVerdict b) => !a.Equals(b);
 
         /// <summary><c>ALLOW</c>, <c>ERRNO(1)</c>, <c>KILL_PROCESS</c>, <c>TRAP(5)</c>...</summary>
-        public override string ToString() => new Verdict((ActionKind)Action, Data).ToString();
+        public override string ToString() => ActionCodes.Format(Action, Data);
     }
 }

@@ -16,7 +16,7 @@ internal static unsafe partial class Native
     }
 
     public static int Number(string name) =>
-        Seccomp.Compiler.ArchInfo.Get((Seccomp.Compiler.TargetArch)Seccomp.SeccompLoader.CurrentArchitecture!.Value).TryGetNumber(name, out int nr)
+        Seccomp.Common.ArchInfo.Get(Seccomp.SeccompLoader.CurrentArchitecture!.Value).TryGetNumber(name, out int nr)
             ? nr
             : throw new System.ArgumentException(name);
 }

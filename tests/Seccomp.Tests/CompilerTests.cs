@@ -1,4 +1,5 @@
 using System;
+using Seccomp.Compiler.Diagnostics;
 using System.Linq;
 using Seccomp.Compiler;
 using Seccomp.Compiler.Bpf;
@@ -13,22 +14,23 @@ public class CompilerTests
 {
     private static PolicyModel Policy(Verdict defaultAction, params RuleModel[] rules) => new(
         defaultAction, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
-        EquatableArray.From(new[] { TargetArch.X86_64, TargetArch.Aarch64 }), EquatableArray.From(rules));
+        EquatableArray.From(new[] { CoreArch.X86_64, CoreArch.Aarch64 }), EquatableArray.From(rules));
 
     private static RuleModel Rule(int index, Verdict action, string? when, params string[] names) =>
         new(index, action, EquatableArray.From(names), when);
 
     [Theory]
-    [InlineData(TargetArch.X86_64)]
-    [InlineData(TargetArch.Aarch64)]
-    [InlineData(TargetArch.Riscv64)]
-    public void ArchitectureCheckComesFirstAndForeignCallsGetTheBadArchAction(TargetArch arch)
+    [InlineData(SeccompArch.X86_64)]
+    [InlineData(SeccompArch.Aarch64)]
+    [InlineData(SeccompArch.Riscv64)]
+    public void ArchitectureCheckComesFirstAndForeignCallsGetTheBadArchAction(SeccompArch runtimeArch)
     {
-        var model = Policy(Verdict.Allow) with { BadArchAction = new Verdict(ActionKind.Trap, 0), Architectures = EquatableArray.From(new[] { arch }) };
+        var arch = (CoreArch)runtimeArch;
+        var model = Policy(Verdict.Allow) with { BadArchAction = new Verdict(CoreAction.Trap, 0), Architectures = EquatableArray.From(new[] { arch }) };
         var program = PropertyTests.CompileProgram(model, arch);
-        Assert.Equal(new BpfInstruction(Op.LD | Op.W | Op.ABS, 0, 0, Op.OffsetArch), program.Instructions[0]);
-        Assert.Equal(Op.JMP | Op.JEQ | Op.K, program.Instructions[1].Code);
-        Assert.Equal(ArchInfo.Get(arch).AuditArch, program.Instructions[1].K);
+        Assert.Equal(new BpfInstruction(Op.LD | Op.W | Op.ABS, 0, 0, Op.OffsetArch), program.Code()[0]);
+        Assert.Equal(Op.JMP | Op.JEQ | Op.K, program.Code()[1].Code);
+        Assert.Equal(ArchInfo.Get(arch).AuditArch, program.Code()[1].K);
         foreach (var other in ArchInfo.All.Where(a => a.Arch != arch))
             Assert.Equal("TRAP(0)", program.Run(new SeccompData(0, other.AuditArch, 0, default), out _).ToString());
         // i386 (AUDIT_ARCH_I386) is foreign everywhere.
@@ -39,17 +41,18 @@ public class CompilerTests
     public void X32NumbersNeverReachAllowOnX86_64()
     {
         var model = Policy(Verdict.Allow, Rule(0, Verdict.Allow, null, "read", "write"));
-        var program = PropertyTests.CompileProgram(model, TargetArch.X86_64);
+        var program = PropertyTests.CompileProgram(model, CoreArch.X86_64);
         for (uint nr = 0x40000000; nr < 0x40000000 + 600; nr++)
             Assert.Equal(SeccompAction.KillProcess, program.Run(new SeccompData((int)nr, program.AuditArch, 0, default), out _).Action);
         Assert.Equal(SeccompAction.KillProcess, program.Run(new SeccompData(unchecked((int)0xfffffffe), program.AuditArch, 0, default), out _).Action);
     }
 
     [Theory]
-    [InlineData(TargetArch.X86_64)]
-    [InlineData(TargetArch.Aarch64)]
-    public void NumbersAboveTheTableGetEnosysAndUnassignedOnesTheDefault(TargetArch arch)
+    [InlineData(SeccompArch.X86_64)]
+    [InlineData(SeccompArch.Aarch64)]
+    public void NumbersAboveTheTableGetEnosysAndUnassignedOnesTheDefault(SeccompArch runtimeArch)
     {
+        var arch = (CoreArch)runtimeArch;
         var info = ArchInfo.Get(arch);
         var model = Policy(Verdict.Errno(1), Rule(0, Verdict.Allow, null, "read"));
         var program = PropertyTests.CompileProgram(model, arch);
@@ -66,11 +69,11 @@ public class CompilerTests
     {
         var model = Policy(Verdict.Allow,
             Rule(0, Verdict.Allow, null, "openat"),
-            Rule(1, new Verdict(ActionKind.Log, 0), null, "openat"),
+            Rule(1, new Verdict(CoreAction.Log, 0), null, "openat"),
             Rule(2, Verdict.Errno(13), "flags & O_CREAT", "openat"),
             Rule(3, Verdict.Errno(2), "flags & O_CREAT", "openat"),
             Rule(4, Verdict.KillProcess, "dfd == 5", "openat"));
-        var program = PropertyTests.CompileProgram(model, TargetArch.X86_64);
+        var program = PropertyTests.CompileProgram(model, CoreArch.X86_64);
         Assert.Equal("LOG", program.Run(257, 0, 0, 0).ToString());
         Assert.Equal("ERRNO(2)", program.Run(257, 0, 0, 0x40).ToString());
         Assert.Equal("KILL_PROCESS", program.Run(257, 5, 0, 0x40).ToString());
@@ -86,15 +89,15 @@ public class CompilerTests
             foreach (var arch in policy.Model.Architectures)
             {
                 var info = ArchInfo.Get(arch);
-                var resolved = PolicyResolver.Resolve(policy.Model, arch);
+                var resolved = PolicyCompiler.Compile(policy.Model).Program(arch).Resolved;
                 var program = PropertyTests.CompileProgram(policy.Model, arch);
                 for (int nr = 0; nr <= info.MaxSyscall; nr++)
                 {
                     var rules = resolved.RulesFor(nr);
                     bool argumentFree = rules.All(r => r.Condition == null);
                     var verdict = ReferenceEvaluator.Evaluate(resolved, info.AuditArch, (uint)nr, new ulong[6]);
-                    if (argumentFree && verdict.Kind == ActionKind.Allow)
-                        Assert.True(KernelCacheEmulator.IsConstAllow(program.Instructions, info.AuditArch, (uint)nr), $"nr {nr} on {arch} is not cacheable");
+                    if (argumentFree && verdict.Kind == CoreAction.Allow)
+                        Assert.True(KernelCacheEmulator.IsConstAllow(program.Code(), info.AuditArch, (uint)nr), $"nr {nr} on {arch} is not cacheable");
                 }
             }
         }
@@ -104,12 +107,12 @@ public class CompilerTests
     public void DispatchIsABinarySearchNotAChain()
     {
         // Every other syscall allowed: the worst case for ranges (one per number).
-        var info = ArchInfo.Get(TargetArch.X86_64);
+        var info = ArchInfo.Get(CoreArch.X86_64);
         var names = info.Syscalls.Where(kv => kv.Value % 2 == 0).Select(kv => kv.Key).ToArray();
         var program = PropertyTests.CompileProgram(Policy(Verdict.Errno(1), Rule(0, Verdict.Allow, null, names)) with
         {
-            Architectures = EquatableArray.From(new[] { TargetArch.X86_64 }),
-        }, TargetArch.X86_64);
+            Architectures = EquatableArray.From(new[] { CoreArch.X86_64 }),
+        }, CoreArch.X86_64);
         int worst = Enumerable.Range(0, info.MaxSyscall + 1).Max(nr => { program.Run(new SeccompData(nr, info.AuditArch, 0, default), out int n); return n; });
         // 3 (arch check and load) + ceil(log2(ranges)) + 1 (RET), where a linear chain would take hundreds.
         Assert.InRange(worst, 5, 16);
@@ -119,14 +122,14 @@ public class CompilerTests
     public void LongJumpsAreBridgedAndTheProgramStillMatchesTheReference()
     {
         // A condition on every syscall makes hundreds of blocks: jumps from the search tree run past 255.
-        var info = ArchInfo.Get(TargetArch.X86_64);
+        var info = ArchInfo.Get(CoreArch.X86_64);
         var rules = WithPlainArg0(info).Select((name, i) => Rule(i, i % 3 == 0 ? Verdict.Allow : Verdict.Errno(i % 50 + 1), "arg0 == " + i, name)).ToArray();
-        var model = Policy(Verdict.Errno(1), rules) with { Architectures = EquatableArray.From(new[] { TargetArch.X86_64 }) };
-        var program = PropertyTests.CompileProgram(model, TargetArch.X86_64);
+        var model = Policy(Verdict.Errno(1), rules) with { Architectures = EquatableArray.From(new[] { CoreArch.X86_64 }) };
+        var program = PropertyTests.CompileProgram(model, CoreArch.X86_64);
         Assert.True(program.Count > 1000);
-        Assert.Contains(program.Instructions, i => i.Code == (Op.JMP | Op.JA) && i.K > 255);
-        Assert.Empty(program.Verify());
-        var resolved = PolicyResolver.Resolve(model, TargetArch.X86_64);
+        Assert.Contains(program.Code(), i => i.Code == (Op.JMP | Op.JA) && i.K > 255);
+        Assert.Empty(BpfVerifier.Verify(program.Code()));
+        var resolved = PolicyCompiler.Compile(model).Program(CoreArch.X86_64).Resolved;
         for (int nr = 0; nr <= info.MaxSyscall + 2; nr++)
             for (ulong a = 0; a < 400; a += 57)
                 Assert.Equal(ReferenceEvaluator.Evaluate(resolved, info.AuditArch, (uint)nr, new ulong[] { a, 0, 0, 0, 0, 0 }).ToKernel(), program.Run(nr, a).ToKernel());
@@ -135,14 +138,15 @@ public class CompilerTests
     [Fact]
     public void APolicyTooLargeForTheKernelIsAClearErrorWithItsSize()
     {
-        var info = ArchInfo.Get(TargetArch.X86_64);
+        var info = ArchInfo.Get(CoreArch.X86_64);
         // Distinct conditions, so no two syscalls can share a block.
         var rules = WithPlainArg0(info).Select((name, i) => Rule(i, Verdict.Allow,
             string.Join(" || ", Enumerable.Range(0, 30).Select(k => $"arg0 == {k * 1000 + i}")), name)).ToArray();
-        var model = Policy(Verdict.Errno(1), rules) with { Architectures = EquatableArray.From(new[] { TargetArch.X86_64 }) };
-        var failure = Assert.IsType<CompileResult.Failure>(BpfCompiler.Compile(PolicyResolver.Resolve(model, TargetArch.X86_64)));
-        var error = Assert.Single(failure.Errors);
-        Assert.Equal(BpfCompiler.TooLargeId, error.Id);
+        var model = Policy(Verdict.Errno(1), rules) with { Architectures = EquatableArray.From(new[] { CoreArch.X86_64 }) };
+        var compilation = PolicyCompiler.Compile(model);
+        Assert.Empty(compilation.Programs);
+        var error = Assert.Single(compilation.Errors);
+        Assert.Equal(DiagnosticIds.ProgramTooLarge, error.Id);
         Assert.Matches(@"needs \d+ instructions; the kernel accepts at most 4096", error.Message);
     }
 
@@ -163,7 +167,7 @@ public class CompilerTests
                 if (m.When == null) continue;
                 foreach (var arch in ArchInfo.All.Where(a => a.TryGetNumber(m.Name, out _)))
                 {
-                    Seccomp.Compiler.Conditions.ConditionChecker.Bind(m.When, m.Name, arch, out var problems);
+                    Seccomp.Compiler.Conditions.ConditionBinder.Bind(m.When, m.Name, arch, out var problems);
                     Assert.True(problems.Count == 0, $"@{group} {m.Name} on {arch.Name}: {string.Join("; ", problems.Select(p => p.Message))}");
                 }
             }
@@ -174,7 +178,7 @@ public class CompilerTests
     public void TheRuntimeGroupAllowsThreadsButNoNewNamespacesAndSendsClone3ToClone()
     {
         var model = Policy(Verdict.Errno(1), Rule(0, Verdict.Allow, null, "@dotnet-runtime"));
-        foreach (var arch in new[] { TargetArch.X86_64, TargetArch.Aarch64 })
+        foreach (var arch in new[] { CoreArch.X86_64, CoreArch.Aarch64 })
         {
             var program = PropertyTests.CompileProgram(model, arch);
             var info = ArchInfo.Get(arch);
@@ -191,8 +195,8 @@ public class CompilerTests
     {
         var rng = new Random(1);
         var policy = RandomPolicies.Create(rng, "P", conditions: true);
-        var a = PropertyTests.CompileProgram(policy.Model, TargetArch.X86_64).ToBytes();
-        var b = PropertyTests.CompileProgram(RandomPolicies.Create(new Random(1), "P", conditions: true).Model, TargetArch.X86_64).ToBytes();
+        var a = PropertyTests.CompileProgram(policy.Model, CoreArch.X86_64).ToBytes();
+        var b = PropertyTests.CompileProgram(RandomPolicies.Create(new Random(1), "P", conditions: true).Model, CoreArch.X86_64).ToBytes();
         Assert.Equal(a, b);
     }
 }

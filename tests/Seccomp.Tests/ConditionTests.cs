@@ -1,4 +1,5 @@
 using System;
+using Seccomp.Compiler.Diagnostics;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -18,9 +19,9 @@ public class ConditionTests
 
     public ConditionTests(ITestOutputHelper output) => _out = output;
 
-    private static Condition Bind(string when, string syscall, TargetArch arch = TargetArch.X86_64)
+    private static Condition Bind(string when, string syscall, CoreArch arch = CoreArch.X86_64)
     {
-        var c = ConditionChecker.Bind(when, syscall, ArchInfo.Get(arch), out var problems);
+        var c = ConditionBinder.Bind(when, syscall, ArchInfo.Get(arch), out var problems);
         Assert.True(problems.Count == 0, string.Join("; ", problems.Select(p => p.Message)));
         return c!;
     }
@@ -76,31 +77,31 @@ public class ConditionTests
     [Fact]
     public void ConstantsTakeEachArchitecturesValue()
     {
-        var x86 = (CompareCondition)Bind("flags & O_DIRECTORY", "openat", TargetArch.X86_64);
-        var arm = (CompareCondition)Bind("flags & O_DIRECTORY", "openat", TargetArch.Aarch64);
+        var x86 = (CompareCondition)Bind("flags & O_DIRECTORY", "openat", CoreArch.X86_64);
+        var arm = (CompareCondition)Bind("flags & O_DIRECTORY", "openat", CoreArch.Aarch64);
         Assert.Equal(0x10000UL, x86.Mask);
         Assert.Equal(0x4000UL, arm.Mask);
     }
 
     public static IEnumerable<object[]> Errors() => new[]
     {
-        new object[] { "fd == ", "==", ConditionParser.SyntaxId, "write", "" },
-        new object[] { "fd = 1", "=", ConditionParser.SyntaxId, "write", "=" },
-        new object[] { "fd == 1 &&", "&&", ConditionParser.SyntaxId, "write", "" },
-        new object[] { "(fd == 1", "", ConditionParser.SyntaxId, "write", "" },
-        new object[] { "fd == 0x", "0x", ConditionParser.SyntaxId, "write", "0x" },
-        new object[] { "fd == 09", "09", ConditionParser.SyntaxId, "write", "09" },
-        new object[] { "fd == 1 $", "$", ConditionParser.SyntaxId, "write", "$" },
-        new object[] { "fdd == 1", "fdd", ConditionChecker.UnknownNameId, "write", "fdd" },
-        new object[] { "fd == O_RDONLYY", "O_RDONLYY", ConditionChecker.UnknownNameId, "write", "O_RDONLYY" },
-        new object[] { "arg5 == 1", "arg5", ConditionChecker.UnknownNameId, "write", "arg5" },
-        new object[] { "fd == 0x100000000", "0x100000000", ConditionChecker.OutOfRangeId, "write", "0x100000000" },
-        new object[] { "count == -1", "-1", ConditionChecker.OutOfRangeId, "read", "-1" },
-        new object[] { "buf == 5", "buf", ConditionChecker.PointerId, "read", "buf" },
-        new object[] { "buf & 1", "buf", ConditionChecker.PointerId, "read", "buf & 1" },
-        new object[] { "fd == count", "", ConditionChecker.TypeId, "read", "fd == count" },
-        new object[] { "fd | 1", "|", ConditionChecker.TypeId, "read", "|" },
-        new object[] { "fd", "fd", ConditionChecker.TypeId, "read", "fd" },
+        new object[] { "fd == ", "==", DiagnosticIds.ConditionSyntax, "write", "" },
+        new object[] { "fd = 1", "=", DiagnosticIds.ConditionSyntax, "write", "=" },
+        new object[] { "fd == 1 &&", "&&", DiagnosticIds.ConditionSyntax, "write", "" },
+        new object[] { "(fd == 1", "", DiagnosticIds.ConditionSyntax, "write", "" },
+        new object[] { "fd == 0x", "0x", DiagnosticIds.ConditionSyntax, "write", "0x" },
+        new object[] { "fd == 09", "09", DiagnosticIds.ConditionSyntax, "write", "09" },
+        new object[] { "fd == 1 $", "$", DiagnosticIds.ConditionSyntax, "write", "$" },
+        new object[] { "fdd == 1", "fdd", DiagnosticIds.ConditionUnknownName, "write", "fdd" },
+        new object[] { "fd == O_RDONLYY", "O_RDONLYY", DiagnosticIds.ConditionUnknownName, "write", "O_RDONLYY" },
+        new object[] { "arg5 == 1", "arg5", DiagnosticIds.ConditionUnknownName, "write", "arg5" },
+        new object[] { "fd == 0x100000000", "0x100000000", DiagnosticIds.ConditionOutOfRange, "write", "0x100000000" },
+        new object[] { "count == -1", "-1", DiagnosticIds.ConditionOutOfRange, "read", "-1" },
+        new object[] { "buf == 5", "buf", DiagnosticIds.ConditionPointer, "read", "buf" },
+        new object[] { "buf & 1", "buf", DiagnosticIds.ConditionPointer, "read", "buf & 1" },
+        new object[] { "fd == count", "", DiagnosticIds.ConditionType, "read", "fd == count" },
+        new object[] { "fd | 1", "|", DiagnosticIds.ConditionType, "read", "|" },
+        new object[] { "fd", "fd", DiagnosticIds.ConditionType, "read", "fd" },
     };
 
     [Theory]
@@ -108,12 +109,12 @@ public class ConditionTests
     public void EveryErrorIsLocatedOnItsCharacters(string when, string _, string id, string syscall, string expectedText)
     {
         var rule = new RuleModel(0, Verdict.Allow, EquatableArray.From(new[] { syscall }), when);
-        var errors = new List<PolicyError>();
-        ConditionChecker.Check(rule, new[] { ArchInfo.Get(TargetArch.X86_64) }, errors);
-        var e = Assert.Single(errors);
+        var model = new PolicyModel(Verdict.Errno(1), Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+            EquatableArray.From(new[] { CoreArch.X86_64 }), EquatableArray.From(new[] { rule }));
+        var e = Assert.Single(PolicyCompiler.Compile(model).Errors);
         Assert.Equal(id, e.Id);
-        Assert.Equal(ErrorSite.Condition, e.Site);
-        Assert.Equal(expectedText, when.Substring(e.Start, e.Length));
+        Assert.Equal(LocationSite.Condition, e.Location.Site);
+        Assert.Equal(expectedText, when.Substring(e.Location.Start, e.Location.Length));
     }
 
     [Theory]
@@ -134,7 +135,7 @@ public class ConditionTests
             static partial class P;
             """;
         var diagnostics = GeneratorHarness.Analyze(source).Where(d => d.Id.StartsWith("SECC002")).ToArray();
-        var d = Assert.Single(diagnostics.Where(x => x.Id == ConditionChecker.UnknownNameId || x.Id == ConditionParser.SyntaxId).Take(1));
+        var d = Assert.Single(diagnostics.Where(x => x.Id == DiagnosticIds.ConditionUnknownName || x.Id == DiagnosticIds.ConditionSyntax).Take(1));
         var text = source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length);
         _out.WriteLine($"{kind}: {d.Id} on '{text}': {d.GetMessage()}");
         Assert.Equal(expected, text);
@@ -171,7 +172,7 @@ public class ConditionTests
     public void TheParserNeverCrashesAndAlwaysLocatesItsErrors()
     {
         var rng = new Random(12345);
-        var arch = ArchInfo.Get(TargetArch.X86_64);
+        var arch = ArchInfo.Get(CoreArch.X86_64);
         string alphabet = "()!&|=<>,- _0123456789abcdefxXoOABCDEFGHIJKLMNOPQRSTUVWXYZ\"\\\t\n$";
         var inputs = new List<string>();
         foreach (var seed in Seeds)
@@ -201,14 +202,14 @@ public class ConditionTests
         {
             foreach (var syscall in new[] { "openat", "socket", "clone", "ioctl", "read" })
             {
-                var c = ConditionChecker.Bind(when, syscall, arch, out var problems);
+                var c = ConditionBinder.Bind(when, syscall, arch, out var problems);
                 if (c != null)
                 {
                     Assert.Empty(problems);
                     // It compiles to a verified program.
                     var model = new PolicyModel(Verdict.Errno(1), Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
-                        EquatableArray.From(new[] { TargetArch.X86_64 }), EquatableArray.From(new[] { new RuleModel(0, Verdict.Allow, EquatableArray.From(new[] { syscall }), when) }));
-                    Assert.IsType<CompileResult.Success>(Seccomp.Compiler.Codegen.BpfCompiler.Compile(PolicyResolver.Resolve(model, TargetArch.X86_64)));
+                        EquatableArray.From(new[] { CoreArch.X86_64 }), EquatableArray.From(new[] { new RuleModel(0, Verdict.Allow, EquatableArray.From(new[] { syscall }), when) }));
+                    Assert.Single(PolicyCompiler.Compile(model).Programs);
                     programs++;
                 }
                 else

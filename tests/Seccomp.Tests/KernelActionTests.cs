@@ -15,7 +15,7 @@ namespace Seccomp.Tests;
 /// </summary>
 public class KernelActionTests
 {
-    private static readonly int Getppid = ArchInfo.Get((TargetArch)SeccompLoader.CurrentArchitecture!.Value).TryGetNumber("getppid", out int n) ? n : -1;
+    private static readonly int Getppid = ArchInfo.Get((CoreArch)SeccompLoader.CurrentArchitecture!.Value).TryGetNumber("getppid", out int n) ? n : -1;
 
     [Fact]
     public void AllowLetsTheCallRunOnEveryThreadAndSetsNoNewPrivs()

@@ -22,12 +22,13 @@ public class LibSeccompOracleTests
 
     public LibSeccompOracleTests(ITestOutputHelper output) => _out = output;
 
-    public static readonly TheoryData<TargetArch> Archs = new() { TargetArch.X86_64, TargetArch.Aarch64, TargetArch.Riscv64 };
+    public static readonly TheoryData<SeccompArch> Archs = new() { SeccompArch.X86_64, SeccompArch.Aarch64, SeccompArch.Riscv64 };
 
     [Theory]
     [MemberData(nameof(Archs))]
-    public void SyscallNumbersMatchLibseccompsResolver(TargetArch arch)
+    public void SyscallNumbersMatchLibseccompsResolver(SeccompArch runtimeArch)
     {
+        var arch = (CoreArch)runtimeArch;
         var info = ArchInfo.Get(arch);
         var after61 = new HashSet<string>(System.IO.File.ReadLines(Paths.Shared("data/syscalls-after-6.1.tsv")).Skip(1).Select(l => l.Split('\t')[1]));
         int compared = 0;
@@ -48,8 +49,9 @@ public class LibSeccompOracleTests
 
     [Theory]
     [MemberData(nameof(Archs))]
-    public void RandomPoliciesGiveLibseccompsVerdicts(TargetArch arch)
+    public void RandomPoliciesGiveLibseccompsVerdicts(SeccompArch runtimeArch)
     {
+        var arch = (CoreArch)runtimeArch;
         var rng = new Random((int)arch + 17);
         var info = ArchInfo.Get(arch);
         int vectors = 0;
@@ -60,7 +62,7 @@ public class LibSeccompOracleTests
             var rules = AttributeModel.ToLibSeccomp(policy, arch)!;
             var theirs = new SeccompProgram((SeccompArch)arch,
                 LibSeccomp.Compile(info.AuditArch, policy.DefaultAction.ToKernel(), rules, policy.BadArchAction.ToKernel()));
-            var resolved = PolicyResolver.Resolve(policy, arch);
+            var resolved = PolicyCompiler.Compile(policy).Program(arch).Resolved;
             var names = policy.Rules.SelectMany(r => r.Syscalls).ToArray();
             for (int v = 0; v < 300; v++)
             {
@@ -76,18 +78,18 @@ public class LibSeccompOracleTests
     }
 
     /// <summary>One rule per syscall, each unconditional or a condition libseccomp can express.</summary>
-    private static PolicyModel OraclePolicy(Random rng, TargetArch arch)
+    private static PolicyModel OraclePolicy(Random rng, CoreArch arch)
     {
         var pool = RandomPolicies.Pool.OrderBy(_ => rng.Next()).Take(rng.Next(3, 25)).ToArray();
         var rules = new List<RuleModel>();
         Verdict defaultAction;
-        do defaultAction = RandomPolicies.RandomVerdict(rng); while (defaultAction.Kind == ActionKind.Trap && defaultAction.Data != 0);
+        do defaultAction = RandomPolicies.RandomVerdict(rng); while (defaultAction.Kind == CoreAction.Trap && defaultAction.Data != 0);
         foreach (var name in pool)
         {
             Verdict action;
             // libseccomp takes no data with TRAP.
             do action = RandomPolicies.RandomVerdict(rng);
-            while (action == defaultAction || action.Kind == ActionKind.Trap && action.Data != 0);
+            while (action == defaultAction || action.Kind == CoreAction.Trap && action.Data != 0);
             string? when = null;
             var ps = Signatures.Get(name, arch)!.Where(x => !x.Type.Pointer).ToArray();
             if (ps.Length > 0 && rng.Next(2) == 0)
@@ -162,10 +164,10 @@ public class LibSeccompOracleTests
     public void DockerDefaultProfileMatchesLibseccompAndIsSmallerAndFaster()
     {
         var model = AttributeModel.FromType(typeof(Seccomp.Tests.Policies.DockerDefaultPolicy));
-        var info = ArchInfo.Get(TargetArch.X86_64);
+        var info = ArchInfo.Get(CoreArch.X86_64);
         var ours = Seccomp.Tests.Policies.DockerDefaultPolicy.GetProgram(SeccompArch.X86_64);
         var theirs = new SeccompProgram(SeccompArch.X86_64, LibSeccomp.Compile(info.AuditArch, model.DefaultAction.ToKernel(),
-            AttributeModel.ToLibSeccomp(model, TargetArch.X86_64)!, model.BadArchAction.ToKernel(), AttributeModel.ExtraSyscalls(TargetArch.X86_64)));
+            AttributeModel.ToLibSeccomp(model, CoreArch.X86_64)!, model.BadArchAction.ToKernel(), AttributeModel.ExtraSyscalls(CoreArch.X86_64)));
 
         var rng = new Random(3);
         long oursExecuted = 0, theirsExecuted = 0;

@@ -20,13 +20,12 @@ public class PropertyTests
 
     public PropertyTests(ITestOutputHelper output) => _out = output;
 
-    public static SeccompProgram CompileProgram(PolicyModel model, TargetArch arch)
+    internal static SeccompProgram CompileProgram(PolicyModel model, CoreArch arch)
     {
-        var errors = PolicyResolver.Check(model).Where(e => e.IsError).ToList();
+        var compilation = PolicyCompiler.Compile(model);
+        var errors = compilation.Errors.ToList();
         Assert.True(errors.Count == 0, "the random policy has errors: " + string.Join("; ", errors.Select(e => e.Message)));
-        var result = BpfCompiler.Compile(PolicyResolver.Resolve(model, arch));
-        var success = Assert.IsType<CompileResult.Success>(result);
-        return new SeccompProgram((SeccompArch)arch, success.ToBytes());
+        return new SeccompProgram((SeccompArch)arch, compilation.Program(arch).ToBytes());
     }
 
     [Theory]
@@ -45,9 +44,9 @@ public class PropertyTests
             foreach (var arch in policy.Model.Architectures)
             {
                 var info = ArchInfo.Get(arch);
-                var resolved = PolicyResolver.Resolve(policy.Model, arch);
+                var resolved = PolicyCompiler.Compile(policy.Model).Program(arch).Resolved;
                 var program = CompileProgram(policy.Model, arch);
-                Assert.Empty(program.Verify());
+                Assert.Empty(Seccomp.Compiler.Bpf.BpfVerifier.Verify(program.Code()));
                 for (int v = 0; v < 150; v++)
                 {
                     var (auditArch, nr, args) = RandomPolicies.RandomCall(rng, info, policy);
@@ -79,7 +78,7 @@ public class PropertyTests
             foreach (var arch in policy.Model.Architectures)
             {
                 var info = ArchInfo.Get(arch);
-                var resolved = PolicyResolver.Resolve(policy.Model, arch);
+                var resolved = PolicyCompiler.Compile(policy.Model).Program(arch).Resolved;
                 var generated = (SeccompProgram)getProgram.Invoke(null, new object[] { (SeccompArch)arch })!;
                 var core = CompileProgram(policy.Model, arch);
                 Assert.True(core.ToBytes().AsSpan().SequenceEqual(generated.ToBytes()),

@@ -1,4 +1,5 @@
 using System.Linq;
+using Seccomp.Compiler.Diagnostics;
 using Microsoft.CodeAnalysis;
 using Seccomp.Compiler;
 using Seccomp.Compiler.Codegen;
@@ -55,17 +56,17 @@ public class ReviewFixTests
     [Fact]
     public void UmodeTIsSixteenBitsAsTheKernelCastsIt()
     {
-        var arch = ArchInfo.Get(TargetArch.X86_64);
-        var c = ConditionChecker.Bind("mode == 04755", "fchmod", arch, out _)!;
+        var arch = ArchInfo.Get(CoreArch.X86_64);
+        var c = ConditionBinder.Bind("mode == 04755", "fchmod", arch, out _)!;
         // The kernel sees (umode_t)0x109ed == 04755: bits above 15 cannot dodge the rule.
         Assert.True(ReferenceEvaluator.Holds(c, new ulong[] { 3, 0x10000 | 0x9ed, 0, 0, 0, 0 }));
-        ConditionChecker.Bind("mode == 0x10000", "fchmod", arch, out var problems);
-        Assert.Equal(ConditionChecker.OutOfRangeId, Assert.Single(problems).Id);
+        ConditionBinder.Bind("mode == 0x10000", "fchmod", arch, out var problems);
+        Assert.Equal(DiagnosticIds.ConditionOutOfRange, Assert.Single(problems).Id);
 
         var model = new PolicyModel(Verdict.Allow, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
-            EquatableArray.From(new[] { TargetArch.X86_64 }),
+            EquatableArray.From(new[] { CoreArch.X86_64 }),
             EquatableArray.From(new[] { new RuleModel(0, Verdict.Errno(1), EquatableArray.From(new[] { "fchmod" }), "mode == 04755") }));
-        var program = PropertyTests.CompileProgram(model, TargetArch.X86_64);
+        var program = PropertyTests.CompileProgram(model, CoreArch.X86_64);
         Assert.Equal("ERRNO(1)", SeccompLoader.Evaluate(program, "fchmod", new ulong[] { 3, 0xdead_0000_0001_09ed }).ToString());
         Assert.Equal("ALLOW", SeccompLoader.Evaluate(program, "fchmod", new ulong[] { 3, 0x1ed }).ToString());
     }
@@ -74,9 +75,9 @@ public class ReviewFixTests
     public void DenyingAGroupDeniesEveryMemberOutright()
     {
         var model = new PolicyModel(Verdict.Allow, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
-            EquatableArray.From(new[] { TargetArch.X86_64 }),
+            EquatableArray.From(new[] { CoreArch.X86_64 }),
             EquatableArray.From(new[] { new RuleModel(0, Verdict.KillProcess, EquatableArray.From(new[] { "@dotnet-runtime" }), null) }));
-        var program = PropertyTests.CompileProgram(model, TargetArch.X86_64);
+        var program = PropertyTests.CompileProgram(model, CoreArch.X86_64);
         Assert.Equal("KILL_PROCESS", SeccompLoader.Evaluate(program, "clone3", new ulong[6]).ToString());
         Assert.Equal("KILL_PROCESS", SeccompLoader.Evaluate(program, "clone", new ulong[] { 0x10000000, 0, 0, 0, 0, 0 }).ToString());
         Assert.Equal("KILL_PROCESS", SeccompLoader.Evaluate(program, "ioctl", new ulong[] { 0, 0x5412 /* TIOCSTI */ }).ToString());
@@ -90,11 +91,11 @@ public class ReviewFixTests
         string when = depth > 0
             ? new string('(', depth) + "fd == 1" + new string(')', depth)
             : string.Join(" || ", Enumerable.Range(0, 3000).Select(i => "fd == " + i));
-        ConditionChecker.Bind(when, "write", ArchInfo.Get(TargetArch.X86_64), out var problems);
+        ConditionBinder.Bind(when, "write", ArchInfo.Get(CoreArch.X86_64), out var problems);
         var p = Assert.Single(problems);
-        Assert.Equal(ConditionParser.SyntaxId, p.Id);
+        Assert.Equal(DiagnosticIds.ConditionSyntax, p.Id);
         Assert.Contains(message, p.Message);
-        Assert.Equal(ConditionParser.SyntaxId, ConditionChecker.Bind(new string('!', 5000) + "(fd == 1)", "write", ArchInfo.Get(TargetArch.X86_64), out var bangs) == null ? bangs[0].Id : "");
+        Assert.Equal(DiagnosticIds.ConditionSyntax, ConditionBinder.Bind(new string('!', 5000) + "(fd == 1)", "write", ArchInfo.Get(CoreArch.X86_64), out var bangs) == null ? bangs[0].Id : "");
     }
 
     [Fact]

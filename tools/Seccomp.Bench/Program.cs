@@ -36,11 +36,11 @@ foreach (var method in methods)
 static double Median(List<double> xs) { var s = xs.OrderBy(x => x).ToArray(); return s[s.Length / 2]; }
 static double P90(List<double> xs) { var s = xs.OrderBy(x => x).ToArray(); return s[(int)(s.Length * 0.9)]; }
 
-var info = ArchInfo.Get(TargetArch.X86_64);
+var info = ArchInfo.Get(CoreArch.X86_64);
 var model = AttributeModel.FromType(typeof(DockerDefaultPolicy));
-var ours = DockerDefaultPolicy.GetProgram(SeccompArch.X86_64);
-var theirs = new SeccompProgram(SeccompArch.X86_64, LibSeccomp.Compile(info.AuditArch, model.DefaultAction.ToKernel(),
-    AttributeModel.ToLibSeccomp(model, TargetArch.X86_64)!, model.BadArchAction.ToKernel(), AttributeModel.ExtraSyscalls(TargetArch.X86_64)));
+var ours = DockerDefaultPolicy.GetProgram(Seccomp.SeccompArch.X86_64);
+var theirs = new SeccompProgram(Seccomp.SeccompArch.X86_64, LibSeccomp.Compile(info.AuditArch, model.DefaultAction.ToKernel(),
+    AttributeModel.ToLibSeccomp(model, CoreArch.X86_64)!, model.BadArchAction.ToKernel(), AttributeModel.ExtraSyscalls(CoreArch.X86_64)));
 double MeanExecuted(SeccompProgram prog) => Enumerable.Range(0, info.MaxSyscall + 1)
     .Select(nr => { prog.Run(new SeccompData(nr, info.AuditArch, 0, default), out int n); return n; }).Average();
 
@@ -66,11 +66,11 @@ return 0;
 
 static unsafe int Child(string method)
 {
-    var info = ArchInfo.Get(TargetArch.X86_64);
+    var info = ArchInfo.Get(CoreArch.X86_64);
     var model = AttributeModel.FromType(typeof(DockerDefaultPolicy));
-    var rules = AttributeModel.ToLibSeccomp(model, TargetArch.X86_64)!;
-    var extra = AttributeModel.ExtraSyscalls(TargetArch.X86_64);
-    byte[] bytes = DockerDefaultPolicy.GetProgram(SeccompArch.X86_64).ToBytes();
+    var rules = AttributeModel.ToLibSeccomp(model, CoreArch.X86_64)!;
+    var extra = AttributeModel.ExtraSyscalls(CoreArch.X86_64);
+    byte[] bytes = DockerDefaultPolicy.GetProgram(Seccomp.SeccompArch.X86_64).ToBytes();
     if (method == "kernel" && prctl(38, 1, 0, 0, 0) != 0) return 2;
     Action install = method switch
     {

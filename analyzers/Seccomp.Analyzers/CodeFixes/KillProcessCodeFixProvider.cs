@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Composition;
 using System.Threading.Tasks;
+using Seccomp.Compiler.Diagnostics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -28,11 +29,11 @@ namespace Seccomp.Analyzers.CodeFixes
                 var argument = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<AttributeArgumentSyntax>();
                 if (argument == null) continue;
                 SyntaxNode? newRoot = null;
-                if (fix == PolicyAnalyzer.FixKinds.RemoveThread && argument.Parent is AttributeArgumentListSyntax args)
+                if (fix == FixKinds.RemoveThread && argument.Parent is AttributeArgumentListSyntax args)
                 {
                     newRoot = root.ReplaceNode(args, args.WithArguments(args.Arguments.Remove(argument)));
                 }
-                else if (fix == PolicyAnalyzer.FixKinds.KillProcess)
+                else if (fix == FixKinds.KillProcess)
                 {
                     ExpressionSyntax value = argument.Expression is MemberAccessExpressionSyntax m && m.Name.Identifier.ValueText == "KillThread"
                         ? m.WithName(SyntaxFactory.IdentifierName("KillProcess"))

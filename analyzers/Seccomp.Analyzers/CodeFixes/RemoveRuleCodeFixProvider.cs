@@ -3,6 +3,7 @@ using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Seccomp.Compiler.Diagnostics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -31,16 +32,16 @@ namespace Seccomp.Analyzers.CodeFixes
             {
                 if (!diagnostic.Properties.TryGetValue(PolicyAnalyzer.FixProperty, out var fix)) continue;
                 var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-                if (fix == PolicyAnalyzer.FixKinds.RemoveRule && node.FirstAncestorOrSelf<AttributeSyntax>() is { } attribute)
+                if (fix == FixKinds.RemoveRule && node.FirstAncestorOrSelf<AttributeSyntax>() is { } attribute)
                 {
                     context.RegisterCodeFix(CodeAction.Create($"Remove {attribute}",
-                        ct => Replace(context.Document, root, RemoveAttribute(root, attribute)), nameof(PolicyAnalyzer.FixKinds.RemoveRule)),
+                        ct => Replace(context.Document, root, RemoveAttribute(root, attribute)), nameof(FixKinds.RemoveRule)),
                         diagnostic);
                 }
-                else if (fix == PolicyAnalyzer.FixKinds.RemoveName && node is ExpressionSyntax name && RemoveName(root, name) is { } newRoot)
+                else if (fix == FixKinds.RemoveName && node is ExpressionSyntax name && RemoveName(root, name) is { } newRoot)
                 {
                     context.RegisterCodeFix(CodeAction.Create($"Remove {name} from the rule",
-                        ct => Replace(context.Document, root, newRoot), nameof(PolicyAnalyzer.FixKinds.RemoveName)),
+                        ct => Replace(context.Document, root, newRoot), nameof(FixKinds.RemoveName)),
                         diagnostic);
                 }
             }

@@ -6,7 +6,7 @@ using Seccomp.Compiler.Conditions;
 namespace Seccomp.Compiler.Analysis
 {
     /// <summary>Thrown when a set would need more nodes than the budget: the caller then knows nothing (sound "unknown").</summary>
-    public sealed class ArgumentSetBudgetExceededException : Exception
+    internal sealed class ArgumentSetBudgetExceededException : Exception
     {
         public ArgumentSetBudgetExceededException() : base("the argument-set analysis ran out of its node budget") { }
     }
@@ -21,7 +21,7 @@ namespace Seccomp.Compiler.Analysis
     /// arguments, masks, <c>!</c> and <c>||</c>. Only a condition whose diagram outgrows <see cref="MaxNodes"/> is left
     /// unknown (<see cref="ArgumentSetBudgetExceededException"/>).
     /// </summary>
-    public sealed class ArgumentSets
+    internal sealed class ArgumentSets
     {
         public const int False = 0;
         public const int True = 1;

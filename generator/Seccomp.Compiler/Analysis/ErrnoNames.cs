@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Seccomp.Compiler.Analysis
 {
     /// <summary>Linux errno names (asm-generic, the same on every supported architecture), for messages.</summary>
-    public static class ErrnoNames
+    internal static class ErrnoNames
     {
         private static readonly Dictionary<int, string> s_names = new()
         {

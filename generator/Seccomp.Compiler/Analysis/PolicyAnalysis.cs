@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Seccomp.Compiler.Conditions;
+using Seccomp.Compiler.Diagnostics;
 using Seccomp.Compiler.Policy;
 
 namespace Seccomp.Compiler.Analysis
@@ -12,17 +13,18 @@ namespace Seccomp.Compiler.Analysis
     /// errno values, constant conditions, dangerous allowances, KILL_THREAD, Trace/Notify, and calls the .NET runtime
     /// needs. Every check works on the resolved model of each target architecture (syscall numbers, bound conditions)
     /// and on exact sets of argument vectors (<see cref="ArgumentSets"/>), never on the text.
-    /// Run it on a policy that <see cref="PolicyResolver.Check"/> found free of errors.
+    /// Run on a policy that <see cref="PolicyChecker.Check"/> found free of errors (PolicyCompiler does).
     /// </summary>
-    public static class PolicyAnalysis
+    internal static class PolicyAnalysis
     {
         /// <summary>Node budget of the argument sets of one architecture; beyond it the set-based checks report nothing.</summary>
         public const int DefaultMaxNodes = 500_000;
 
-        public static List<AnalysisFinding> Analyze(PolicyModel policy, CancellationToken ct = default, int maxNodes = DefaultMaxNodes) =>
-            new Analyzer(policy, ct, maxNodes).Run();
+        /// <summary>The findings on a policy free of errors; <paramref name="bindings"/> holds its bound conditions.</summary>
+        public static List<PolicyDiagnostic> Analyze(PolicyModel policy, ConditionBindings bindings, CancellationToken ct = default, int maxNodes = DefaultMaxNodes) =>
+            new Analyzer(policy, bindings, ct, maxNodes).Run();
 
-        public static bool IsDenying(ActionKind kind) => kind <= ActionKind.Errno;
+        public static bool IsDenying(SeccompAction kind) => kind <= SeccompAction.Errno;
 
         private sealed class ArchState
         {
@@ -81,15 +83,16 @@ namespace Seccomp.Compiler.Analysis
         {
             private readonly PolicyModel _policy;
             private readonly CancellationToken _ct;
-            private readonly List<AnalysisFinding> _findings = new();
+            private readonly List<PolicyDiagnostic> _findings = new();
+            private readonly ConditionBindings _bindings;
             private readonly List<ArchState> _archs = new();
             private readonly List<Entry> _entries = new();
-            private readonly Dictionary<int, Expr?> _parsed = new();
-
+            
             private readonly int _maxNodes;
 
-            public Analyzer(PolicyModel policy, CancellationToken ct, int maxNodes)
+            public Analyzer(PolicyModel policy, ConditionBindings bindings, CancellationToken ct, int maxNodes)
             {
+                _bindings = bindings;
                 _policy = policy;
                 _ct = ct;
                 _maxNodes = maxNodes;
@@ -97,10 +100,10 @@ namespace Seccomp.Compiler.Analysis
 
             private Verdict Default => _policy.DefaultAction;
 
-            public List<AnalysisFinding> Run()
+            public List<PolicyDiagnostic> Run()
             {
                 SimpleChecks();
-                var simple = new List<AnalysisFinding>(_findings);
+                var simple = new List<PolicyDiagnostic>(_findings);
                 try
                 {
                     Resolve();
@@ -125,37 +128,48 @@ namespace Seccomp.Compiler.Analysis
                     + "killing only the calling one leaves the others running, often waiting forever on what it held";
                 foreach (var (property, verdict) in PolicyVerdicts())
                 {
-                    if (verdict.Kind == ActionKind.KillThread)
-                        Add(FindingKind.KillThread, $"{property} = KillThread kills only the calling thread: {killThread}; use KillProcess",
-                            -1, ErrorSite.Policy, property: property);
-                    if (verdict.Kind is ActionKind.Trace or ActionKind.Notify)
-                        Add(FindingKind.NeedsTracerOrListener, $"{property} = {verdict.Kind}: {HandlerText(verdict.Kind)}",
-                            -1, ErrorSite.Policy, property: property);
+                    if (verdict.Kind == SeccompAction.KillThread)
+                        Add(DiagnosticIds.KillThread, $"{PolicyDiagnostic.SettingToken} = KillThread kills only the calling thread: {killThread}; use KillProcess",
+                            PolicyLocation.Policy(property));
+                    if (verdict.Kind is SeccompAction.Trace or SeccompAction.Notify)
+                        Add(DiagnosticIds.NeedsTracerOrListener, $"{PolicyDiagnostic.SettingToken} = {verdict.Kind}: {HandlerText(verdict.Kind)}",
+                            PolicyLocation.Policy(property));
                 }
                 foreach (var rule in _policy.Rules)
                 {
-                    if (rule.Action.Kind == ActionKind.KillThread)
-                        Add(FindingKind.KillThread, $"{PolicyText.Rule(rule)} kills only the calling thread: {killThread}; "
-                            + "remove 'Thread = true' to kill the process", rule.Index, ErrorSite.RuleProperty, property: "Thread");
-                    if (rule.Action.Kind is ActionKind.Trace or ActionKind.Notify)
-                        Add(FindingKind.NeedsTracerOrListener, $"{PolicyText.Rule(rule)}: {HandlerText(rule.Action.Kind)}",
-                            rule.Index, ErrorSite.Policy);
+                    if (rule.Action.Kind == SeccompAction.KillThread)
+                        Add(DiagnosticIds.KillThread, $"{PolicyText.Rule(rule)} kills only the calling thread: {killThread}; "
+                            + $"remove '{PolicyDiagnostic.SettingToken} = true' to kill the process", new PolicyLocation(rule.Index, LocationSite.RuleProperty, Property: PolicyProperty.RuleKillThread));
+                    if (rule.Action.Kind is SeccompAction.Trace or SeccompAction.Notify)
+                        Add(DiagnosticIds.NeedsTracerOrListener, $"{PolicyText.Rule(rule)}: {HandlerText(rule.Action.Kind)}",
+                            rule.Index, LocationSite.Policy);
                 }
             }
 
-            private IEnumerable<(string Property, Verdict Verdict)> PolicyVerdicts()
+            private IEnumerable<(PolicyProperty Property, Verdict Verdict)> PolicyVerdicts()
             {
-                yield return ("DefaultAction", _policy.DefaultAction);
-                yield return ("BadArchAction", _policy.BadArchAction);
-                yield return ("UnknownSyscalls", _policy.UnknownSyscallAction);
+                yield return (PolicyProperty.DefaultAction, _policy.DefaultAction);
+                yield return (PolicyProperty.BadArchAction, _policy.BadArchAction);
+                yield return (PolicyProperty.UnknownSyscalls, _policy.UnknownSyscallAction);
             }
 
-            private static string HandlerText(ActionKind kind) => kind == ActionKind.Notify
+            private static string HandlerText(SeccompAction kind) => kind == SeccompAction.Notify
                 ? "the calls wait for a supervisor holding the listener fd (Apply with SeccompOptions.CreateListener); without a listener they fail with ENOSYS"
                 : "the calls stop for a ptrace tracer (PTRACE_O_TRACESECCOMP); without a tracer attached they fail with ENOSYS";
 
-            private void Add(FindingKind kind, string message, int rule, ErrorSite site, int name = -1, int start = 0, int length = 0, string? property = null) =>
-                _findings.Add(new AnalysisFinding(kind, message, rule, site, name, start, length, property));
+            private void Add(string id, string message, int rule, LocationSite site, int name = -1, int start = 0, int length = 0) =>
+                Add(id, message, new PolicyLocation(rule, site, name, start, length));
+
+            private void Add(string id, string message, PolicyLocation at) => _findings.Add(new PolicyDiagnostic(id, message, at, Fix: FixFor(id, at)));
+
+            /// <summary>The code fix that removes or repairs what a finding points at, where one is obvious.</summary>
+            private static string? FixFor(string id, PolicyLocation at) => id switch
+            {
+                DiagnosticIds.UnreachableRule or DiagnosticIds.DuplicateRule or DiagnosticIds.RuleSameAsDefault =>
+                    at.Site == LocationSite.SyscallName ? FixKinds.RemoveName : at.RuleIndex >= 0 ? FixKinds.RemoveRule : null,
+                DiagnosticIds.KillThread => at.RuleIndex >= 0 ? FixKinds.RemoveThread : FixKinds.KillProcess,
+                _ => null,
+            };
 
             // ---- Resolution: every name of every rule on every architecture, with its argument set -------------------
 
@@ -179,9 +193,8 @@ namespace Seccomp.Compiler.Analysis
                             int nr = x.Number;
                             if (!bound.TryGetValue((entry.Rule.Index, name, x.Member?.When), out int set))
                             {
-                                var condition = entry.Rule.When != null ? Bind(entry.Rule, name, arch.Info, null) : null;
-                                if (x.Member?.When != null)
-                                    condition = PolicyResolver.And(condition, ConditionChecker.Bind(x.Member.When, name, arch.Info, out _));
+                                var condition = PolicyResolver.And(_bindings.TryBind(entry.Rule.When, name, arch.Info),
+                                    _bindings.TryBind(x.Member?.When, name, arch.Info));
                                 set = condition == null ? ArgumentSets.True : arch.Sets.Of(condition);
                                 bound[(entry.Rule.Index, name, x.Member?.When)] = set;
                             }
@@ -192,15 +205,6 @@ namespace Seccomp.Compiler.Analysis
                         }
                     }
                 }
-            }
-
-            private Condition? Bind(RuleModel rule, string syscall, ArchInfo arch, ConditionSpans? spans)
-            {
-                if (!_parsed.TryGetValue(rule.Index, out var expr))
-                    _parsed[rule.Index] = expr = ConditionParser.Parse(rule.When!, out _);
-                if (expr == null) return null;
-                var condition = ConditionChecker.Bind(expr, syscall, arch, out var problems, spans);
-                return problems.Count == 0 ? condition : null;
             }
 
             // ---- Constant conditions ------------------------------------------------------------------------------
@@ -223,8 +227,9 @@ namespace Seccomp.Compiler.Analysis
                         foreach (var name in names.OrderBy(n => n, StringComparer.Ordinal))
                         {
                             _ct.ThrowIfCancellationRequested();
-                            var spans = new ConditionSpans();
-                            var condition = Bind(rule, name, arch.Info, spans);
+                            var bound = _bindings.Bind(rule.When, name, arch.Info);
+                            var condition = bound.Condition;
+                            var spans = bound.Spans;
                             if (condition == null) continue;
                             total++;
                             if (!allSyscalls.Contains(name)) allSyscalls.Add(name);
@@ -255,8 +260,8 @@ namespace Seccomp.Compiler.Analysis
                             (false, false) => $"{rt}: '{text}' is never true{qualifier}: {part.Reason}",
                             _ => $"{rt}: '{text}' is always true{qualifier}: {part.Reason}",
                         };
-                        Add(part.AlwaysTrue ? FindingKind.ConditionAlwaysTrue : FindingKind.ConditionNeverTrue, message,
-                            rule.Index, ErrorSite.Condition, start: part.Span.Start, length: part.Span.Length);
+                        Add(part.AlwaysTrue ? DiagnosticIds.ConditionAlwaysTrue : DiagnosticIds.ConditionNeverTrue, message,
+                            rule.Index, LocationSite.Condition, start: part.Span.Start, length: part.Span.Length);
                     }
                 }
             }
@@ -290,7 +295,7 @@ namespace Seccomp.Compiler.Analysis
                 if (sets.IsSubset(p.Set, strict))
                 {
                     var by = stricter.Where(q => sets.Intersects(q.Set, p.Set)).ToList();
-                    bool errno = p.Verdict.Kind == ActionKind.Errno && by.Any(q => q.Verdict.Kind == ActionKind.Errno);
+                    bool errno = p.Verdict.Kind == SeccompAction.Errno && by.Any(q => q.Verdict.Kind == SeccompAction.Errno);
                     return new PairResult(errno ? Dead.Errno : Dead.Unreachable, by);
                 }
                 var equal = others.Where(q => q.Verdict == p.Verdict).ToList();
@@ -356,7 +361,7 @@ namespace Seccomp.Compiler.Analysis
                         string why = explanations.Count == 1
                             ? explanations[0]
                             : string.Join("; ", entries.Select(e => $"'{rule.Syscalls[e.NameIndex]}': {Explain(dead[e].Kind, e, dead[e].Results)}"));
-                        Add(KindOf(first.Kind), $"{PolicyText.Rule(rule)} {Verb(first.Kind, entries[0])}: {why}", rule.Index, ErrorSite.Policy);
+                        Add(KindOf(first.Kind), $"{PolicyText.Rule(rule)} {Verb(first.Kind, entries[0])}: {why}", rule.Index, LocationSite.Policy);
                     }
                     else
                     {
@@ -364,7 +369,7 @@ namespace Seccomp.Compiler.Analysis
                         {
                             var (kind, results) = dead[e];
                             Add(KindOf(kind), $"{PolicyText.Subject(rule, e.NameIndex)} {Verb(kind, e)}: {Explain(kind, e, results)}",
-                                rule.Index, ErrorSite.SyscallName, name: e.NameIndex);
+                                rule.Index, LocationSite.SyscallName, name: e.NameIndex);
                         }
                     }
                 }
@@ -372,12 +377,12 @@ namespace Seccomp.Compiler.Analysis
                 PartialErrnoConflicts();
             }
 
-            private static FindingKind KindOf(Dead kind) => kind switch
+            private static string KindOf(Dead kind) => kind switch
             {
-                Dead.Unreachable => FindingKind.UnreachableRule,
-                Dead.Duplicate => FindingKind.DuplicateRule,
-                Dead.Errno => FindingKind.ConflictingErrno,
-                _ => FindingKind.RuleSameAsDefault,
+                Dead.Unreachable => DiagnosticIds.UnreachableRule,
+                Dead.Duplicate => DiagnosticIds.DuplicateRule,
+                Dead.Errno => DiagnosticIds.ConflictingErrno,
+                _ => DiagnosticIds.RuleSameAsDefault,
             };
 
             private static string Verb(Dead kind, Entry e) => kind switch
@@ -418,7 +423,7 @@ namespace Seccomp.Compiler.Analysis
                     }
                     case Dead.Errno:
                     {
-                        var winners = by.Where(p => p.Verdict.Kind == ActionKind.Errno).Select(p => p.Verdict).Distinct().OrderBy(v => v).ToList();
+                        var winners = by.Where(p => p.Verdict.Kind == SeccompAction.Errno).Select(p => p.Verdict).Distinct().OrderBy(v => v).ToList();
                         return $"{rules} {verb} the same calls, and the most restrictive action wins: "
                             + $"{PolicyText.List(winners.Select(PolicyText.Verdict), "or")} rather than {PolicyText.Verdict(e.Verdict)} (the smaller errno)";
                     }
@@ -435,14 +440,14 @@ namespace Seccomp.Compiler.Analysis
             {
                 foreach (var entry in _entries)
                 {
-                    if (entry.Removed || entry.Verdict.Kind != ActionKind.Errno) continue;
+                    if (entry.Removed || entry.Verdict.Kind != SeccompAction.Errno) continue;
                     var against = new List<(Pair P, Pair Q)>();
                     foreach (var p in entry.Pairs.Where(p => p.Set != ArgumentSets.False))
                     {
                         var sets = p.Arch.Sets;
                         foreach (var q in Pool(p))
                         {
-                            if (q.Verdict.Kind != ActionKind.Errno || q.Verdict.CompareTo(p.Verdict) >= 0) continue;
+                            if (q.Verdict.Kind != SeccompAction.Errno || q.Verdict.CompareTo(p.Verdict) >= 0) continue;
                             if (!sets.Intersects(p.Set, q.Set)) continue;
                             if (sets.IsSubset(q.Set, p.Set)) continue; // a narrower exception, on purpose
                             if (against.All(a => a.Q.Entry.Rule != q.Entry.Rule)) against.Add((p, q));
@@ -451,10 +456,10 @@ namespace Seccomp.Compiler.Analysis
                     foreach (var (p, q) in against)
                     {
                         string example = Example(p, p.Arch.Sets.And(p.Set, q.Set));
-                        Add(FindingKind.ConflictingErrno,
+                        Add(DiagnosticIds.ConflictingErrno,
                             $"{PolicyText.Subject(entry.Rule, entry.NameIndex)} and {PolicyText.Rule(q.Entry.Rule)} both match some calls "
                             + $"(e.g. {example}) with different errno values: there {PolicyText.Verdict(q.Verdict)} wins over {PolicyText.Verdict(p.Verdict)}",
-                            entry.Rule.Index, entry.Rule.Syscalls.Count == 1 ? ErrorSite.Policy : ErrorSite.SyscallName,
+                            entry.Rule.Index, entry.Rule.Syscalls.Count == 1 ? LocationSite.Policy : LocationSite.SyscallName,
                             name: entry.Rule.Syscalls.Count == 1 ? -1 : entry.NameIndex);
                     }
                 }
@@ -495,7 +500,7 @@ namespace Seccomp.Compiler.Analysis
                 return result;
             }
 
-            private static bool Allows(ActionKind kind) => kind is ActionKind.Allow or ActionKind.Log;
+            private static bool Allows(SeccompAction kind) => kind is SeccompAction.Allow or SeccompAction.Log;
 
             // ---- Dangerous allowances ---------------------------------------------------------------------------------
 
@@ -532,9 +537,9 @@ namespace Seccomp.Compiler.Analysis
                     string how = call.What == null ? ""
                         : conditional ? " (its condition does not exclude it)" : "";
                     string advice = call.Advice != null ? "; " + call.Advice : "";
-                    Add(FindingKind.DangerousAllowance,
+                    Add(DiagnosticIds.DangerousAllowance,
                         $"{subject} allows {what}{how} while the default action is {PolicyText.Verdict(Default)}: {call.Reason}{advice}",
-                        rule.Index, rule.Syscalls.Count == 1 ? ErrorSite.Policy : ErrorSite.SyscallName,
+                        rule.Index, rule.Syscalls.Count == 1 ? LocationSite.Policy : LocationSite.SyscallName,
                         name: rule.Syscalls.Count == 1 ? -1 : entry.NameIndex);
                 }
             }
@@ -607,15 +612,15 @@ namespace Seccomp.Compiler.Analysis
                 foreach (var e in entryOrder)
                 {
                     var list = byEntry[e];
-                    Add(FindingKind.RuntimeNeedsSyscall,
+                    Add(DiagnosticIds.RuntimeNeedsSyscall,
                         $"{PolicyText.Subject(e.Rule, e.NameIndex)} denies {Needs(list)}", e.Rule.Index,
-                        e.Rule.Syscalls.Count == 1 ? ErrorSite.Policy : ErrorSite.SyscallName, name: e.Rule.Syscalls.Count == 1 ? -1 : e.NameIndex);
+                        e.Rule.Syscalls.Count == 1 ? LocationSite.Policy : LocationSite.SyscallName, name: e.Rule.Syscalls.Count == 1 ? -1 : e.NameIndex);
                 }
                 if (byDefault.Count > 0)
                 {
-                    Add(FindingKind.RuntimeNeedsSyscall,
+                    Add(DiagnosticIds.RuntimeNeedsSyscall,
                         $"The default action {PolicyText.Verdict(Default)} denies {Needs(byDefault)}; allow them, e.g. with [Allow(\"@dotnet-runtime\")]",
-                        -1, ErrorSite.Policy, property: "DefaultAction");
+                        PolicyLocation.Policy(PolicyProperty.DefaultAction));
                 }
             }
 

@@ -6,20 +6,20 @@ using Seccomp.Compiler.Policy;
 namespace Seccomp.Compiler.Analysis
 {
     /// <summary>How messages name rules and actions: as the user wrote them, e.g. <c>[Deny("openat", Errno = EACCES)]</c>.</summary>
-    public static class PolicyText
+    internal static class PolicyText
     {
         private const int MaxNames = 3;
         private const int MaxWhen = 40;
 
-        public static string Attribute(ActionKind kind) => kind switch
+        public static string Attribute(SeccompAction kind) => kind switch
         {
-            ActionKind.Allow => "Allow",
-            ActionKind.Errno => "Deny",
-            ActionKind.KillProcess or ActionKind.KillThread => "Kill",
-            ActionKind.Log => "Log",
-            ActionKind.Trap => "Trap",
-            ActionKind.Trace => "Trace",
-            ActionKind.Notify => "Notify",
+            SeccompAction.Allow => "Allow",
+            SeccompAction.Errno => "Deny",
+            SeccompAction.KillProcess or SeccompAction.KillThread => "Kill",
+            SeccompAction.Log => "Log",
+            SeccompAction.Trap => "Trap",
+            SeccompAction.Trace => "Trace",
+            SeccompAction.Notify => "Notify",
             _ => kind.ToString(),
         };
 
@@ -33,9 +33,9 @@ namespace Seccomp.Compiler.Analysis
             var v = rule.Action;
             switch (v.Kind)
             {
-                case ActionKind.Errno when v.Data != 1: parts.Add("Errno = " + ErrnoNames.Of(v.Data)); break;
-                case ActionKind.KillThread: parts.Add("Thread = true"); break;
-                case ActionKind.Trap or ActionKind.Trace when v.Data != 0: parts.Add("Data = " + v.Data.ToString(CultureInfo.InvariantCulture)); break;
+                case SeccompAction.Errno when v.Data != 1: parts.Add("Errno = " + ErrnoNames.Of(v.Data)); break;
+                case SeccompAction.KillThread: parts.Add("Thread = true"); break;
+                case SeccompAction.Trap or SeccompAction.Trace when v.Data != 0: parts.Add("Data = " + v.Data.ToString(CultureInfo.InvariantCulture)); break;
             }
             if (rule.When != null)
                 parts.Add("When = \"" + (rule.When.Length > MaxWhen ? rule.When.Substring(0, MaxWhen - 3).TrimEnd() + "..." : rule.When) + "\"");
@@ -47,7 +47,7 @@ namespace Seccomp.Compiler.Analysis
             nameIndex < 0 || rule.Syscalls.Count <= 1 ? Rule(rule) : "'" + rule.Syscalls[nameIndex] + "' in " + Rule(rule);
 
         /// <summary>The kernel's name of a verdict, with errno names: <c>ERRNO(EACCES)</c>, <c>KILL_PROCESS</c>.</summary>
-        public static string Verdict(Verdict v) => v.Kind == ActionKind.Errno ? "ERRNO(" + ErrnoNames.Of(v.Data) + ")" : v.ToString();
+        public static string Verdict(Verdict v) => v.Kind == SeccompAction.Errno ? "ERRNO(" + ErrnoNames.Of(v.Data) + ")" : v.ToString();
 
         /// <summary>"a", "a and b", "a, b and c".</summary>
         public static string List(IEnumerable<string> items, string conjunction = "and")

@@ -1,13 +1,15 @@
 using System.Collections.Generic;
 using Seccomp.Compiler.Conditions;
 
+using Seccomp.Compiler.Tables;
+
 namespace Seccomp.Compiler.Analysis
 {
     /// <summary>
     /// A call that defeats a sandbox when allowed. <see cref="DangerousArgs"/> is the set of argument vectors that do
     /// harm (every vector when null); a condition that keeps the call away from that set makes the allowance safe.
     /// </summary>
-    public sealed class DangerousCall
+    internal sealed class DangerousCall
     {
         public DangerousCall(string syscall, string reason, string? what = null, string? advice = null,
             System.Func<ArgumentSets, ArchInfo, IReadOnlyList<Parameter>?, int>? dangerousArgs = null)
@@ -34,10 +36,10 @@ namespace Seccomp.Compiler.Analysis
     }
 
     /// <summary>A call the .NET runtime makes while it runs, and what breaks when it is denied.</summary>
-    public sealed record RuntimeNeed(string Syscall, string Reason);
+    internal sealed record RuntimeNeed(string Syscall, string Reason);
 
     /// <summary>Facts about calls that matter to a sandbox around a .NET process.</summary>
-    public static class SandboxFacts
+    internal static class SandboxFacts
     {
         /// <summary>The flags glibc's pthread_create passes to clone (and clone3) for a new thread.</summary>
         public const ulong ThreadCloneFlags =
@@ -52,7 +54,7 @@ namespace Seccomp.Compiler.Analysis
             "a new user namespace gives the process every capability inside it and opens kernel code otherwise reserved to root (mounts, netfilter, ...)";
 
         private static ulong Constant(ArchInfo arch, string name, long fallback) =>
-            unchecked((ulong)(arch.TryGetConstant(name, out long v) ? v : fallback));
+            unchecked((ulong)(Constants.TryGet(arch.Arch, name, out long v) ? v : fallback));
 
         private static ArgType TypeOf(IReadOnlyList<Parameter>? parameters, int index, ArgType fallback) =>
             parameters != null && index < parameters.Count ? parameters[index].Type : fallback;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Seccomp.Compiler.Bpf;
 using Seccomp.Compiler.Conditions;
+using Seccomp.Compiler.Diagnostics;
 using Seccomp.Compiler.Policy;
 
 namespace Seccomp.Compiler.Codegen
@@ -17,12 +18,10 @@ namespace Seccomp.Compiler.Codegen
     ///   per-syscall blocks                               conditions, most restrictive action first
     /// </code>
     /// </summary>
-    public static class BpfCompiler
+    internal static class BpfCompiler
     {
-        public const string TooLargeId = "SECC0010";
-        public const string VerifierId = "SECC0011";
-
-        public static CompileResult Compile(ResolvedPolicy policy)
+        /// <summary>The program, or null with the reasons added to <paramref name="diagnostics"/>.</summary>
+        public static BpfInstruction[]? Compile(ResolvedPolicy policy, List<PolicyDiagnostic> diagnostics)
         {
             var arch = policy.Arch;
             var asm = new Assembler();
@@ -68,19 +67,19 @@ namespace Seccomp.Compiler.Codegen
                 EmitBlock(asm, block, blocks[block]);
 
             var program = asm.Assemble();
-            var errors = new List<PolicyError>();
             if (program.Count > Op.MaxInstructions)
             {
-                errors.Add(new(TooLargeId, true,
+                diagnostics.Add(new(DiagnosticIds.ProgramTooLarge,
                     $"The {arch.Name} program needs {program.Count} instructions; the kernel accepts at most {Op.MaxInstructions}. "
                     + "Merge rules, or move conditions on rarely used calls into a second policy applied later.",
-                    -1, ErrorSite.Policy));
-                return new CompileResult.Failure(arch.Arch, EquatableArray.From(errors));
+                    PolicyLocation.Policy()));
+                return null;
             }
-            foreach (var e in BpfVerifier.Verify(program))
-                errors.Add(new(VerifierId, true, $"internal error: the {arch.Name} program fails verification: {e}", -1, ErrorSite.Policy));
-            if (errors.Count > 0) return new CompileResult.Failure(arch.Arch, EquatableArray.From(errors));
-            return new CompileResult.Success(arch.Arch, EquatableArray.From(program));
+            // Never emit what the verifier has not passed: a generated program the kernel would refuse is a bug here.
+            var problems = BpfVerifier.Verify(program);
+            foreach (var e in problems)
+                diagnostics.Add(new(DiagnosticIds.VerifierFailure, $"internal error: the {arch.Name} program fails verification: {e}", PolicyLocation.Policy()));
+            return problems.Count > 0 ? null : program.ToArray();
         }
 
         /// <summary>What a syscall number leads to: a fixed verdict, or a block of conditions.</summary>

@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using System.Globalization;
 
+using Seccomp.Compiler.Diagnostics;
+
 namespace Seccomp.Compiler.Conditions
 {
     /// <summary>
@@ -8,9 +10,8 @@ namespace Seccomp.Compiler.Conditions
     /// and <c>in</c>, <c>|</c>, <c>&amp;</c>, unary minus. Unlike C, <c>&amp;</c> and <c>|</c> bind tighter than
     /// <c>==</c>, so <c>flags &amp; O_ACCMODE == O_RDONLY</c> means what it reads as.
     /// </summary>
-    public sealed class ConditionParser
+    internal sealed class ConditionParser
     {
-        public const string SyntaxId = "SECC0020";
 
         private enum Kind { Ident, Number, Op, End }
 
@@ -53,7 +54,7 @@ namespace Seccomp.Compiler.Conditions
             public ConditionProblem Problem { get; }
         }
 
-        private ParseException Error(TextSpan span, string message) => new(new ConditionProblem(SyntaxId, message, span));
+        private ParseException Error(TextSpan span, string message) => new(new ConditionProblem(DiagnosticIds.ConditionSyntax, message, span));
 
         private Token Peek => _tokens[_pos];
 

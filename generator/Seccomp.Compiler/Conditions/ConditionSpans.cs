@@ -8,7 +8,7 @@ namespace Seccomp.Compiler.Conditions
     /// identity, so that <see cref="Condition"/> records keep their value equality (the code generator shares equal
     /// comparisons) while the analyzers can still point at the characters of one of them.
     /// </summary>
-    public sealed class ConditionSpans
+    internal sealed class ConditionSpans
     {
         private readonly Dictionary<Condition, TextSpan> _nodes = new(IdentityComparer.Instance);
         private readonly Dictionary<Condition, (TextSpan Arg, TextSpan Value)> _operands = new(IdentityComparer.Instance);

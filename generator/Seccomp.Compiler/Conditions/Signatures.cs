@@ -5,10 +5,10 @@ using Seccomp.Compiler.Tables;
 namespace Seccomp.Compiler.Conditions
 {
     /// <summary>One parameter of a syscall: its name and how the filter reads it.</summary>
-    public sealed record Parameter(int Index, string Name, ArgType Type);
+    internal sealed record Parameter(int Index, string Name, ArgType Type);
 
     /// <summary>Syscall prototypes (include/linux/syscalls.h), looked up by the name in an architecture's table.</summary>
-    public static class Signatures
+    internal static class Signatures
     {
         private static readonly Dictionary<string, string[]> s_rows = Load();
 
@@ -30,12 +30,18 @@ namespace Seccomp.Compiler.Conditions
         private static Dictionary<string, string[]> Load()
         {
             var d = new Dictionary<string, string[]>(StringComparer.Ordinal);
-            foreach (var (name, args) in SignatureData.All) d[name] = args;
+            foreach (var line in SignatureData.All.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                var parts = line.Split('|');
+                var args = new string[parts.Length - 1];
+                Array.Copy(parts, 1, args, 0, args.Length);
+                d[parts[0]] = args;
+            }
             return d;
         }
 
         /// <summary>The parameters of <paramref name="syscall"/> on <paramref name="arch"/>, or null when no prototype is known.</summary>
-        public static IReadOnlyList<Parameter>? Get(string syscall, TargetArch arch)
+        public static IReadOnlyList<Parameter>? Get(string syscall, SeccompArch arch)
         {
             string[]? row = null;
             if (s_entryPoint.TryGetValue(syscall, out var ep)) s_rows.TryGetValue(ep, out row);
@@ -48,7 +54,7 @@ namespace Seccomp.Compiler.Conditions
                 result.Add(new Parameter(i, row[i].Substring(space + 1), Classify(row[i].Substring(0, space))));
             }
             // CONFIG_CLONE_BACKWARDS (arm64, riscv): tls comes before child_tidptr.
-            if (syscall == "clone" && arch != TargetArch.X86_64 && result.Count == 5)
+            if (syscall == "clone" && arch != SeccompArch.X86_64 && result.Count == 5)
             {
                 var tls = result[4];
                 var child = result[3];

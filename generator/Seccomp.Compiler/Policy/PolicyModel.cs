@@ -4,11 +4,11 @@ namespace Seccomp.Compiler.Policy
     /// A policy as the user declared it: names and condition text, not yet resolved against any architecture.
     /// Only primitives and equatable arrays, so the incremental generator can cache on it.
     /// </summary>
-    public sealed record PolicyModel(
+    internal sealed record PolicyModel(
         Verdict DefaultAction,
         Verdict BadArchAction,
         Verdict UnknownSyscallAction,
-        EquatableArray<TargetArch> Architectures,
+        EquatableArray<SeccompArch> Architectures,
         EquatableArray<RuleModel> Rules)
     {
         /// <summary>ERRNO(ENOSYS): what a call newer than the syscall tables gets, so libc falls back to an older call.</summary>
@@ -19,5 +19,5 @@ namespace Seccomp.Compiler.Policy
     /// One rule attribute: an action for some syscalls (or @groups), optionally only when a condition holds.
     /// <see cref="Index"/> is the rule's position among the policy's rule attributes, for diagnostics.
     /// </summary>
-    public sealed record RuleModel(int Index, Verdict Action, EquatableArray<string> Syscalls, string? When);
+    internal sealed record RuleModel(int Index, Verdict Action, EquatableArray<string> Syscalls, string? When);
 }

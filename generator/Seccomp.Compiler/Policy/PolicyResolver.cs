@@ -6,94 +6,16 @@ using Seccomp.Compiler.Conditions;
 namespace Seccomp.Compiler.Policy
 {
     /// <summary>
-    /// Checks a declared policy and resolves it per architecture: expands @groups, maps names to numbers, parses and
-    /// binds conditions. The same checks serve the generator (no program when any error) and the analyzers (which
-    /// report them at the source positions).
+    /// Resolves a checked policy for one architecture: expands @groups, maps names to numbers, and takes each rule's
+    /// bound condition from the compilation's <see cref="ConditionBindings"/>.
     /// </summary>
-    public static class PolicyResolver
+    internal static class PolicyResolver
     {
-        public const string UnknownSyscallId = "SECC0001";
-        public const string MissingOnArchId = "SECC0002";
-        public const string UnknownGroupId = "SECC0003";
-        public const string ErrnoRangeId = "SECC0004";
-        public const string NoArchitecturesId = "SECC0005";
-        public const string EmptyRuleId = "SECC0006";
-
-        /// <summary>Every problem in the policy, across all its architectures, each reported once.</summary>
-        public static List<PolicyError> Check(PolicyModel policy)
-        {
-            var errors = new List<PolicyError>();
-            if (policy.Architectures.Count == 0)
-                errors.Add(new(NoArchitecturesId, true, "The policy targets no architecture", -1, ErrorSite.Policy));
-
-            CheckVerdict(policy.DefaultAction, -1, "DefaultErrno", errors);
-            CheckVerdict(policy.BadArchAction, -1, "BadArchAction", errors);
-            CheckVerdict(policy.UnknownSyscallAction, -1, "UnknownSyscallsErrno", errors);
-
-            var archs = policy.Architectures.Select(ArchInfo.Get).ToArray();
-            foreach (var rule in policy.Rules)
-            {
-                CheckVerdict(rule.Action, rule.Index, rule.Action.Kind == ActionKind.Errno ? "Errno" : "Data", errors);
-                if (rule.Syscalls.Count == 0)
-                    errors.Add(new(EmptyRuleId, true, "The rule names no syscall", rule.Index, ErrorSite.Policy));
-                for (int i = 0; i < rule.Syscalls.Count; i++)
-                    CheckName(rule, i, archs, errors);
-                if (rule.When != null)
-                    ConditionChecker.Check(rule, archs, errors);
-            }
-            return errors;
-        }
-
-        private static void CheckVerdict(Verdict v, int ruleIndex, string property, List<PolicyError> errors)
-        {
-            if (v.Kind != ActionKind.Errno || (v.Data >= 1 && v.Data <= Verdict.MaxErrno)) return;
-            string why = v.Data == 0
-                ? "errno 0 makes a denied call report success without running: a dropped privilege would look dropped"
-                : $"errno {v.Data} is above {Verdict.MaxErrno}, the largest errno the kernel returns";
-            errors.Add(new(ErrnoRangeId, true, $"{property}: {why}; use 1..{Verdict.MaxErrno}", ruleIndex,
-                ruleIndex < 0 ? ErrorSite.Policy : ErrorSite.RuleProperty, Property: property));
-        }
-
-        private static void CheckName(RuleModel rule, int nameIndex, ArchInfo[] archs, List<PolicyError> errors)
-        {
-            string name = rule.Syscalls[nameIndex];
-            if (name.Length == 0) return; // a null name, reported where the attribute was read
-            if (name.StartsWith("@", StringComparison.Ordinal))
-            {
-                if (!SyscallGroups.TryGet(name.Substring(1), out _))
-                {
-                    string? near = Syscalls.Closest(name.Substring(1), SyscallGroups.Names);
-                    errors.Add(new(UnknownGroupId, true,
-                        $"'{name}' is not a syscall group{(near != null ? $"; did you mean '@{near}'?" : "")} Known groups: "
-                        + string.Join(", ", SyscallGroups.Names.Select(g => "@" + g)),
-                        rule.Index, ErrorSite.SyscallName, nameIndex, Suggestion: near != null ? "@" + near : null));
-                }
-                return;
-            }
-
-            var missing = archs.Where(a => !a.TryGetNumber(name, out _)).Select(a => a.Name).ToArray();
-            if (missing.Length == 0) return;
-            if (missing.Length == archs.Length)
-            {
-                string? near = Syscalls.Closest(name, Syscalls.AllNames);
-                string where = archs.Length == 1 ? $"on {archs[0].Name}" : "on any target architecture";
-                errors.Add(new(UnknownSyscallId, true,
-                    $"'{name}' is not a syscall {where}{(near != null ? $"; did you mean '{near}'?" : "")}",
-                    rule.Index, ErrorSite.SyscallName, nameIndex, Suggestion: near));
-            }
-            else
-            {
-                errors.Add(new(MissingOnArchId, false,
-                    $"'{name}' does not exist on {string.Join(", ", missing)}: the rule applies only where it exists",
-                    rule.Index, ErrorSite.SyscallName, nameIndex));
-            }
-        }
-
         /// <summary>
-        /// Resolves a policy that <see cref="Check"/> found free of errors for one architecture. Names unknown on this
+        /// Resolves a policy that <see cref="PolicyChecker.Check"/> found free of errors for one architecture. Names unknown on this
         /// architecture are skipped here (they were reported by Check).
         /// </summary>
-        public static ResolvedPolicy Resolve(PolicyModel policy, TargetArch target)
+        public static ResolvedPolicy Resolve(PolicyModel policy, SeccompArch target, ConditionBindings bindings)
         {
             var arch = ArchInfo.Get(target);
             var bySyscall = new SortedDictionary<int, List<ResolvedRule>>();
@@ -103,7 +25,7 @@ namespace Seccomp.Compiler.Policy
                 foreach (var entry in rule.Syscalls)
                     foreach (var x in ExpandEntry(entry, arch, rule.Action))
                     {
-                        var condition = And(BindOrThrow(rule.When, x.Name, arch, rule.Index), BindOrThrow(x.Member?.When, x.Name, arch, rule.Index));
+                        var condition = And(BindOrThrow(bindings, rule.When, x.Name, arch, rule.Index), BindOrThrow(bindings, x.Member?.When, x.Name, arch, rule.Index));
                         var verdict = x.Member?.Action ?? rule.Action;
                         if (!seen.Add((x.Number, verdict, condition?.ToString() ?? ""))) continue;
                         if (!bySyscall.TryGetValue(x.Number, out var list)) bySyscall[x.Number] = list = new List<ResolvedRule>();
@@ -114,13 +36,13 @@ namespace Seccomp.Compiler.Policy
                 bySyscall.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<ResolvedRule>)kv.Value));
         }
 
-        private static Condition? BindOrThrow(string? when, string syscall, ArchInfo arch, int ruleIndex)
+        private static Condition? BindOrThrow(ConditionBindings bindings, string? when, string syscall, ArchInfo arch, int ruleIndex)
         {
             if (when == null) return null;
-            var condition = ConditionChecker.Bind(when, syscall, arch, out var problems);
-            if (problems.Count > 0)
-                throw new InvalidOperationException($"rule {ruleIndex}: condition does not bind for {syscall}: {problems[0].Message}");
-            return condition;
+            var bound = bindings.Bind(when, syscall, arch);
+            if (bound.Problems.Count > 0)
+                throw new InvalidOperationException($"rule {ruleIndex}: condition does not bind for {syscall}: {bound.Problems[0].Message}");
+            return bound.Condition;
         }
 
         /// <summary>Both conditions (either may be absent).</summary>
@@ -136,7 +58,7 @@ namespace Seccomp.Compiler.Policy
         /// </summary>
         public static IEnumerable<Expansion> ExpandEntry(string entry, ArchInfo arch, Verdict ruleAction)
         {
-            bool narrow = ruleAction.Kind is ActionKind.Allow or ActionKind.Log;
+            bool narrow = ruleAction.Kind is SeccompAction.Allow or SeccompAction.Log;
             if (!entry.StartsWith("@", StringComparison.Ordinal))
             {
                 if (arch.TryGetNumber(entry, out int n)) yield return new Expansion(entry, n, null);

@@ -6,7 +6,7 @@ namespace Seccomp.Compiler.Policy
     /// The policy's meaning, computed straight from the resolved rules with no BPF involved: the oracle that every
     /// generated program is tested against.
     /// </summary>
-    public static class ReferenceEvaluator
+    internal static class ReferenceEvaluator
     {
         public static Verdict Evaluate(ResolvedPolicy policy, uint auditArch, uint nr, ulong[] args)
         {

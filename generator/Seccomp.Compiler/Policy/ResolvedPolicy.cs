@@ -4,10 +4,10 @@ using Seccomp.Compiler.Conditions;
 namespace Seccomp.Compiler.Policy
 {
     /// <summary>One rule as it applies to one syscall number on one architecture.</summary>
-    public sealed record ResolvedRule(int RuleIndex, Verdict Action, Condition? Condition);
+    internal sealed record ResolvedRule(int RuleIndex, Verdict Action, Condition? Condition);
 
     /// <summary>A policy resolved for one architecture: syscall numbers and bound conditions, ready to compile.</summary>
-    public sealed class ResolvedPolicy
+    internal sealed class ResolvedPolicy
     {
         public ResolvedPolicy(ArchInfo arch, Verdict defaultAction, Verdict badArchAction, Verdict unknownSyscallAction,
             IReadOnlyDictionary<int, IReadOnlyList<ResolvedRule>> rulesBySyscall)

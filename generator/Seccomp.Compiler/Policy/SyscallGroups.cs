@@ -8,13 +8,13 @@ namespace Seccomp.Compiler.Policy
     /// answer with a fixed action whatever the rule's action is: the group knows things about the call that a user
     /// should not have to (clone3's arguments sit behind a pointer the filter cannot read).
     /// </summary>
-    public sealed record GroupMember(string Name, string? When = null, Verdict? Action = null);
+    internal sealed record GroupMember(string Name, string? When = null, Verdict? Action = null);
 
     /// <summary>
     /// Named sets of syscalls, written <c>@name</c> in a rule. A name in a group that does not exist on an
     /// architecture is skipped there without a diagnostic: groups are written to cover every architecture.
     /// </summary>
-    public static class SyscallGroups
+    internal static class SyscallGroups
     {
         /// <summary>The namespace flags Docker's profile also refuses to clone: a new user namespace is the usual way out.</summary>
         public const string NoNewNamespaces =

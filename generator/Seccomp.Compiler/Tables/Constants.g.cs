@@ -6,2552 +6,2547 @@
 // Where glibc and the uapi headers disagree (O_LARGEFILE), the uapi value is used.
 // Do not edit: run `python3 tools/gen-tables.py`.
 // </auto-generated>
+// One string per architecture, parsed on first use (a literal costs the JIT nothing; an initializer of this size does).
 namespace Seccomp.Compiler.Tables
 {
     internal static partial class ConstantData
     {
-        /// <summary>x86_64: flag and value macros for syscall arguments, as C sees them (unsigned 64-bit values above long.MaxValue are stored as their two's complement).</summary>
-        internal static readonly (string Name, long Value)[] X86_64 = new (string Name, long Value)[]
-        {
-            ("ADDR_COMPAT_LAYOUT", 0x200000),
-            ("ADDR_LIMIT_32BIT", 0x800000),
-            ("ADDR_LIMIT_3GB", 0x8000000),
-            ("ADDR_NO_RANDOMIZE", 0x40000),
-            ("AF_ALG", 38),
-            ("AF_APPLETALK", 5),
-            ("AF_ASH", 18),
-            ("AF_ATMPVC", 8),
-            ("AF_ATMSVC", 20),
-            ("AF_AX25", 3),
-            ("AF_BLUETOOTH", 31),
-            ("AF_BRIDGE", 7),
-            ("AF_CAIF", 37),
-            ("AF_CAN", 29),
-            ("AF_DECnet", 12),
-            ("AF_ECONET", 19),
-            ("AF_FILE", 1),
-            ("AF_IB", 27),
-            ("AF_IEEE802154", 36),
-            ("AF_INET", 2),
-            ("AF_INET6", 10),
-            ("AF_IPX", 4),
-            ("AF_IRDA", 23),
-            ("AF_ISDN", 34),
-            ("AF_IUCV", 32),
-            ("AF_KCM", 41),
-            ("AF_KEY", 15),
-            ("AF_LLC", 26),
-            ("AF_LOCAL", 1),
-            ("AF_MAX", 46),
-            ("AF_MCTP", 45),
-            ("AF_MPLS", 28),
-            ("AF_NETBEUI", 13),
-            ("AF_NETLINK", 16),
-            ("AF_NETROM", 6),
-            ("AF_NFC", 39),
-            ("AF_PACKET", 17),
-            ("AF_PHONET", 35),
-            ("AF_PPPOX", 24),
-            ("AF_QIPCRTR", 42),
-            ("AF_RDS", 21),
-            ("AF_ROSE", 11),
-            ("AF_ROUTE", 16),
-            ("AF_RXRPC", 33),
-            ("AF_SECURITY", 14),
-            ("AF_SMC", 43),
-            ("AF_SNA", 22),
-            ("AF_TIPC", 30),
-            ("AF_UNIX", 1),
-            ("AF_UNSPEC", 0),
-            ("AF_VSOCK", 40),
-            ("AF_WANPIPE", 25),
-            ("AF_X25", 9),
-            ("AF_XDP", 44),
-            ("AT_EACCESS", 512),
-            ("AT_EMPTY_PATH", 0x1000),
-            ("AT_FDCWD", -100),
-            ("AT_NO_AUTOMOUNT", 2048),
-            ("AT_RECURSIVE", 0x8000),
-            ("AT_REMOVEDIR", 512),
-            ("AT_STATX_DONT_SYNC", 0x4000),
-            ("AT_STATX_FORCE_SYNC", 0x2000),
-            ("AT_STATX_SYNC_AS_STAT", 0),
-            ("AT_STATX_SYNC_TYPE", 0x6000),
-            ("AT_SYMLINK_FOLLOW", 1024),
-            ("AT_SYMLINK_NOFOLLOW", 256),
-            ("CLOCK_BOOTTIME", 7),
-            ("CLOCK_BOOTTIME_ALARM", 9),
-            ("CLOCK_MONOTONIC", 1),
-            ("CLOCK_MONOTONIC_COARSE", 6),
-            ("CLOCK_MONOTONIC_RAW", 4),
-            ("CLOCK_PROCESS_CPUTIME_ID", 2),
-            ("CLOCK_REALTIME", 0),
-            ("CLOCK_REALTIME_ALARM", 8),
-            ("CLOCK_REALTIME_COARSE", 5),
-            ("CLOCK_SGI_CYCLE", 10),
-            ("CLOCK_TAI", 11),
-            ("CLOCK_THREAD_CPUTIME_ID", 3),
-            ("CLONE_ARGS_SIZE_VER0", 64),
-            ("CLONE_ARGS_SIZE_VER1", 80),
-            ("CLONE_ARGS_SIZE_VER2", 88),
-            ("CLONE_CHILD_CLEARTID", 0x200000),
-            ("CLONE_CHILD_SETTID", 0x1000000),
-            ("CLONE_CLEAR_SIGHAND", 0x100000000),
-            ("CLONE_DETACHED", 0x400000),
-            ("CLONE_FILES", 1024),
-            ("CLONE_FS", 512),
-            ("CLONE_INTO_CGROUP", 0x200000000),
-            ("CLONE_IO", 0x80000000),
-            ("CLONE_NEWCGROUP", 0x2000000),
-            ("CLONE_NEWIPC", 0x8000000),
-            ("CLONE_NEWNET", 0x40000000),
-            ("CLONE_NEWNS", 0x20000),
-            ("CLONE_NEWPID", 0x20000000),
-            ("CLONE_NEWTIME", 128),
-            ("CLONE_NEWUSER", 0x10000000),
-            ("CLONE_NEWUTS", 0x4000000),
-            ("CLONE_PARENT", 0x8000),
-            ("CLONE_PARENT_SETTID", 0x100000),
-            ("CLONE_PIDFD", 0x1000),
-            ("CLONE_PTRACE", 0x2000),
-            ("CLONE_SETTLS", 0x80000),
-            ("CLONE_SIGHAND", 2048),
-            ("CLONE_SYSVSEM", 0x40000),
-            ("CLONE_THREAD", 0x10000),
-            ("CLONE_UNTRACED", 0x800000),
-            ("CLONE_VFORK", 0x4000),
-            ("CLONE_VM", 256),
-            ("EFD_CLOEXEC", 0x80000),
-            ("EFD_NONBLOCK", 2048),
-            ("EFD_SEMAPHORE", 1),
-            ("EPOLL_CLOEXEC", 0x80000),
-            ("EPOLL_CTL_ADD", 1),
-            ("EPOLL_CTL_DEL", 2),
-            ("EPOLL_CTL_MOD", 3),
-            ("FDPIC_FUNCPTRS", 0x80000),
-            ("FD_CLOEXEC", 1),
-            ("FIOCLEX", 0x5451),
-            ("FIONBIO", 0x5421),
-            ("FIONCLEX", 0x5450),
-            ("FIONREAD", 0x541B),
-            ("FUTEX_32", 2),
-            ("FUTEX_BITSET_MATCH_ANY", 0xFFFFFFFF),
-            ("FUTEX_CLOCK_REALTIME", 256),
-            ("FUTEX_CMD_MASK", -385),
-            ("FUTEX_CMP_REQUEUE", 4),
-            ("FUTEX_CMP_REQUEUE_PI", 12),
-            ("FUTEX_CMP_REQUEUE_PI_PRIVATE", 140),
-            ("FUTEX_CMP_REQUEUE_PRIVATE", 132),
-            ("FUTEX_FD", 2),
-            ("FUTEX_LOCK_PI", 6),
-            ("FUTEX_LOCK_PI2", 13),
-            ("FUTEX_LOCK_PI2_PRIVATE", 141),
-            ("FUTEX_LOCK_PI_PRIVATE", 134),
-            ("FUTEX_OP_ADD", 1),
-            ("FUTEX_OP_ANDN", 3),
-            ("FUTEX_OP_CMP_EQ", 0),
-            ("FUTEX_OP_CMP_GE", 5),
-            ("FUTEX_OP_CMP_GT", 4),
-            ("FUTEX_OP_CMP_LE", 3),
-            ("FUTEX_OP_CMP_LT", 2),
-            ("FUTEX_OP_CMP_NE", 1),
-            ("FUTEX_OP_OPARG_SHIFT", 8),
-            ("FUTEX_OP_OR", 2),
-            ("FUTEX_OP_SET", 0),
-            ("FUTEX_OP_XOR", 4),
-            ("FUTEX_OWNER_DIED", 0x40000000),
-            ("FUTEX_PRIVATE_FLAG", 128),
-            ("FUTEX_REQUEUE", 3),
-            ("FUTEX_REQUEUE_PRIVATE", 131),
-            ("FUTEX_TID_MASK", 0x3FFFFFFF),
-            ("FUTEX_TRYLOCK_PI", 8),
-            ("FUTEX_TRYLOCK_PI_PRIVATE", 136),
-            ("FUTEX_UNLOCK_PI", 7),
-            ("FUTEX_UNLOCK_PI_PRIVATE", 135),
-            ("FUTEX_WAIT", 0),
-            ("FUTEX_WAITERS", 0x80000000),
-            ("FUTEX_WAITV_MAX", 128),
-            ("FUTEX_WAIT_BITSET", 9),
-            ("FUTEX_WAIT_BITSET_PRIVATE", 137),
-            ("FUTEX_WAIT_PRIVATE", 128),
-            ("FUTEX_WAIT_REQUEUE_PI", 11),
-            ("FUTEX_WAIT_REQUEUE_PI_PRIVATE", 139),
-            ("FUTEX_WAKE", 1),
-            ("FUTEX_WAKE_BITSET", 10),
-            ("FUTEX_WAKE_BITSET_PRIVATE", 138),
-            ("FUTEX_WAKE_OP", 5),
-            ("FUTEX_WAKE_OP_PRIVATE", 133),
-            ("FUTEX_WAKE_PRIVATE", 129),
-            ("F_ADD_SEALS", 1033),
-            ("F_CANCELLK", 1029),
-            ("F_DUPFD", 0),
-            ("F_DUPFD_CLOEXEC", 1030),
-            ("F_EXLCK", 4),
-            ("F_GETFD", 1),
-            ("F_GETFL", 3),
-            ("F_GETLEASE", 1025),
-            ("F_GETLK", 5),
-            ("F_GETLK64", 5),
-            ("F_GETOWN", 9),
-            ("F_GETOWNER_UIDS", 17),
-            ("F_GETOWN_EX", 16),
-            ("F_GETPIPE_SZ", 1032),
-            ("F_GETSIG", 11),
-            ("F_GET_FILE_RW_HINT", 1037),
-            ("F_GET_RW_HINT", 1035),
-            ("F_GET_SEALS", 1034),
-            ("F_LINUX_SPECIFIC_BASE", 1024),
-            ("F_LOCK", 1),
-            ("F_NOTIFY", 1026),
-            ("F_OFD_GETLK", 36),
-            ("F_OFD_SETLK", 37),
-            ("F_OFD_SETLKW", 38),
-            ("F_OK", 0),
-            ("F_OWNER_GID", 2),
-            ("F_OWNER_PGRP", 2),
-            ("F_OWNER_PID", 1),
-            ("F_OWNER_TID", 0),
-            ("F_RDLCK", 0),
-            ("F_SEAL_FUTURE_WRITE", 16),
-            ("F_SEAL_GROW", 4),
-            ("F_SEAL_SEAL", 1),
-            ("F_SEAL_SHRINK", 2),
-            ("F_SEAL_WRITE", 8),
-            ("F_SETFD", 2),
-            ("F_SETFL", 4),
-            ("F_SETLEASE", 1024),
-            ("F_SETLK", 6),
-            ("F_SETLK64", 6),
-            ("F_SETLKW", 7),
-            ("F_SETLKW64", 7),
-            ("F_SETOWN", 8),
-            ("F_SETOWN_EX", 15),
-            ("F_SETPIPE_SZ", 1031),
-            ("F_SETSIG", 10),
-            ("F_SET_FILE_RW_HINT", 1038),
-            ("F_SET_RW_HINT", 1036),
-            ("F_SHLCK", 8),
-            ("F_TEST", 3),
-            ("F_TLOCK", 2),
-            ("F_ULOCK", 0),
-            ("F_UNLCK", 2),
-            ("F_WRLCK", 1),
-            ("GRND_INSECURE", 4),
-            ("GRND_NONBLOCK", 1),
-            ("GRND_RANDOM", 2),
-            ("IPPROTO_AH", 51),
-            ("IPPROTO_BEETPH", 94),
-            ("IPPROTO_COMP", 108),
-            ("IPPROTO_DCCP", 33),
-            ("IPPROTO_DSTOPTS", 60),
-            ("IPPROTO_EGP", 8),
-            ("IPPROTO_ENCAP", 98),
-            ("IPPROTO_ESP", 50),
-            ("IPPROTO_ETHERNET", 143),
-            ("IPPROTO_FRAGMENT", 44),
-            ("IPPROTO_GRE", 47),
-            ("IPPROTO_HOPOPTS", 0),
-            ("IPPROTO_ICMP", 1),
-            ("IPPROTO_ICMPV6", 58),
-            ("IPPROTO_IDP", 22),
-            ("IPPROTO_IGMP", 2),
-            ("IPPROTO_IP", 0),
-            ("IPPROTO_IPIP", 4),
-            ("IPPROTO_IPV6", 41),
-            ("IPPROTO_L2TP", 115),
-            ("IPPROTO_MAX", 263),
-            ("IPPROTO_MH", 135),
-            ("IPPROTO_MPLS", 137),
-            ("IPPROTO_MPTCP", 262),
-            ("IPPROTO_MTP", 92),
-            ("IPPROTO_NONE", 59),
-            ("IPPROTO_PIM", 103),
-            ("IPPROTO_PUP", 12),
-            ("IPPROTO_RAW", 255),
-            ("IPPROTO_ROUTING", 43),
-            ("IPPROTO_RSVP", 46),
-            ("IPPROTO_SCTP", 132),
-            ("IPPROTO_TCP", 6),
-            ("IPPROTO_TP", 29),
-            ("IPPROTO_UDP", 17),
-            ("IPPROTO_UDPLITE", 136),
-            ("MADV_COLD", 20),
-            ("MADV_COLLAPSE", 25),
-            ("MADV_DODUMP", 17),
-            ("MADV_DOFORK", 11),
-            ("MADV_DONTDUMP", 16),
-            ("MADV_DONTFORK", 10),
-            ("MADV_DONTNEED", 4),
-            ("MADV_DONTNEED_LOCKED", 24),
-            ("MADV_FREE", 8),
-            ("MADV_HUGEPAGE", 14),
-            ("MADV_HWPOISON", 100),
-            ("MADV_KEEPONFORK", 19),
-            ("MADV_MERGEABLE", 12),
-            ("MADV_NOHUGEPAGE", 15),
-            ("MADV_NORMAL", 0),
-            ("MADV_PAGEOUT", 21),
-            ("MADV_POPULATE_READ", 22),
-            ("MADV_POPULATE_WRITE", 23),
-            ("MADV_RANDOM", 1),
-            ("MADV_REMOVE", 9),
-            ("MADV_SEQUENTIAL", 2),
-            ("MADV_SOFT_OFFLINE", 101),
-            ("MADV_UNMERGEABLE", 13),
-            ("MADV_WILLNEED", 3),
-            ("MADV_WIPEONFORK", 18),
-            ("MAP_32BIT", 64),
-            ("MAP_ANON", 32),
-            ("MAP_ANONYMOUS", 32),
-            ("MAP_DENYWRITE", 2048),
-            ("MAP_EXECUTABLE", 0x1000),
-            ("MAP_FILE", 0),
-            ("MAP_FIXED", 16),
-            ("MAP_FIXED_NOREPLACE", 0x100000),
-            ("MAP_GROWSDOWN", 256),
-            ("MAP_HUGETLB", 0x40000),
-            ("MAP_HUGE_16GB", 0x88000000),
-            ("MAP_HUGE_16KB", 0x38000000),
-            ("MAP_HUGE_16MB", 0x60000000),
-            ("MAP_HUGE_1GB", 0x78000000),
-            ("MAP_HUGE_1MB", 0x50000000),
-            ("MAP_HUGE_256MB", 0x70000000),
-            ("MAP_HUGE_2GB", 0x7C000000),
-            ("MAP_HUGE_2MB", 0x54000000),
-            ("MAP_HUGE_32MB", 0x64000000),
-            ("MAP_HUGE_512KB", 0x4C000000),
-            ("MAP_HUGE_512MB", 0x74000000),
-            ("MAP_HUGE_64KB", 0x40000000),
-            ("MAP_HUGE_8MB", 0x5C000000),
-            ("MAP_HUGE_MASK", 63),
-            ("MAP_HUGE_SHIFT", 26),
-            ("MAP_LOCKED", 0x2000),
-            ("MAP_NONBLOCK", 0x10000),
-            ("MAP_NORESERVE", 0x4000),
-            ("MAP_POPULATE", 0x8000),
-            ("MAP_PRIVATE", 2),
-            ("MAP_SHARED", 1),
-            ("MAP_SHARED_VALIDATE", 3),
-            ("MAP_STACK", 0x20000),
-            ("MAP_SYNC", 0x80000),
-            ("MAP_TYPE", 15),
-            ("MAP_UNINITIALIZED", 0x4000000),
-            ("MEMBARRIER_CMD_FLAG_CPU", 1),
-            ("MEMBARRIER_CMD_GLOBAL", 1),
-            ("MEMBARRIER_CMD_GLOBAL_EXPEDITED", 2),
-            ("MEMBARRIER_CMD_PRIVATE_EXPEDITED", 8),
-            ("MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ", 128),
-            ("MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE", 32),
-            ("MEMBARRIER_CMD_QUERY", 0),
-            ("MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED", 4),
-            ("MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED", 16),
-            ("MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ", 256),
-            ("MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE", 64),
-            ("MEMBARRIER_CMD_SHARED", 1),
-            ("MFD_ALLOW_SEALING", 2),
-            ("MFD_CLOEXEC", 1),
-            ("MFD_HUGETLB", 4),
-            ("MFD_HUGE_16GB", 0x88000000),
-            ("MFD_HUGE_16MB", 0x60000000),
-            ("MFD_HUGE_1GB", 0x78000000),
-            ("MFD_HUGE_1MB", 0x50000000),
-            ("MFD_HUGE_256MB", 0x70000000),
-            ("MFD_HUGE_2GB", 0x7C000000),
-            ("MFD_HUGE_2MB", 0x54000000),
-            ("MFD_HUGE_32MB", 0x64000000),
-            ("MFD_HUGE_512KB", 0x4C000000),
-            ("MFD_HUGE_512MB", 0x74000000),
-            ("MFD_HUGE_64KB", 0x40000000),
-            ("MFD_HUGE_8MB", 0x5C000000),
-            ("MFD_HUGE_MASK", 63),
-            ("MFD_HUGE_SHIFT", 26),
-            ("MMAP_PAGE_ZERO", 0x100000),
-            ("MSG_BATCH", 0x40000),
-            ("MSG_CMSG_CLOEXEC", 0x40000000),
-            ("MSG_CONFIRM", 2048),
-            ("MSG_CTRUNC", 8),
-            ("MSG_DONTROUTE", 4),
-            ("MSG_DONTWAIT", 64),
-            ("MSG_EOR", 128),
-            ("MSG_ERRQUEUE", 0x2000),
-            ("MSG_FASTOPEN", 0x20000000),
-            ("MSG_FIN", 512),
-            ("MSG_MORE", 0x8000),
-            ("MSG_NOSIGNAL", 0x4000),
-            ("MSG_OOB", 1),
-            ("MSG_PEEK", 2),
-            ("MSG_PROXY", 16),
-            ("MSG_RST", 0x1000),
-            ("MSG_SYN", 1024),
-            ("MSG_TRUNC", 32),
-            ("MSG_TRYHARD", 4),
-            ("MSG_WAITALL", 256),
-            ("MSG_WAITFORONE", 0x10000),
-            ("MSG_ZEROCOPY", 0x4000000),
-            ("O_ACCMODE", 3),
-            ("O_APPEND", 1024),
-            ("O_ASYNC", 0x2000),
-            ("O_CLOEXEC", 0x80000),
-            ("O_CREAT", 64),
-            ("O_DIRECT", 0x4000),
-            ("O_DIRECTORY", 0x10000),
-            ("O_DSYNC", 0x1000),
-            ("O_EXCL", 128),
-            ("O_FSYNC", 0x101000),
-            ("O_LARGEFILE", 0x8000),
-            ("O_NDELAY", 2048),
-            ("O_NOATIME", 0x40000),
-            ("O_NOCTTY", 256),
-            ("O_NOFOLLOW", 0x20000),
-            ("O_NONBLOCK", 2048),
-            ("O_PATH", 0x200000),
-            ("O_RDONLY", 0),
-            ("O_RDWR", 2),
-            ("O_RSYNC", 0x101000),
-            ("O_SYNC", 0x101000),
-            ("O_TMPFILE", 0x410000),
-            ("O_TRUNC", 512),
-            ("O_WRONLY", 1),
-            ("PER_BSD", 6),
-            ("PER_CLEAR_ON_SETID", 0x740000),
-            ("PER_HPUX", 16),
-            ("PER_IRIX32", 0x4000009),
-            ("PER_IRIX64", 0x400000B),
-            ("PER_IRIXN32", 0x400000A),
-            ("PER_ISCR4", 0x4000005),
-            ("PER_LINUX", 0),
-            ("PER_LINUX32", 8),
-            ("PER_LINUX32_3GB", 0x8000008),
-            ("PER_LINUX_32BIT", 0x800000),
-            ("PER_LINUX_FDPIC", 0x80000),
-            ("PER_MASK", 255),
-            ("PER_OSF4", 15),
-            ("PER_OSR5", 0x6000003),
-            ("PER_RISCOS", 12),
-            ("PER_SCOSVR3", 0x7000003),
-            ("PER_SOLARIS", 0x400000D),
-            ("PER_SUNOS", 0x4000006),
-            ("PER_SVR3", 0x5000002),
-            ("PER_SVR4", 0x4100001),
-            ("PER_UW7", 0x410000E),
-            ("PER_WYSEV386", 0x5000004),
-            ("PER_XENIX", 0x5000007),
-            ("PROT_EXEC", 4),
-            ("PROT_GROWSDOWN", 0x1000000),
-            ("PROT_GROWSUP", 0x2000000),
-            ("PROT_NONE", 0),
-            ("PROT_READ", 1),
-            ("PROT_SEM", 8),
-            ("PROT_WRITE", 2),
-            ("PR_CAPBSET_DROP", 24),
-            ("PR_CAPBSET_READ", 23),
-            ("PR_CAP_AMBIENT", 47),
-            ("PR_CAP_AMBIENT_CLEAR_ALL", 4),
-            ("PR_CAP_AMBIENT_IS_SET", 1),
-            ("PR_CAP_AMBIENT_LOWER", 3),
-            ("PR_CAP_AMBIENT_RAISE", 2),
-            ("PR_ENDIAN_BIG", 0),
-            ("PR_ENDIAN_LITTLE", 1),
-            ("PR_ENDIAN_PPC_LITTLE", 2),
-            ("PR_FPEMU_NOPRINT", 1),
-            ("PR_FPEMU_SIGFPE", 2),
-            ("PR_FP_EXC_ASYNC", 2),
-            ("PR_FP_EXC_DISABLED", 0),
-            ("PR_FP_EXC_DIV", 0x10000),
-            ("PR_FP_EXC_INV", 0x100000),
-            ("PR_FP_EXC_NONRECOV", 1),
-            ("PR_FP_EXC_OVF", 0x20000),
-            ("PR_FP_EXC_PRECISE", 3),
-            ("PR_FP_EXC_RES", 0x80000),
-            ("PR_FP_EXC_SW_ENABLE", 128),
-            ("PR_FP_EXC_UND", 0x40000),
-            ("PR_FP_MODE_FR", 1),
-            ("PR_FP_MODE_FRE", 2),
-            ("PR_GET_CHILD_SUBREAPER", 37),
-            ("PR_GET_DUMPABLE", 3),
-            ("PR_GET_ENDIAN", 19),
-            ("PR_GET_FPEMU", 9),
-            ("PR_GET_FPEXC", 11),
-            ("PR_GET_FP_MODE", 46),
-            ("PR_GET_IO_FLUSHER", 58),
-            ("PR_GET_KEEPCAPS", 7),
-            ("PR_GET_NAME", 16),
-            ("PR_GET_NO_NEW_PRIVS", 39),
-            ("PR_GET_PDEATHSIG", 2),
-            ("PR_GET_SECCOMP", 21),
-            ("PR_GET_SECUREBITS", 27),
-            ("PR_GET_SPECULATION_CTRL", 52),
-            ("PR_GET_TAGGED_ADDR_CTRL", 56),
-            ("PR_GET_THP_DISABLE", 42),
-            ("PR_GET_TID_ADDRESS", 40),
-            ("PR_GET_TIMERSLACK", 30),
-            ("PR_GET_TIMING", 13),
-            ("PR_GET_TSC", 25),
-            ("PR_GET_UNALIGN", 5),
-            ("PR_MCE_KILL", 33),
-            ("PR_MCE_KILL_CLEAR", 0),
-            ("PR_MCE_KILL_DEFAULT", 2),
-            ("PR_MCE_KILL_EARLY", 1),
-            ("PR_MCE_KILL_GET", 34),
-            ("PR_MCE_KILL_LATE", 0),
-            ("PR_MCE_KILL_SET", 1),
-            ("PR_MPX_DISABLE_MANAGEMENT", 44),
-            ("PR_MPX_ENABLE_MANAGEMENT", 43),
-            ("PR_MTE_TAG_MASK", 0x7FFF8),
-            ("PR_MTE_TAG_SHIFT", 3),
-            ("PR_MTE_TCF_ASYNC", 4),
-            ("PR_MTE_TCF_MASK", 6),
-            ("PR_MTE_TCF_NONE", 0),
-            ("PR_MTE_TCF_SHIFT", 1),
-            ("PR_MTE_TCF_SYNC", 2),
-            ("PR_PAC_APDAKEY", 4),
-            ("PR_PAC_APDBKEY", 8),
-            ("PR_PAC_APGAKEY", 16),
-            ("PR_PAC_APIAKEY", 1),
-            ("PR_PAC_APIBKEY", 2),
-            ("PR_PAC_GET_ENABLED_KEYS", 61),
-            ("PR_PAC_RESET_KEYS", 54),
-            ("PR_PAC_SET_ENABLED_KEYS", 60),
-            ("PR_SCHED_CORE", 62),
-            ("PR_SCHED_CORE_CREATE", 1),
-            ("PR_SCHED_CORE_GET", 0),
-            ("PR_SCHED_CORE_MAX", 4),
-            ("PR_SCHED_CORE_SCOPE_PROCESS_GROUP", 2),
-            ("PR_SCHED_CORE_SCOPE_THREAD", 0),
-            ("PR_SCHED_CORE_SCOPE_THREAD_GROUP", 1),
-            ("PR_SCHED_CORE_SHARE_FROM", 3),
-            ("PR_SCHED_CORE_SHARE_TO", 2),
-            ("PR_SET_CHILD_SUBREAPER", 36),
-            ("PR_SET_DUMPABLE", 4),
-            ("PR_SET_ENDIAN", 20),
-            ("PR_SET_FPEMU", 10),
-            ("PR_SET_FPEXC", 12),
-            ("PR_SET_FP_MODE", 45),
-            ("PR_SET_IO_FLUSHER", 57),
-            ("PR_SET_KEEPCAPS", 8),
-            ("PR_SET_MM", 35),
-            ("PR_SET_MM_ARG_END", 9),
-            ("PR_SET_MM_ARG_START", 8),
-            ("PR_SET_MM_AUXV", 12),
-            ("PR_SET_MM_BRK", 7),
-            ("PR_SET_MM_END_CODE", 2),
-            ("PR_SET_MM_END_DATA", 4),
-            ("PR_SET_MM_ENV_END", 11),
-            ("PR_SET_MM_ENV_START", 10),
-            ("PR_SET_MM_EXE_FILE", 13),
-            ("PR_SET_MM_MAP", 14),
-            ("PR_SET_MM_MAP_SIZE", 15),
-            ("PR_SET_MM_START_BRK", 6),
-            ("PR_SET_MM_START_CODE", 1),
-            ("PR_SET_MM_START_DATA", 3),
-            ("PR_SET_MM_START_STACK", 5),
-            ("PR_SET_NAME", 15),
-            ("PR_SET_NO_NEW_PRIVS", 38),
-            ("PR_SET_PDEATHSIG", 1),
-            ("PR_SET_PTRACER", 0x59616D61),
-            ("PR_SET_PTRACER_ANY", -1),
-            ("PR_SET_SECCOMP", 22),
-            ("PR_SET_SECUREBITS", 28),
-            ("PR_SET_SPECULATION_CTRL", 53),
-            ("PR_SET_SYSCALL_USER_DISPATCH", 59),
-            ("PR_SET_TAGGED_ADDR_CTRL", 55),
-            ("PR_SET_THP_DISABLE", 41),
-            ("PR_SET_TIMERSLACK", 29),
-            ("PR_SET_TIMING", 14),
-            ("PR_SET_TSC", 26),
-            ("PR_SET_UNALIGN", 6),
-            ("PR_SET_VMA", 0x53564D41),
-            ("PR_SET_VMA_ANON_NAME", 0),
-            ("PR_SME_GET_VL", 64),
-            ("PR_SME_SET_VL", 63),
-            ("PR_SME_SET_VL_ONEXEC", 0x40000),
-            ("PR_SME_VL_INHERIT", 0x20000),
-            ("PR_SME_VL_LEN_MASK", 0xFFFF),
-            ("PR_SPEC_DISABLE", 4),
-            ("PR_SPEC_DISABLE_NOEXEC", 16),
-            ("PR_SPEC_ENABLE", 2),
-            ("PR_SPEC_FORCE_DISABLE", 8),
-            ("PR_SPEC_INDIRECT_BRANCH", 1),
-            ("PR_SPEC_L1D_FLUSH", 2),
-            ("PR_SPEC_NOT_AFFECTED", 0),
-            ("PR_SPEC_PRCTL", 1),
-            ("PR_SPEC_STORE_BYPASS", 0),
-            ("PR_SVE_GET_VL", 51),
-            ("PR_SVE_SET_VL", 50),
-            ("PR_SVE_SET_VL_ONEXEC", 0x40000),
-            ("PR_SVE_VL_INHERIT", 0x20000),
-            ("PR_SVE_VL_LEN_MASK", 0xFFFF),
-            ("PR_SYS_DISPATCH_OFF", 0),
-            ("PR_SYS_DISPATCH_ON", 1),
-            ("PR_TAGGED_ADDR_ENABLE", 1),
-            ("PR_TASK_PERF_EVENTS_DISABLE", 31),
-            ("PR_TASK_PERF_EVENTS_ENABLE", 32),
-            ("PR_TIMING_STATISTICAL", 0),
-            ("PR_TIMING_TIMESTAMP", 1),
-            ("PR_TSC_ENABLE", 1),
-            ("PR_TSC_SIGSEGV", 2),
-            ("PR_UNALIGN_NOPRINT", 1),
-            ("PR_UNALIGN_SIGBUS", 2),
-            ("P_ALL", 0),
-            ("P_PGID", 2),
-            ("P_PID", 1),
-            ("P_PIDFD", 3),
-            ("READ_IMPLIES_EXEC", 0x400000),
-            ("RLIMIT_AS", 9),
-            ("RLIMIT_CORE", 4),
-            ("RLIMIT_CPU", 0),
-            ("RLIMIT_DATA", 2),
-            ("RLIMIT_FSIZE", 1),
-            ("RLIMIT_LOCKS", 10),
-            ("RLIMIT_MEMLOCK", 8),
-            ("RLIMIT_MSGQUEUE", 12),
-            ("RLIMIT_NICE", 13),
-            ("RLIMIT_NLIMITS", 16),
-            ("RLIMIT_NOFILE", 7),
-            ("RLIMIT_NPROC", 6),
-            ("RLIMIT_OFILE", 7),
-            ("RLIMIT_RSS", 5),
-            ("RLIMIT_RTPRIO", 14),
-            ("RLIMIT_RTTIME", 15),
-            ("RLIMIT_SIGPENDING", 11),
-            ("RLIMIT_STACK", 3),
-            ("R_OK", 4),
-            ("SEEK_CUR", 1),
-            ("SEEK_DATA", 3),
-            ("SEEK_END", 2),
-            ("SEEK_HOLE", 4),
-            ("SEEK_MAX", 4),
-            ("SEEK_SET", 0),
-            ("SHORT_INODE", 0x1000000),
-            ("SIGABRT", 6),
-            ("SIGALRM", 14),
-            ("SIGBUS", 7),
-            ("SIGCHLD", 17),
-            ("SIGCLD", 17),
-            ("SIGCONT", 18),
-            ("SIGFPE", 8),
-            ("SIGHUP", 1),
-            ("SIGILL", 4),
-            ("SIGINT", 2),
-            ("SIGIO", 29),
-            ("SIGIOT", 6),
-            ("SIGKILL", 9),
-            ("SIGPIPE", 13),
-            ("SIGPOLL", 29),
-            ("SIGPROF", 27),
-            ("SIGPWR", 30),
-            ("SIGQUIT", 3),
-            ("SIGSEGV", 11),
-            ("SIGSTKFLT", 16),
-            ("SIGSTOP", 19),
-            ("SIGSYS", 31),
-            ("SIGTERM", 15),
-            ("SIGTRAP", 5),
-            ("SIGTSTP", 20),
-            ("SIGTTIN", 21),
-            ("SIGTTOU", 22),
-            ("SIGUNUSED", 31),
-            ("SIGURG", 23),
-            ("SIGUSR1", 10),
-            ("SIGUSR2", 12),
-            ("SIGVTALRM", 26),
-            ("SIGWINCH", 28),
-            ("SIGXCPU", 24),
-            ("SIGXFSZ", 25),
-            ("SOCK_BUF_LOCK_MASK", 3),
-            ("SOCK_CLOEXEC", 0x80000),
-            ("SOCK_DCCP", 6),
-            ("SOCK_DGRAM", 2),
-            ("SOCK_NONBLOCK", 2048),
-            ("SOCK_PACKET", 10),
-            ("SOCK_RAW", 3),
-            ("SOCK_RCVBUF_LOCK", 2),
-            ("SOCK_RDM", 4),
-            ("SOCK_SEQPACKET", 5),
-            ("SOCK_SNDBUF_LOCK", 1),
-            ("SOCK_STREAM", 1),
-            ("SOCK_TXREHASH_DEFAULT", 255),
-            ("SOCK_TXREHASH_DISABLED", 0),
-            ("SOCK_TXREHASH_ENABLED", 1),
-            ("SOL_AAL", 265),
-            ("SOL_ALG", 279),
-            ("SOL_ATM", 264),
-            ("SOL_BLUETOOTH", 274),
-            ("SOL_CAIF", 278),
-            ("SOL_DCCP", 269),
-            ("SOL_DECNET", 261),
-            ("SOL_ICMPV6", 58),
-            ("SOL_IP", 0),
-            ("SOL_IPV6", 41),
-            ("SOL_IRDA", 266),
-            ("SOL_IUCV", 277),
-            ("SOL_KCM", 281),
-            ("SOL_LLC", 268),
-            ("SOL_MCTP", 285),
-            ("SOL_MPTCP", 284),
-            ("SOL_NETBEUI", 267),
-            ("SOL_NETLINK", 270),
-            ("SOL_NFC", 280),
-            ("SOL_PACKET", 263),
-            ("SOL_PNPIPE", 275),
-            ("SOL_PPPOL2TP", 273),
-            ("SOL_RAW", 255),
-            ("SOL_RDS", 276),
-            ("SOL_RXRPC", 272),
-            ("SOL_SMC", 286),
-            ("SOL_SOCKET", 1),
-            ("SOL_TIPC", 271),
-            ("SOL_TLS", 282),
-            ("SOL_X25", 262),
-            ("SOL_XDP", 283),
-            ("SO_ACCEPTCONN", 30),
-            ("SO_ATTACH_BPF", 50),
-            ("SO_ATTACH_FILTER", 26),
-            ("SO_ATTACH_REUSEPORT_CBPF", 51),
-            ("SO_ATTACH_REUSEPORT_EBPF", 52),
-            ("SO_BINDTODEVICE", 25),
-            ("SO_BINDTOIFINDEX", 62),
-            ("SO_BPF_EXTENSIONS", 48),
-            ("SO_BROADCAST", 6),
-            ("SO_BSDCOMPAT", 14),
-            ("SO_BUF_LOCK", 72),
-            ("SO_BUSY_POLL", 46),
-            ("SO_BUSY_POLL_BUDGET", 70),
-            ("SO_CNX_ADVICE", 53),
-            ("SO_COOKIE", 57),
-            ("SO_DEBUG", 1),
-            ("SO_DETACH_BPF", 27),
-            ("SO_DETACH_FILTER", 27),
-            ("SO_DETACH_REUSEPORT_BPF", 68),
-            ("SO_DOMAIN", 39),
-            ("SO_DONTROUTE", 5),
-            ("SO_ERROR", 4),
-            ("SO_GET_FILTER", 26),
-            ("SO_INCOMING_CPU", 49),
-            ("SO_INCOMING_NAPI_ID", 56),
-            ("SO_KEEPALIVE", 9),
-            ("SO_LINGER", 13),
-            ("SO_LOCK_FILTER", 44),
-            ("SO_MARK", 36),
-            ("SO_MAX_PACING_RATE", 47),
-            ("SO_MEMINFO", 55),
-            ("SO_NETNS_COOKIE", 71),
-            ("SO_NOFCS", 43),
-            ("SO_NO_CHECK", 11),
-            ("SO_OOBINLINE", 10),
-            ("SO_PASSCRED", 16),
-            ("SO_PASSSEC", 34),
-            ("SO_PEEK_OFF", 42),
-            ("SO_PEERCRED", 17),
-            ("SO_PEERGROUPS", 59),
-            ("SO_PEERNAME", 28),
-            ("SO_PEERSEC", 31),
-            ("SO_PREFER_BUSY_POLL", 69),
-            ("SO_PRIORITY", 12),
-            ("SO_PROTOCOL", 38),
-            ("SO_RCVBUF", 8),
-            ("SO_RCVBUFFORCE", 33),
-            ("SO_RCVLOWAT", 18),
-            ("SO_RCVMARK", 75),
-            ("SO_RCVTIMEO", 20),
-            ("SO_RCVTIMEO_NEW", 66),
-            ("SO_RCVTIMEO_OLD", 20),
-            ("SO_RESERVE_MEM", 73),
-            ("SO_REUSEADDR", 2),
-            ("SO_REUSEPORT", 15),
-            ("SO_RXQ_OVFL", 40),
-            ("SO_SECURITY_AUTHENTICATION", 22),
-            ("SO_SECURITY_ENCRYPTION_NETWORK", 24),
-            ("SO_SECURITY_ENCRYPTION_TRANSPORT", 23),
-            ("SO_SELECT_ERR_QUEUE", 45),
-            ("SO_SNDBUF", 7),
-            ("SO_SNDBUFFORCE", 32),
-            ("SO_SNDLOWAT", 19),
-            ("SO_SNDTIMEO", 21),
-            ("SO_SNDTIMEO_NEW", 67),
-            ("SO_SNDTIMEO_OLD", 21),
-            ("SO_TIMESTAMP", 29),
-            ("SO_TIMESTAMPING", 37),
-            ("SO_TIMESTAMPING_NEW", 65),
-            ("SO_TIMESTAMPING_OLD", 37),
-            ("SO_TIMESTAMPNS", 35),
-            ("SO_TIMESTAMPNS_NEW", 64),
-            ("SO_TIMESTAMPNS_OLD", 35),
-            ("SO_TIMESTAMP_NEW", 63),
-            ("SO_TIMESTAMP_OLD", 29),
-            ("SO_TXREHASH", 74),
-            ("SO_TXTIME", 61),
-            ("SO_TYPE", 3),
-            ("SO_WIFI_STATUS", 41),
-            ("SO_ZEROCOPY", 60),
-            ("STICKY_TIMEOUTS", 0x4000000),
-            ("S_IFBLK", 0x6000),
-            ("S_IFCHR", 0x2000),
-            ("S_IFDIR", 0x4000),
-            ("S_IFIFO", 0x1000),
-            ("S_IFLNK", 0xA000),
-            ("S_IFMT", 0xF000),
-            ("S_IFREG", 0x8000),
-            ("S_IFSOCK", 0xC000),
-            ("TCGETS", 0x5401),
-            ("TCSETS", 0x5402),
-            ("TCSETSF", 0x5404),
-            ("TCSETSW", 0x5403),
-            ("TIOCCBRK", 0x5428),
-            ("TIOCCONS", 0x541D),
-            ("TIOCEXCL", 0x540C),
-            ("TIOCGDEV", 0x80045432),
-            ("TIOCGETD", 0x5424),
-            ("TIOCGEXCL", 0x80045440),
-            ("TIOCGICOUNT", 0x545D),
-            ("TIOCGLCKTRMIOS", 0x5456),
-            ("TIOCGPGRP", 0x540F),
-            ("TIOCGPKT", 0x80045438),
-            ("TIOCGPTLCK", 0x80045439),
-            ("TIOCGPTN", 0x80045430),
-            ("TIOCGPTPEER", 0x5441),
-            ("TIOCGRS485", 0x542E),
-            ("TIOCGSERIAL", 0x541E),
-            ("TIOCGSID", 0x5429),
-            ("TIOCGSOFTCAR", 0x5419),
-            ("TIOCGWINSZ", 0x5413),
-            ("TIOCINQ", 0x541B),
-            ("TIOCLINUX", 0x541C),
-            ("TIOCMBIC", 0x5417),
-            ("TIOCMBIS", 0x5416),
-            ("TIOCMGET", 0x5415),
-            ("TIOCMIWAIT", 0x545C),
-            ("TIOCMSET", 0x5418),
-            ("TIOCNOTTY", 0x5422),
-            ("TIOCNXCL", 0x540D),
-            ("TIOCOUTQ", 0x5411),
-            ("TIOCPKT", 0x5420),
-            ("TIOCSBRK", 0x5427),
-            ("TIOCSCTTY", 0x540E),
-            ("TIOCSERCONFIG", 0x5453),
-            ("TIOCSERGETLSR", 0x5459),
-            ("TIOCSERGETMULTI", 0x545A),
-            ("TIOCSERGSTRUCT", 0x5458),
-            ("TIOCSERGWILD", 0x5454),
-            ("TIOCSERSETMULTI", 0x545B),
-            ("TIOCSERSWILD", 0x5455),
-            ("TIOCSETD", 0x5423),
-            ("TIOCSIG", 0x40045436),
-            ("TIOCSLCKTRMIOS", 0x5457),
-            ("TIOCSPGRP", 0x5410),
-            ("TIOCSPTLCK", 0x40045431),
-            ("TIOCSRS485", 0x542F),
-            ("TIOCSSERIAL", 0x541F),
-            ("TIOCSSOFTCAR", 0x541A),
-            ("TIOCSTI", 0x5412),
-            ("TIOCSWINSZ", 0x5414),
-            ("TIOCVHANGUP", 0x5437),
-            ("UNAME26", 0x20000),
-            ("WCONTINUED", 8),
-            ("WEXITED", 4),
-            ("WHOLE_SECONDS", 0x2000000),
-            ("WNOHANG", 1),
-            ("WNOWAIT", 0x1000000),
-            ("WSTOPPED", 2),
-            ("WUNTRACED", 2),
-            ("W_OK", 2),
-            ("X_OK", 1),
-        };
+        /// <summary>x86_64: flag and value macros for syscall arguments, as C sees them (unsigned 64-bit values above long.MaxValue are stored as their two's complement). One "NAME value" per line, by name.</summary>
+        internal const string X86_64 =
+            "ADDR_COMPAT_LAYOUT 0x200000\n" +
+            "ADDR_LIMIT_32BIT 0x800000\n" +
+            "ADDR_LIMIT_3GB 0x8000000\n" +
+            "ADDR_NO_RANDOMIZE 0x40000\n" +
+            "AF_ALG 38\n" +
+            "AF_APPLETALK 5\n" +
+            "AF_ASH 18\n" +
+            "AF_ATMPVC 8\n" +
+            "AF_ATMSVC 20\n" +
+            "AF_AX25 3\n" +
+            "AF_BLUETOOTH 31\n" +
+            "AF_BRIDGE 7\n" +
+            "AF_CAIF 37\n" +
+            "AF_CAN 29\n" +
+            "AF_DECnet 12\n" +
+            "AF_ECONET 19\n" +
+            "AF_FILE 1\n" +
+            "AF_IB 27\n" +
+            "AF_IEEE802154 36\n" +
+            "AF_INET 2\n" +
+            "AF_INET6 10\n" +
+            "AF_IPX 4\n" +
+            "AF_IRDA 23\n" +
+            "AF_ISDN 34\n" +
+            "AF_IUCV 32\n" +
+            "AF_KCM 41\n" +
+            "AF_KEY 15\n" +
+            "AF_LLC 26\n" +
+            "AF_LOCAL 1\n" +
+            "AF_MAX 46\n" +
+            "AF_MCTP 45\n" +
+            "AF_MPLS 28\n" +
+            "AF_NETBEUI 13\n" +
+            "AF_NETLINK 16\n" +
+            "AF_NETROM 6\n" +
+            "AF_NFC 39\n" +
+            "AF_PACKET 17\n" +
+            "AF_PHONET 35\n" +
+            "AF_PPPOX 24\n" +
+            "AF_QIPCRTR 42\n" +
+            "AF_RDS 21\n" +
+            "AF_ROSE 11\n" +
+            "AF_ROUTE 16\n" +
+            "AF_RXRPC 33\n" +
+            "AF_SECURITY 14\n" +
+            "AF_SMC 43\n" +
+            "AF_SNA 22\n" +
+            "AF_TIPC 30\n" +
+            "AF_UNIX 1\n" +
+            "AF_UNSPEC 0\n" +
+            "AF_VSOCK 40\n" +
+            "AF_WANPIPE 25\n" +
+            "AF_X25 9\n" +
+            "AF_XDP 44\n" +
+            "AT_EACCESS 512\n" +
+            "AT_EMPTY_PATH 0x1000\n" +
+            "AT_FDCWD -100\n" +
+            "AT_NO_AUTOMOUNT 2048\n" +
+            "AT_RECURSIVE 0x8000\n" +
+            "AT_REMOVEDIR 512\n" +
+            "AT_STATX_DONT_SYNC 0x4000\n" +
+            "AT_STATX_FORCE_SYNC 0x2000\n" +
+            "AT_STATX_SYNC_AS_STAT 0\n" +
+            "AT_STATX_SYNC_TYPE 0x6000\n" +
+            "AT_SYMLINK_FOLLOW 1024\n" +
+            "AT_SYMLINK_NOFOLLOW 256\n" +
+            "CLOCK_BOOTTIME 7\n" +
+            "CLOCK_BOOTTIME_ALARM 9\n" +
+            "CLOCK_MONOTONIC 1\n" +
+            "CLOCK_MONOTONIC_COARSE 6\n" +
+            "CLOCK_MONOTONIC_RAW 4\n" +
+            "CLOCK_PROCESS_CPUTIME_ID 2\n" +
+            "CLOCK_REALTIME 0\n" +
+            "CLOCK_REALTIME_ALARM 8\n" +
+            "CLOCK_REALTIME_COARSE 5\n" +
+            "CLOCK_SGI_CYCLE 10\n" +
+            "CLOCK_TAI 11\n" +
+            "CLOCK_THREAD_CPUTIME_ID 3\n" +
+            "CLONE_ARGS_SIZE_VER0 64\n" +
+            "CLONE_ARGS_SIZE_VER1 80\n" +
+            "CLONE_ARGS_SIZE_VER2 88\n" +
+            "CLONE_CHILD_CLEARTID 0x200000\n" +
+            "CLONE_CHILD_SETTID 0x1000000\n" +
+            "CLONE_CLEAR_SIGHAND 0x100000000\n" +
+            "CLONE_DETACHED 0x400000\n" +
+            "CLONE_FILES 1024\n" +
+            "CLONE_FS 512\n" +
+            "CLONE_INTO_CGROUP 0x200000000\n" +
+            "CLONE_IO 0x80000000\n" +
+            "CLONE_NEWCGROUP 0x2000000\n" +
+            "CLONE_NEWIPC 0x8000000\n" +
+            "CLONE_NEWNET 0x40000000\n" +
+            "CLONE_NEWNS 0x20000\n" +
+            "CLONE_NEWPID 0x20000000\n" +
+            "CLONE_NEWTIME 128\n" +
+            "CLONE_NEWUSER 0x10000000\n" +
+            "CLONE_NEWUTS 0x4000000\n" +
+            "CLONE_PARENT 0x8000\n" +
+            "CLONE_PARENT_SETTID 0x100000\n" +
+            "CLONE_PIDFD 0x1000\n" +
+            "CLONE_PTRACE 0x2000\n" +
+            "CLONE_SETTLS 0x80000\n" +
+            "CLONE_SIGHAND 2048\n" +
+            "CLONE_SYSVSEM 0x40000\n" +
+            "CLONE_THREAD 0x10000\n" +
+            "CLONE_UNTRACED 0x800000\n" +
+            "CLONE_VFORK 0x4000\n" +
+            "CLONE_VM 256\n" +
+            "EFD_CLOEXEC 0x80000\n" +
+            "EFD_NONBLOCK 2048\n" +
+            "EFD_SEMAPHORE 1\n" +
+            "EPOLL_CLOEXEC 0x80000\n" +
+            "EPOLL_CTL_ADD 1\n" +
+            "EPOLL_CTL_DEL 2\n" +
+            "EPOLL_CTL_MOD 3\n" +
+            "FDPIC_FUNCPTRS 0x80000\n" +
+            "FD_CLOEXEC 1\n" +
+            "FIOCLEX 0x5451\n" +
+            "FIONBIO 0x5421\n" +
+            "FIONCLEX 0x5450\n" +
+            "FIONREAD 0x541B\n" +
+            "FUTEX_32 2\n" +
+            "FUTEX_BITSET_MATCH_ANY 0xFFFFFFFF\n" +
+            "FUTEX_CLOCK_REALTIME 256\n" +
+            "FUTEX_CMD_MASK -385\n" +
+            "FUTEX_CMP_REQUEUE 4\n" +
+            "FUTEX_CMP_REQUEUE_PI 12\n" +
+            "FUTEX_CMP_REQUEUE_PI_PRIVATE 140\n" +
+            "FUTEX_CMP_REQUEUE_PRIVATE 132\n" +
+            "FUTEX_FD 2\n" +
+            "FUTEX_LOCK_PI 6\n" +
+            "FUTEX_LOCK_PI2 13\n" +
+            "FUTEX_LOCK_PI2_PRIVATE 141\n" +
+            "FUTEX_LOCK_PI_PRIVATE 134\n" +
+            "FUTEX_OP_ADD 1\n" +
+            "FUTEX_OP_ANDN 3\n" +
+            "FUTEX_OP_CMP_EQ 0\n" +
+            "FUTEX_OP_CMP_GE 5\n" +
+            "FUTEX_OP_CMP_GT 4\n" +
+            "FUTEX_OP_CMP_LE 3\n" +
+            "FUTEX_OP_CMP_LT 2\n" +
+            "FUTEX_OP_CMP_NE 1\n" +
+            "FUTEX_OP_OPARG_SHIFT 8\n" +
+            "FUTEX_OP_OR 2\n" +
+            "FUTEX_OP_SET 0\n" +
+            "FUTEX_OP_XOR 4\n" +
+            "FUTEX_OWNER_DIED 0x40000000\n" +
+            "FUTEX_PRIVATE_FLAG 128\n" +
+            "FUTEX_REQUEUE 3\n" +
+            "FUTEX_REQUEUE_PRIVATE 131\n" +
+            "FUTEX_TID_MASK 0x3FFFFFFF\n" +
+            "FUTEX_TRYLOCK_PI 8\n" +
+            "FUTEX_TRYLOCK_PI_PRIVATE 136\n" +
+            "FUTEX_UNLOCK_PI 7\n" +
+            "FUTEX_UNLOCK_PI_PRIVATE 135\n" +
+            "FUTEX_WAIT 0\n" +
+            "FUTEX_WAITERS 0x80000000\n" +
+            "FUTEX_WAITV_MAX 128\n" +
+            "FUTEX_WAIT_BITSET 9\n" +
+            "FUTEX_WAIT_BITSET_PRIVATE 137\n" +
+            "FUTEX_WAIT_PRIVATE 128\n" +
+            "FUTEX_WAIT_REQUEUE_PI 11\n" +
+            "FUTEX_WAIT_REQUEUE_PI_PRIVATE 139\n" +
+            "FUTEX_WAKE 1\n" +
+            "FUTEX_WAKE_BITSET 10\n" +
+            "FUTEX_WAKE_BITSET_PRIVATE 138\n" +
+            "FUTEX_WAKE_OP 5\n" +
+            "FUTEX_WAKE_OP_PRIVATE 133\n" +
+            "FUTEX_WAKE_PRIVATE 129\n" +
+            "F_ADD_SEALS 1033\n" +
+            "F_CANCELLK 1029\n" +
+            "F_DUPFD 0\n" +
+            "F_DUPFD_CLOEXEC 1030\n" +
+            "F_EXLCK 4\n" +
+            "F_GETFD 1\n" +
+            "F_GETFL 3\n" +
+            "F_GETLEASE 1025\n" +
+            "F_GETLK 5\n" +
+            "F_GETLK64 5\n" +
+            "F_GETOWN 9\n" +
+            "F_GETOWNER_UIDS 17\n" +
+            "F_GETOWN_EX 16\n" +
+            "F_GETPIPE_SZ 1032\n" +
+            "F_GETSIG 11\n" +
+            "F_GET_FILE_RW_HINT 1037\n" +
+            "F_GET_RW_HINT 1035\n" +
+            "F_GET_SEALS 1034\n" +
+            "F_LINUX_SPECIFIC_BASE 1024\n" +
+            "F_LOCK 1\n" +
+            "F_NOTIFY 1026\n" +
+            "F_OFD_GETLK 36\n" +
+            "F_OFD_SETLK 37\n" +
+            "F_OFD_SETLKW 38\n" +
+            "F_OK 0\n" +
+            "F_OWNER_GID 2\n" +
+            "F_OWNER_PGRP 2\n" +
+            "F_OWNER_PID 1\n" +
+            "F_OWNER_TID 0\n" +
+            "F_RDLCK 0\n" +
+            "F_SEAL_FUTURE_WRITE 16\n" +
+            "F_SEAL_GROW 4\n" +
+            "F_SEAL_SEAL 1\n" +
+            "F_SEAL_SHRINK 2\n" +
+            "F_SEAL_WRITE 8\n" +
+            "F_SETFD 2\n" +
+            "F_SETFL 4\n" +
+            "F_SETLEASE 1024\n" +
+            "F_SETLK 6\n" +
+            "F_SETLK64 6\n" +
+            "F_SETLKW 7\n" +
+            "F_SETLKW64 7\n" +
+            "F_SETOWN 8\n" +
+            "F_SETOWN_EX 15\n" +
+            "F_SETPIPE_SZ 1031\n" +
+            "F_SETSIG 10\n" +
+            "F_SET_FILE_RW_HINT 1038\n" +
+            "F_SET_RW_HINT 1036\n" +
+            "F_SHLCK 8\n" +
+            "F_TEST 3\n" +
+            "F_TLOCK 2\n" +
+            "F_ULOCK 0\n" +
+            "F_UNLCK 2\n" +
+            "F_WRLCK 1\n" +
+            "GRND_INSECURE 4\n" +
+            "GRND_NONBLOCK 1\n" +
+            "GRND_RANDOM 2\n" +
+            "IPPROTO_AH 51\n" +
+            "IPPROTO_BEETPH 94\n" +
+            "IPPROTO_COMP 108\n" +
+            "IPPROTO_DCCP 33\n" +
+            "IPPROTO_DSTOPTS 60\n" +
+            "IPPROTO_EGP 8\n" +
+            "IPPROTO_ENCAP 98\n" +
+            "IPPROTO_ESP 50\n" +
+            "IPPROTO_ETHERNET 143\n" +
+            "IPPROTO_FRAGMENT 44\n" +
+            "IPPROTO_GRE 47\n" +
+            "IPPROTO_HOPOPTS 0\n" +
+            "IPPROTO_ICMP 1\n" +
+            "IPPROTO_ICMPV6 58\n" +
+            "IPPROTO_IDP 22\n" +
+            "IPPROTO_IGMP 2\n" +
+            "IPPROTO_IP 0\n" +
+            "IPPROTO_IPIP 4\n" +
+            "IPPROTO_IPV6 41\n" +
+            "IPPROTO_L2TP 115\n" +
+            "IPPROTO_MAX 263\n" +
+            "IPPROTO_MH 135\n" +
+            "IPPROTO_MPLS 137\n" +
+            "IPPROTO_MPTCP 262\n" +
+            "IPPROTO_MTP 92\n" +
+            "IPPROTO_NONE 59\n" +
+            "IPPROTO_PIM 103\n" +
+            "IPPROTO_PUP 12\n" +
+            "IPPROTO_RAW 255\n" +
+            "IPPROTO_ROUTING 43\n" +
+            "IPPROTO_RSVP 46\n" +
+            "IPPROTO_SCTP 132\n" +
+            "IPPROTO_TCP 6\n" +
+            "IPPROTO_TP 29\n" +
+            "IPPROTO_UDP 17\n" +
+            "IPPROTO_UDPLITE 136\n" +
+            "MADV_COLD 20\n" +
+            "MADV_COLLAPSE 25\n" +
+            "MADV_DODUMP 17\n" +
+            "MADV_DOFORK 11\n" +
+            "MADV_DONTDUMP 16\n" +
+            "MADV_DONTFORK 10\n" +
+            "MADV_DONTNEED 4\n" +
+            "MADV_DONTNEED_LOCKED 24\n" +
+            "MADV_FREE 8\n" +
+            "MADV_HUGEPAGE 14\n" +
+            "MADV_HWPOISON 100\n" +
+            "MADV_KEEPONFORK 19\n" +
+            "MADV_MERGEABLE 12\n" +
+            "MADV_NOHUGEPAGE 15\n" +
+            "MADV_NORMAL 0\n" +
+            "MADV_PAGEOUT 21\n" +
+            "MADV_POPULATE_READ 22\n" +
+            "MADV_POPULATE_WRITE 23\n" +
+            "MADV_RANDOM 1\n" +
+            "MADV_REMOVE 9\n" +
+            "MADV_SEQUENTIAL 2\n" +
+            "MADV_SOFT_OFFLINE 101\n" +
+            "MADV_UNMERGEABLE 13\n" +
+            "MADV_WILLNEED 3\n" +
+            "MADV_WIPEONFORK 18\n" +
+            "MAP_32BIT 64\n" +
+            "MAP_ANON 32\n" +
+            "MAP_ANONYMOUS 32\n" +
+            "MAP_DENYWRITE 2048\n" +
+            "MAP_EXECUTABLE 0x1000\n" +
+            "MAP_FILE 0\n" +
+            "MAP_FIXED 16\n" +
+            "MAP_FIXED_NOREPLACE 0x100000\n" +
+            "MAP_GROWSDOWN 256\n" +
+            "MAP_HUGETLB 0x40000\n" +
+            "MAP_HUGE_16GB 0x88000000\n" +
+            "MAP_HUGE_16KB 0x38000000\n" +
+            "MAP_HUGE_16MB 0x60000000\n" +
+            "MAP_HUGE_1GB 0x78000000\n" +
+            "MAP_HUGE_1MB 0x50000000\n" +
+            "MAP_HUGE_256MB 0x70000000\n" +
+            "MAP_HUGE_2GB 0x7C000000\n" +
+            "MAP_HUGE_2MB 0x54000000\n" +
+            "MAP_HUGE_32MB 0x64000000\n" +
+            "MAP_HUGE_512KB 0x4C000000\n" +
+            "MAP_HUGE_512MB 0x74000000\n" +
+            "MAP_HUGE_64KB 0x40000000\n" +
+            "MAP_HUGE_8MB 0x5C000000\n" +
+            "MAP_HUGE_MASK 63\n" +
+            "MAP_HUGE_SHIFT 26\n" +
+            "MAP_LOCKED 0x2000\n" +
+            "MAP_NONBLOCK 0x10000\n" +
+            "MAP_NORESERVE 0x4000\n" +
+            "MAP_POPULATE 0x8000\n" +
+            "MAP_PRIVATE 2\n" +
+            "MAP_SHARED 1\n" +
+            "MAP_SHARED_VALIDATE 3\n" +
+            "MAP_STACK 0x20000\n" +
+            "MAP_SYNC 0x80000\n" +
+            "MAP_TYPE 15\n" +
+            "MAP_UNINITIALIZED 0x4000000\n" +
+            "MEMBARRIER_CMD_FLAG_CPU 1\n" +
+            "MEMBARRIER_CMD_GLOBAL 1\n" +
+            "MEMBARRIER_CMD_GLOBAL_EXPEDITED 2\n" +
+            "MEMBARRIER_CMD_PRIVATE_EXPEDITED 8\n" +
+            "MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ 128\n" +
+            "MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE 32\n" +
+            "MEMBARRIER_CMD_QUERY 0\n" +
+            "MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED 4\n" +
+            "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED 16\n" +
+            "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ 256\n" +
+            "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE 64\n" +
+            "MEMBARRIER_CMD_SHARED 1\n" +
+            "MFD_ALLOW_SEALING 2\n" +
+            "MFD_CLOEXEC 1\n" +
+            "MFD_HUGETLB 4\n" +
+            "MFD_HUGE_16GB 0x88000000\n" +
+            "MFD_HUGE_16MB 0x60000000\n" +
+            "MFD_HUGE_1GB 0x78000000\n" +
+            "MFD_HUGE_1MB 0x50000000\n" +
+            "MFD_HUGE_256MB 0x70000000\n" +
+            "MFD_HUGE_2GB 0x7C000000\n" +
+            "MFD_HUGE_2MB 0x54000000\n" +
+            "MFD_HUGE_32MB 0x64000000\n" +
+            "MFD_HUGE_512KB 0x4C000000\n" +
+            "MFD_HUGE_512MB 0x74000000\n" +
+            "MFD_HUGE_64KB 0x40000000\n" +
+            "MFD_HUGE_8MB 0x5C000000\n" +
+            "MFD_HUGE_MASK 63\n" +
+            "MFD_HUGE_SHIFT 26\n" +
+            "MMAP_PAGE_ZERO 0x100000\n" +
+            "MSG_BATCH 0x40000\n" +
+            "MSG_CMSG_CLOEXEC 0x40000000\n" +
+            "MSG_CONFIRM 2048\n" +
+            "MSG_CTRUNC 8\n" +
+            "MSG_DONTROUTE 4\n" +
+            "MSG_DONTWAIT 64\n" +
+            "MSG_EOR 128\n" +
+            "MSG_ERRQUEUE 0x2000\n" +
+            "MSG_FASTOPEN 0x20000000\n" +
+            "MSG_FIN 512\n" +
+            "MSG_MORE 0x8000\n" +
+            "MSG_NOSIGNAL 0x4000\n" +
+            "MSG_OOB 1\n" +
+            "MSG_PEEK 2\n" +
+            "MSG_PROXY 16\n" +
+            "MSG_RST 0x1000\n" +
+            "MSG_SYN 1024\n" +
+            "MSG_TRUNC 32\n" +
+            "MSG_TRYHARD 4\n" +
+            "MSG_WAITALL 256\n" +
+            "MSG_WAITFORONE 0x10000\n" +
+            "MSG_ZEROCOPY 0x4000000\n" +
+            "O_ACCMODE 3\n" +
+            "O_APPEND 1024\n" +
+            "O_ASYNC 0x2000\n" +
+            "O_CLOEXEC 0x80000\n" +
+            "O_CREAT 64\n" +
+            "O_DIRECT 0x4000\n" +
+            "O_DIRECTORY 0x10000\n" +
+            "O_DSYNC 0x1000\n" +
+            "O_EXCL 128\n" +
+            "O_FSYNC 0x101000\n" +
+            "O_LARGEFILE 0x8000\n" +
+            "O_NDELAY 2048\n" +
+            "O_NOATIME 0x40000\n" +
+            "O_NOCTTY 256\n" +
+            "O_NOFOLLOW 0x20000\n" +
+            "O_NONBLOCK 2048\n" +
+            "O_PATH 0x200000\n" +
+            "O_RDONLY 0\n" +
+            "O_RDWR 2\n" +
+            "O_RSYNC 0x101000\n" +
+            "O_SYNC 0x101000\n" +
+            "O_TMPFILE 0x410000\n" +
+            "O_TRUNC 512\n" +
+            "O_WRONLY 1\n" +
+            "PER_BSD 6\n" +
+            "PER_CLEAR_ON_SETID 0x740000\n" +
+            "PER_HPUX 16\n" +
+            "PER_IRIX32 0x4000009\n" +
+            "PER_IRIX64 0x400000B\n" +
+            "PER_IRIXN32 0x400000A\n" +
+            "PER_ISCR4 0x4000005\n" +
+            "PER_LINUX 0\n" +
+            "PER_LINUX32 8\n" +
+            "PER_LINUX32_3GB 0x8000008\n" +
+            "PER_LINUX_32BIT 0x800000\n" +
+            "PER_LINUX_FDPIC 0x80000\n" +
+            "PER_MASK 255\n" +
+            "PER_OSF4 15\n" +
+            "PER_OSR5 0x6000003\n" +
+            "PER_RISCOS 12\n" +
+            "PER_SCOSVR3 0x7000003\n" +
+            "PER_SOLARIS 0x400000D\n" +
+            "PER_SUNOS 0x4000006\n" +
+            "PER_SVR3 0x5000002\n" +
+            "PER_SVR4 0x4100001\n" +
+            "PER_UW7 0x410000E\n" +
+            "PER_WYSEV386 0x5000004\n" +
+            "PER_XENIX 0x5000007\n" +
+            "PROT_EXEC 4\n" +
+            "PROT_GROWSDOWN 0x1000000\n" +
+            "PROT_GROWSUP 0x2000000\n" +
+            "PROT_NONE 0\n" +
+            "PROT_READ 1\n" +
+            "PROT_SEM 8\n" +
+            "PROT_WRITE 2\n" +
+            "PR_CAPBSET_DROP 24\n" +
+            "PR_CAPBSET_READ 23\n" +
+            "PR_CAP_AMBIENT 47\n" +
+            "PR_CAP_AMBIENT_CLEAR_ALL 4\n" +
+            "PR_CAP_AMBIENT_IS_SET 1\n" +
+            "PR_CAP_AMBIENT_LOWER 3\n" +
+            "PR_CAP_AMBIENT_RAISE 2\n" +
+            "PR_ENDIAN_BIG 0\n" +
+            "PR_ENDIAN_LITTLE 1\n" +
+            "PR_ENDIAN_PPC_LITTLE 2\n" +
+            "PR_FPEMU_NOPRINT 1\n" +
+            "PR_FPEMU_SIGFPE 2\n" +
+            "PR_FP_EXC_ASYNC 2\n" +
+            "PR_FP_EXC_DISABLED 0\n" +
+            "PR_FP_EXC_DIV 0x10000\n" +
+            "PR_FP_EXC_INV 0x100000\n" +
+            "PR_FP_EXC_NONRECOV 1\n" +
+            "PR_FP_EXC_OVF 0x20000\n" +
+            "PR_FP_EXC_PRECISE 3\n" +
+            "PR_FP_EXC_RES 0x80000\n" +
+            "PR_FP_EXC_SW_ENABLE 128\n" +
+            "PR_FP_EXC_UND 0x40000\n" +
+            "PR_FP_MODE_FR 1\n" +
+            "PR_FP_MODE_FRE 2\n" +
+            "PR_GET_CHILD_SUBREAPER 37\n" +
+            "PR_GET_DUMPABLE 3\n" +
+            "PR_GET_ENDIAN 19\n" +
+            "PR_GET_FPEMU 9\n" +
+            "PR_GET_FPEXC 11\n" +
+            "PR_GET_FP_MODE 46\n" +
+            "PR_GET_IO_FLUSHER 58\n" +
+            "PR_GET_KEEPCAPS 7\n" +
+            "PR_GET_NAME 16\n" +
+            "PR_GET_NO_NEW_PRIVS 39\n" +
+            "PR_GET_PDEATHSIG 2\n" +
+            "PR_GET_SECCOMP 21\n" +
+            "PR_GET_SECUREBITS 27\n" +
+            "PR_GET_SPECULATION_CTRL 52\n" +
+            "PR_GET_TAGGED_ADDR_CTRL 56\n" +
+            "PR_GET_THP_DISABLE 42\n" +
+            "PR_GET_TID_ADDRESS 40\n" +
+            "PR_GET_TIMERSLACK 30\n" +
+            "PR_GET_TIMING 13\n" +
+            "PR_GET_TSC 25\n" +
+            "PR_GET_UNALIGN 5\n" +
+            "PR_MCE_KILL 33\n" +
+            "PR_MCE_KILL_CLEAR 0\n" +
+            "PR_MCE_KILL_DEFAULT 2\n" +
+            "PR_MCE_KILL_EARLY 1\n" +
+            "PR_MCE_KILL_GET 34\n" +
+            "PR_MCE_KILL_LATE 0\n" +
+            "PR_MCE_KILL_SET 1\n" +
+            "PR_MPX_DISABLE_MANAGEMENT 44\n" +
+            "PR_MPX_ENABLE_MANAGEMENT 43\n" +
+            "PR_MTE_TAG_MASK 0x7FFF8\n" +
+            "PR_MTE_TAG_SHIFT 3\n" +
+            "PR_MTE_TCF_ASYNC 4\n" +
+            "PR_MTE_TCF_MASK 6\n" +
+            "PR_MTE_TCF_NONE 0\n" +
+            "PR_MTE_TCF_SHIFT 1\n" +
+            "PR_MTE_TCF_SYNC 2\n" +
+            "PR_PAC_APDAKEY 4\n" +
+            "PR_PAC_APDBKEY 8\n" +
+            "PR_PAC_APGAKEY 16\n" +
+            "PR_PAC_APIAKEY 1\n" +
+            "PR_PAC_APIBKEY 2\n" +
+            "PR_PAC_GET_ENABLED_KEYS 61\n" +
+            "PR_PAC_RESET_KEYS 54\n" +
+            "PR_PAC_SET_ENABLED_KEYS 60\n" +
+            "PR_SCHED_CORE 62\n" +
+            "PR_SCHED_CORE_CREATE 1\n" +
+            "PR_SCHED_CORE_GET 0\n" +
+            "PR_SCHED_CORE_MAX 4\n" +
+            "PR_SCHED_CORE_SCOPE_PROCESS_GROUP 2\n" +
+            "PR_SCHED_CORE_SCOPE_THREAD 0\n" +
+            "PR_SCHED_CORE_SCOPE_THREAD_GROUP 1\n" +
+            "PR_SCHED_CORE_SHARE_FROM 3\n" +
+            "PR_SCHED_CORE_SHARE_TO 2\n" +
+            "PR_SET_CHILD_SUBREAPER 36\n" +
+            "PR_SET_DUMPABLE 4\n" +
+            "PR_SET_ENDIAN 20\n" +
+            "PR_SET_FPEMU 10\n" +
+            "PR_SET_FPEXC 12\n" +
+            "PR_SET_FP_MODE 45\n" +
+            "PR_SET_IO_FLUSHER 57\n" +
+            "PR_SET_KEEPCAPS 8\n" +
+            "PR_SET_MM 35\n" +
+            "PR_SET_MM_ARG_END 9\n" +
+            "PR_SET_MM_ARG_START 8\n" +
+            "PR_SET_MM_AUXV 12\n" +
+            "PR_SET_MM_BRK 7\n" +
+            "PR_SET_MM_END_CODE 2\n" +
+            "PR_SET_MM_END_DATA 4\n" +
+            "PR_SET_MM_ENV_END 11\n" +
+            "PR_SET_MM_ENV_START 10\n" +
+            "PR_SET_MM_EXE_FILE 13\n" +
+            "PR_SET_MM_MAP 14\n" +
+            "PR_SET_MM_MAP_SIZE 15\n" +
+            "PR_SET_MM_START_BRK 6\n" +
+            "PR_SET_MM_START_CODE 1\n" +
+            "PR_SET_MM_START_DATA 3\n" +
+            "PR_SET_MM_START_STACK 5\n" +
+            "PR_SET_NAME 15\n" +
+            "PR_SET_NO_NEW_PRIVS 38\n" +
+            "PR_SET_PDEATHSIG 1\n" +
+            "PR_SET_PTRACER 0x59616D61\n" +
+            "PR_SET_PTRACER_ANY -1\n" +
+            "PR_SET_SECCOMP 22\n" +
+            "PR_SET_SECUREBITS 28\n" +
+            "PR_SET_SPECULATION_CTRL 53\n" +
+            "PR_SET_SYSCALL_USER_DISPATCH 59\n" +
+            "PR_SET_TAGGED_ADDR_CTRL 55\n" +
+            "PR_SET_THP_DISABLE 41\n" +
+            "PR_SET_TIMERSLACK 29\n" +
+            "PR_SET_TIMING 14\n" +
+            "PR_SET_TSC 26\n" +
+            "PR_SET_UNALIGN 6\n" +
+            "PR_SET_VMA 0x53564D41\n" +
+            "PR_SET_VMA_ANON_NAME 0\n" +
+            "PR_SME_GET_VL 64\n" +
+            "PR_SME_SET_VL 63\n" +
+            "PR_SME_SET_VL_ONEXEC 0x40000\n" +
+            "PR_SME_VL_INHERIT 0x20000\n" +
+            "PR_SME_VL_LEN_MASK 0xFFFF\n" +
+            "PR_SPEC_DISABLE 4\n" +
+            "PR_SPEC_DISABLE_NOEXEC 16\n" +
+            "PR_SPEC_ENABLE 2\n" +
+            "PR_SPEC_FORCE_DISABLE 8\n" +
+            "PR_SPEC_INDIRECT_BRANCH 1\n" +
+            "PR_SPEC_L1D_FLUSH 2\n" +
+            "PR_SPEC_NOT_AFFECTED 0\n" +
+            "PR_SPEC_PRCTL 1\n" +
+            "PR_SPEC_STORE_BYPASS 0\n" +
+            "PR_SVE_GET_VL 51\n" +
+            "PR_SVE_SET_VL 50\n" +
+            "PR_SVE_SET_VL_ONEXEC 0x40000\n" +
+            "PR_SVE_VL_INHERIT 0x20000\n" +
+            "PR_SVE_VL_LEN_MASK 0xFFFF\n" +
+            "PR_SYS_DISPATCH_OFF 0\n" +
+            "PR_SYS_DISPATCH_ON 1\n" +
+            "PR_TAGGED_ADDR_ENABLE 1\n" +
+            "PR_TASK_PERF_EVENTS_DISABLE 31\n" +
+            "PR_TASK_PERF_EVENTS_ENABLE 32\n" +
+            "PR_TIMING_STATISTICAL 0\n" +
+            "PR_TIMING_TIMESTAMP 1\n" +
+            "PR_TSC_ENABLE 1\n" +
+            "PR_TSC_SIGSEGV 2\n" +
+            "PR_UNALIGN_NOPRINT 1\n" +
+            "PR_UNALIGN_SIGBUS 2\n" +
+            "P_ALL 0\n" +
+            "P_PGID 2\n" +
+            "P_PID 1\n" +
+            "P_PIDFD 3\n" +
+            "READ_IMPLIES_EXEC 0x400000\n" +
+            "RLIMIT_AS 9\n" +
+            "RLIMIT_CORE 4\n" +
+            "RLIMIT_CPU 0\n" +
+            "RLIMIT_DATA 2\n" +
+            "RLIMIT_FSIZE 1\n" +
+            "RLIMIT_LOCKS 10\n" +
+            "RLIMIT_MEMLOCK 8\n" +
+            "RLIMIT_MSGQUEUE 12\n" +
+            "RLIMIT_NICE 13\n" +
+            "RLIMIT_NLIMITS 16\n" +
+            "RLIMIT_NOFILE 7\n" +
+            "RLIMIT_NPROC 6\n" +
+            "RLIMIT_OFILE 7\n" +
+            "RLIMIT_RSS 5\n" +
+            "RLIMIT_RTPRIO 14\n" +
+            "RLIMIT_RTTIME 15\n" +
+            "RLIMIT_SIGPENDING 11\n" +
+            "RLIMIT_STACK 3\n" +
+            "R_OK 4\n" +
+            "SEEK_CUR 1\n" +
+            "SEEK_DATA 3\n" +
+            "SEEK_END 2\n" +
+            "SEEK_HOLE 4\n" +
+            "SEEK_MAX 4\n" +
+            "SEEK_SET 0\n" +
+            "SHORT_INODE 0x1000000\n" +
+            "SIGABRT 6\n" +
+            "SIGALRM 14\n" +
+            "SIGBUS 7\n" +
+            "SIGCHLD 17\n" +
+            "SIGCLD 17\n" +
+            "SIGCONT 18\n" +
+            "SIGFPE 8\n" +
+            "SIGHUP 1\n" +
+            "SIGILL 4\n" +
+            "SIGINT 2\n" +
+            "SIGIO 29\n" +
+            "SIGIOT 6\n" +
+            "SIGKILL 9\n" +
+            "SIGPIPE 13\n" +
+            "SIGPOLL 29\n" +
+            "SIGPROF 27\n" +
+            "SIGPWR 30\n" +
+            "SIGQUIT 3\n" +
+            "SIGSEGV 11\n" +
+            "SIGSTKFLT 16\n" +
+            "SIGSTOP 19\n" +
+            "SIGSYS 31\n" +
+            "SIGTERM 15\n" +
+            "SIGTRAP 5\n" +
+            "SIGTSTP 20\n" +
+            "SIGTTIN 21\n" +
+            "SIGTTOU 22\n" +
+            "SIGUNUSED 31\n" +
+            "SIGURG 23\n" +
+            "SIGUSR1 10\n" +
+            "SIGUSR2 12\n" +
+            "SIGVTALRM 26\n" +
+            "SIGWINCH 28\n" +
+            "SIGXCPU 24\n" +
+            "SIGXFSZ 25\n" +
+            "SOCK_BUF_LOCK_MASK 3\n" +
+            "SOCK_CLOEXEC 0x80000\n" +
+            "SOCK_DCCP 6\n" +
+            "SOCK_DGRAM 2\n" +
+            "SOCK_NONBLOCK 2048\n" +
+            "SOCK_PACKET 10\n" +
+            "SOCK_RAW 3\n" +
+            "SOCK_RCVBUF_LOCK 2\n" +
+            "SOCK_RDM 4\n" +
+            "SOCK_SEQPACKET 5\n" +
+            "SOCK_SNDBUF_LOCK 1\n" +
+            "SOCK_STREAM 1\n" +
+            "SOCK_TXREHASH_DEFAULT 255\n" +
+            "SOCK_TXREHASH_DISABLED 0\n" +
+            "SOCK_TXREHASH_ENABLED 1\n" +
+            "SOL_AAL 265\n" +
+            "SOL_ALG 279\n" +
+            "SOL_ATM 264\n" +
+            "SOL_BLUETOOTH 274\n" +
+            "SOL_CAIF 278\n" +
+            "SOL_DCCP 269\n" +
+            "SOL_DECNET 261\n" +
+            "SOL_ICMPV6 58\n" +
+            "SOL_IP 0\n" +
+            "SOL_IPV6 41\n" +
+            "SOL_IRDA 266\n" +
+            "SOL_IUCV 277\n" +
+            "SOL_KCM 281\n" +
+            "SOL_LLC 268\n" +
+            "SOL_MCTP 285\n" +
+            "SOL_MPTCP 284\n" +
+            "SOL_NETBEUI 267\n" +
+            "SOL_NETLINK 270\n" +
+            "SOL_NFC 280\n" +
+            "SOL_PACKET 263\n" +
+            "SOL_PNPIPE 275\n" +
+            "SOL_PPPOL2TP 273\n" +
+            "SOL_RAW 255\n" +
+            "SOL_RDS 276\n" +
+            "SOL_RXRPC 272\n" +
+            "SOL_SMC 286\n" +
+            "SOL_SOCKET 1\n" +
+            "SOL_TIPC 271\n" +
+            "SOL_TLS 282\n" +
+            "SOL_X25 262\n" +
+            "SOL_XDP 283\n" +
+            "SO_ACCEPTCONN 30\n" +
+            "SO_ATTACH_BPF 50\n" +
+            "SO_ATTACH_FILTER 26\n" +
+            "SO_ATTACH_REUSEPORT_CBPF 51\n" +
+            "SO_ATTACH_REUSEPORT_EBPF 52\n" +
+            "SO_BINDTODEVICE 25\n" +
+            "SO_BINDTOIFINDEX 62\n" +
+            "SO_BPF_EXTENSIONS 48\n" +
+            "SO_BROADCAST 6\n" +
+            "SO_BSDCOMPAT 14\n" +
+            "SO_BUF_LOCK 72\n" +
+            "SO_BUSY_POLL 46\n" +
+            "SO_BUSY_POLL_BUDGET 70\n" +
+            "SO_CNX_ADVICE 53\n" +
+            "SO_COOKIE 57\n" +
+            "SO_DEBUG 1\n" +
+            "SO_DETACH_BPF 27\n" +
+            "SO_DETACH_FILTER 27\n" +
+            "SO_DETACH_REUSEPORT_BPF 68\n" +
+            "SO_DOMAIN 39\n" +
+            "SO_DONTROUTE 5\n" +
+            "SO_ERROR 4\n" +
+            "SO_GET_FILTER 26\n" +
+            "SO_INCOMING_CPU 49\n" +
+            "SO_INCOMING_NAPI_ID 56\n" +
+            "SO_KEEPALIVE 9\n" +
+            "SO_LINGER 13\n" +
+            "SO_LOCK_FILTER 44\n" +
+            "SO_MARK 36\n" +
+            "SO_MAX_PACING_RATE 47\n" +
+            "SO_MEMINFO 55\n" +
+            "SO_NETNS_COOKIE 71\n" +
+            "SO_NOFCS 43\n" +
+            "SO_NO_CHECK 11\n" +
+            "SO_OOBINLINE 10\n" +
+            "SO_PASSCRED 16\n" +
+            "SO_PASSSEC 34\n" +
+            "SO_PEEK_OFF 42\n" +
+            "SO_PEERCRED 17\n" +
+            "SO_PEERGROUPS 59\n" +
+            "SO_PEERNAME 28\n" +
+            "SO_PEERSEC 31\n" +
+            "SO_PREFER_BUSY_POLL 69\n" +
+            "SO_PRIORITY 12\n" +
+            "SO_PROTOCOL 38\n" +
+            "SO_RCVBUF 8\n" +
+            "SO_RCVBUFFORCE 33\n" +
+            "SO_RCVLOWAT 18\n" +
+            "SO_RCVMARK 75\n" +
+            "SO_RCVTIMEO 20\n" +
+            "SO_RCVTIMEO_NEW 66\n" +
+            "SO_RCVTIMEO_OLD 20\n" +
+            "SO_RESERVE_MEM 73\n" +
+            "SO_REUSEADDR 2\n" +
+            "SO_REUSEPORT 15\n" +
+            "SO_RXQ_OVFL 40\n" +
+            "SO_SECURITY_AUTHENTICATION 22\n" +
+            "SO_SECURITY_ENCRYPTION_NETWORK 24\n" +
+            "SO_SECURITY_ENCRYPTION_TRANSPORT 23\n" +
+            "SO_SELECT_ERR_QUEUE 45\n" +
+            "SO_SNDBUF 7\n" +
+            "SO_SNDBUFFORCE 32\n" +
+            "SO_SNDLOWAT 19\n" +
+            "SO_SNDTIMEO 21\n" +
+            "SO_SNDTIMEO_NEW 67\n" +
+            "SO_SNDTIMEO_OLD 21\n" +
+            "SO_TIMESTAMP 29\n" +
+            "SO_TIMESTAMPING 37\n" +
+            "SO_TIMESTAMPING_NEW 65\n" +
+            "SO_TIMESTAMPING_OLD 37\n" +
+            "SO_TIMESTAMPNS 35\n" +
+            "SO_TIMESTAMPNS_NEW 64\n" +
+            "SO_TIMESTAMPNS_OLD 35\n" +
+            "SO_TIMESTAMP_NEW 63\n" +
+            "SO_TIMESTAMP_OLD 29\n" +
+            "SO_TXREHASH 74\n" +
+            "SO_TXTIME 61\n" +
+            "SO_TYPE 3\n" +
+            "SO_WIFI_STATUS 41\n" +
+            "SO_ZEROCOPY 60\n" +
+            "STICKY_TIMEOUTS 0x4000000\n" +
+            "S_IFBLK 0x6000\n" +
+            "S_IFCHR 0x2000\n" +
+            "S_IFDIR 0x4000\n" +
+            "S_IFIFO 0x1000\n" +
+            "S_IFLNK 0xA000\n" +
+            "S_IFMT 0xF000\n" +
+            "S_IFREG 0x8000\n" +
+            "S_IFSOCK 0xC000\n" +
+            "TCGETS 0x5401\n" +
+            "TCSETS 0x5402\n" +
+            "TCSETSF 0x5404\n" +
+            "TCSETSW 0x5403\n" +
+            "TIOCCBRK 0x5428\n" +
+            "TIOCCONS 0x541D\n" +
+            "TIOCEXCL 0x540C\n" +
+            "TIOCGDEV 0x80045432\n" +
+            "TIOCGETD 0x5424\n" +
+            "TIOCGEXCL 0x80045440\n" +
+            "TIOCGICOUNT 0x545D\n" +
+            "TIOCGLCKTRMIOS 0x5456\n" +
+            "TIOCGPGRP 0x540F\n" +
+            "TIOCGPKT 0x80045438\n" +
+            "TIOCGPTLCK 0x80045439\n" +
+            "TIOCGPTN 0x80045430\n" +
+            "TIOCGPTPEER 0x5441\n" +
+            "TIOCGRS485 0x542E\n" +
+            "TIOCGSERIAL 0x541E\n" +
+            "TIOCGSID 0x5429\n" +
+            "TIOCGSOFTCAR 0x5419\n" +
+            "TIOCGWINSZ 0x5413\n" +
+            "TIOCINQ 0x541B\n" +
+            "TIOCLINUX 0x541C\n" +
+            "TIOCMBIC 0x5417\n" +
+            "TIOCMBIS 0x5416\n" +
+            "TIOCMGET 0x5415\n" +
+            "TIOCMIWAIT 0x545C\n" +
+            "TIOCMSET 0x5418\n" +
+            "TIOCNOTTY 0x5422\n" +
+            "TIOCNXCL 0x540D\n" +
+            "TIOCOUTQ 0x5411\n" +
+            "TIOCPKT 0x5420\n" +
+            "TIOCSBRK 0x5427\n" +
+            "TIOCSCTTY 0x540E\n" +
+            "TIOCSERCONFIG 0x5453\n" +
+            "TIOCSERGETLSR 0x5459\n" +
+            "TIOCSERGETMULTI 0x545A\n" +
+            "TIOCSERGSTRUCT 0x5458\n" +
+            "TIOCSERGWILD 0x5454\n" +
+            "TIOCSERSETMULTI 0x545B\n" +
+            "TIOCSERSWILD 0x5455\n" +
+            "TIOCSETD 0x5423\n" +
+            "TIOCSIG 0x40045436\n" +
+            "TIOCSLCKTRMIOS 0x5457\n" +
+            "TIOCSPGRP 0x5410\n" +
+            "TIOCSPTLCK 0x40045431\n" +
+            "TIOCSRS485 0x542F\n" +
+            "TIOCSSERIAL 0x541F\n" +
+            "TIOCSSOFTCAR 0x541A\n" +
+            "TIOCSTI 0x5412\n" +
+            "TIOCSWINSZ 0x5414\n" +
+            "TIOCVHANGUP 0x5437\n" +
+            "UNAME26 0x20000\n" +
+            "WCONTINUED 8\n" +
+            "WEXITED 4\n" +
+            "WHOLE_SECONDS 0x2000000\n" +
+            "WNOHANG 1\n" +
+            "WNOWAIT 0x1000000\n" +
+            "WSTOPPED 2\n" +
+            "WUNTRACED 2\n" +
+            "W_OK 2\n" +
+            "X_OK 1\n";
 
-        /// <summary>aarch64: flag and value macros for syscall arguments, as C sees them (unsigned 64-bit values above long.MaxValue are stored as their two's complement).</summary>
-        internal static readonly (string Name, long Value)[] Aarch64 = new (string Name, long Value)[]
-        {
-            ("ADDR_COMPAT_LAYOUT", 0x200000),
-            ("ADDR_LIMIT_32BIT", 0x800000),
-            ("ADDR_LIMIT_3GB", 0x8000000),
-            ("ADDR_NO_RANDOMIZE", 0x40000),
-            ("AF_ALG", 38),
-            ("AF_APPLETALK", 5),
-            ("AF_ASH", 18),
-            ("AF_ATMPVC", 8),
-            ("AF_ATMSVC", 20),
-            ("AF_AX25", 3),
-            ("AF_BLUETOOTH", 31),
-            ("AF_BRIDGE", 7),
-            ("AF_CAIF", 37),
-            ("AF_CAN", 29),
-            ("AF_DECnet", 12),
-            ("AF_ECONET", 19),
-            ("AF_FILE", 1),
-            ("AF_IB", 27),
-            ("AF_IEEE802154", 36),
-            ("AF_INET", 2),
-            ("AF_INET6", 10),
-            ("AF_IPX", 4),
-            ("AF_IRDA", 23),
-            ("AF_ISDN", 34),
-            ("AF_IUCV", 32),
-            ("AF_KCM", 41),
-            ("AF_KEY", 15),
-            ("AF_LLC", 26),
-            ("AF_LOCAL", 1),
-            ("AF_MAX", 46),
-            ("AF_MCTP", 45),
-            ("AF_MPLS", 28),
-            ("AF_NETBEUI", 13),
-            ("AF_NETLINK", 16),
-            ("AF_NETROM", 6),
-            ("AF_NFC", 39),
-            ("AF_PACKET", 17),
-            ("AF_PHONET", 35),
-            ("AF_PPPOX", 24),
-            ("AF_QIPCRTR", 42),
-            ("AF_RDS", 21),
-            ("AF_ROSE", 11),
-            ("AF_ROUTE", 16),
-            ("AF_RXRPC", 33),
-            ("AF_SECURITY", 14),
-            ("AF_SMC", 43),
-            ("AF_SNA", 22),
-            ("AF_TIPC", 30),
-            ("AF_UNIX", 1),
-            ("AF_UNSPEC", 0),
-            ("AF_VSOCK", 40),
-            ("AF_WANPIPE", 25),
-            ("AF_X25", 9),
-            ("AF_XDP", 44),
-            ("AT_EACCESS", 512),
-            ("AT_EMPTY_PATH", 0x1000),
-            ("AT_FDCWD", -100),
-            ("AT_NO_AUTOMOUNT", 2048),
-            ("AT_RECURSIVE", 0x8000),
-            ("AT_REMOVEDIR", 512),
-            ("AT_STATX_DONT_SYNC", 0x4000),
-            ("AT_STATX_FORCE_SYNC", 0x2000),
-            ("AT_STATX_SYNC_AS_STAT", 0),
-            ("AT_STATX_SYNC_TYPE", 0x6000),
-            ("AT_SYMLINK_FOLLOW", 1024),
-            ("AT_SYMLINK_NOFOLLOW", 256),
-            ("CLOCK_BOOTTIME", 7),
-            ("CLOCK_BOOTTIME_ALARM", 9),
-            ("CLOCK_MONOTONIC", 1),
-            ("CLOCK_MONOTONIC_COARSE", 6),
-            ("CLOCK_MONOTONIC_RAW", 4),
-            ("CLOCK_PROCESS_CPUTIME_ID", 2),
-            ("CLOCK_REALTIME", 0),
-            ("CLOCK_REALTIME_ALARM", 8),
-            ("CLOCK_REALTIME_COARSE", 5),
-            ("CLOCK_SGI_CYCLE", 10),
-            ("CLOCK_TAI", 11),
-            ("CLOCK_THREAD_CPUTIME_ID", 3),
-            ("CLONE_ARGS_SIZE_VER0", 64),
-            ("CLONE_ARGS_SIZE_VER1", 80),
-            ("CLONE_ARGS_SIZE_VER2", 88),
-            ("CLONE_CHILD_CLEARTID", 0x200000),
-            ("CLONE_CHILD_SETTID", 0x1000000),
-            ("CLONE_CLEAR_SIGHAND", 0x100000000),
-            ("CLONE_DETACHED", 0x400000),
-            ("CLONE_FILES", 1024),
-            ("CLONE_FS", 512),
-            ("CLONE_INTO_CGROUP", 0x200000000),
-            ("CLONE_IO", 0x80000000),
-            ("CLONE_NEWCGROUP", 0x2000000),
-            ("CLONE_NEWIPC", 0x8000000),
-            ("CLONE_NEWNET", 0x40000000),
-            ("CLONE_NEWNS", 0x20000),
-            ("CLONE_NEWPID", 0x20000000),
-            ("CLONE_NEWTIME", 128),
-            ("CLONE_NEWUSER", 0x10000000),
-            ("CLONE_NEWUTS", 0x4000000),
-            ("CLONE_PARENT", 0x8000),
-            ("CLONE_PARENT_SETTID", 0x100000),
-            ("CLONE_PIDFD", 0x1000),
-            ("CLONE_PTRACE", 0x2000),
-            ("CLONE_SETTLS", 0x80000),
-            ("CLONE_SIGHAND", 2048),
-            ("CLONE_SYSVSEM", 0x40000),
-            ("CLONE_THREAD", 0x10000),
-            ("CLONE_UNTRACED", 0x800000),
-            ("CLONE_VFORK", 0x4000),
-            ("CLONE_VM", 256),
-            ("EFD_CLOEXEC", 0x80000),
-            ("EFD_NONBLOCK", 2048),
-            ("EFD_SEMAPHORE", 1),
-            ("EPOLL_CLOEXEC", 0x80000),
-            ("EPOLL_CTL_ADD", 1),
-            ("EPOLL_CTL_DEL", 2),
-            ("EPOLL_CTL_MOD", 3),
-            ("FDPIC_FUNCPTRS", 0x80000),
-            ("FD_CLOEXEC", 1),
-            ("FIOCLEX", 0x5451),
-            ("FIONBIO", 0x5421),
-            ("FIONCLEX", 0x5450),
-            ("FIONREAD", 0x541B),
-            ("FUTEX_32", 2),
-            ("FUTEX_BITSET_MATCH_ANY", 0xFFFFFFFF),
-            ("FUTEX_CLOCK_REALTIME", 256),
-            ("FUTEX_CMD_MASK", -385),
-            ("FUTEX_CMP_REQUEUE", 4),
-            ("FUTEX_CMP_REQUEUE_PI", 12),
-            ("FUTEX_CMP_REQUEUE_PI_PRIVATE", 140),
-            ("FUTEX_CMP_REQUEUE_PRIVATE", 132),
-            ("FUTEX_FD", 2),
-            ("FUTEX_LOCK_PI", 6),
-            ("FUTEX_LOCK_PI2", 13),
-            ("FUTEX_LOCK_PI2_PRIVATE", 141),
-            ("FUTEX_LOCK_PI_PRIVATE", 134),
-            ("FUTEX_OP_ADD", 1),
-            ("FUTEX_OP_ANDN", 3),
-            ("FUTEX_OP_CMP_EQ", 0),
-            ("FUTEX_OP_CMP_GE", 5),
-            ("FUTEX_OP_CMP_GT", 4),
-            ("FUTEX_OP_CMP_LE", 3),
-            ("FUTEX_OP_CMP_LT", 2),
-            ("FUTEX_OP_CMP_NE", 1),
-            ("FUTEX_OP_OPARG_SHIFT", 8),
-            ("FUTEX_OP_OR", 2),
-            ("FUTEX_OP_SET", 0),
-            ("FUTEX_OP_XOR", 4),
-            ("FUTEX_OWNER_DIED", 0x40000000),
-            ("FUTEX_PRIVATE_FLAG", 128),
-            ("FUTEX_REQUEUE", 3),
-            ("FUTEX_REQUEUE_PRIVATE", 131),
-            ("FUTEX_TID_MASK", 0x3FFFFFFF),
-            ("FUTEX_TRYLOCK_PI", 8),
-            ("FUTEX_TRYLOCK_PI_PRIVATE", 136),
-            ("FUTEX_UNLOCK_PI", 7),
-            ("FUTEX_UNLOCK_PI_PRIVATE", 135),
-            ("FUTEX_WAIT", 0),
-            ("FUTEX_WAITERS", 0x80000000),
-            ("FUTEX_WAITV_MAX", 128),
-            ("FUTEX_WAIT_BITSET", 9),
-            ("FUTEX_WAIT_BITSET_PRIVATE", 137),
-            ("FUTEX_WAIT_PRIVATE", 128),
-            ("FUTEX_WAIT_REQUEUE_PI", 11),
-            ("FUTEX_WAIT_REQUEUE_PI_PRIVATE", 139),
-            ("FUTEX_WAKE", 1),
-            ("FUTEX_WAKE_BITSET", 10),
-            ("FUTEX_WAKE_BITSET_PRIVATE", 138),
-            ("FUTEX_WAKE_OP", 5),
-            ("FUTEX_WAKE_OP_PRIVATE", 133),
-            ("FUTEX_WAKE_PRIVATE", 129),
-            ("F_ADD_SEALS", 1033),
-            ("F_CANCELLK", 1029),
-            ("F_DUPFD", 0),
-            ("F_DUPFD_CLOEXEC", 1030),
-            ("F_EXLCK", 4),
-            ("F_GETFD", 1),
-            ("F_GETFL", 3),
-            ("F_GETLEASE", 1025),
-            ("F_GETLK", 5),
-            ("F_GETLK64", 5),
-            ("F_GETOWN", 9),
-            ("F_GETOWNER_UIDS", 17),
-            ("F_GETOWN_EX", 16),
-            ("F_GETPIPE_SZ", 1032),
-            ("F_GETSIG", 11),
-            ("F_GET_FILE_RW_HINT", 1037),
-            ("F_GET_RW_HINT", 1035),
-            ("F_GET_SEALS", 1034),
-            ("F_LINUX_SPECIFIC_BASE", 1024),
-            ("F_LOCK", 1),
-            ("F_NOTIFY", 1026),
-            ("F_OFD_GETLK", 36),
-            ("F_OFD_SETLK", 37),
-            ("F_OFD_SETLKW", 38),
-            ("F_OK", 0),
-            ("F_OWNER_GID", 2),
-            ("F_OWNER_PGRP", 2),
-            ("F_OWNER_PID", 1),
-            ("F_OWNER_TID", 0),
-            ("F_RDLCK", 0),
-            ("F_SEAL_FUTURE_WRITE", 16),
-            ("F_SEAL_GROW", 4),
-            ("F_SEAL_SEAL", 1),
-            ("F_SEAL_SHRINK", 2),
-            ("F_SEAL_WRITE", 8),
-            ("F_SETFD", 2),
-            ("F_SETFL", 4),
-            ("F_SETLEASE", 1024),
-            ("F_SETLK", 6),
-            ("F_SETLK64", 6),
-            ("F_SETLKW", 7),
-            ("F_SETLKW64", 7),
-            ("F_SETOWN", 8),
-            ("F_SETOWN_EX", 15),
-            ("F_SETPIPE_SZ", 1031),
-            ("F_SETSIG", 10),
-            ("F_SET_FILE_RW_HINT", 1038),
-            ("F_SET_RW_HINT", 1036),
-            ("F_SHLCK", 8),
-            ("F_TEST", 3),
-            ("F_TLOCK", 2),
-            ("F_ULOCK", 0),
-            ("F_UNLCK", 2),
-            ("F_WRLCK", 1),
-            ("GRND_INSECURE", 4),
-            ("GRND_NONBLOCK", 1),
-            ("GRND_RANDOM", 2),
-            ("IPPROTO_AH", 51),
-            ("IPPROTO_BEETPH", 94),
-            ("IPPROTO_COMP", 108),
-            ("IPPROTO_DCCP", 33),
-            ("IPPROTO_DSTOPTS", 60),
-            ("IPPROTO_EGP", 8),
-            ("IPPROTO_ENCAP", 98),
-            ("IPPROTO_ESP", 50),
-            ("IPPROTO_ETHERNET", 143),
-            ("IPPROTO_FRAGMENT", 44),
-            ("IPPROTO_GRE", 47),
-            ("IPPROTO_HOPOPTS", 0),
-            ("IPPROTO_ICMP", 1),
-            ("IPPROTO_ICMPV6", 58),
-            ("IPPROTO_IDP", 22),
-            ("IPPROTO_IGMP", 2),
-            ("IPPROTO_IP", 0),
-            ("IPPROTO_IPIP", 4),
-            ("IPPROTO_IPV6", 41),
-            ("IPPROTO_L2TP", 115),
-            ("IPPROTO_MAX", 263),
-            ("IPPROTO_MH", 135),
-            ("IPPROTO_MPLS", 137),
-            ("IPPROTO_MPTCP", 262),
-            ("IPPROTO_MTP", 92),
-            ("IPPROTO_NONE", 59),
-            ("IPPROTO_PIM", 103),
-            ("IPPROTO_PUP", 12),
-            ("IPPROTO_RAW", 255),
-            ("IPPROTO_ROUTING", 43),
-            ("IPPROTO_RSVP", 46),
-            ("IPPROTO_SCTP", 132),
-            ("IPPROTO_TCP", 6),
-            ("IPPROTO_TP", 29),
-            ("IPPROTO_UDP", 17),
-            ("IPPROTO_UDPLITE", 136),
-            ("MADV_COLD", 20),
-            ("MADV_COLLAPSE", 25),
-            ("MADV_DODUMP", 17),
-            ("MADV_DOFORK", 11),
-            ("MADV_DONTDUMP", 16),
-            ("MADV_DONTFORK", 10),
-            ("MADV_DONTNEED", 4),
-            ("MADV_DONTNEED_LOCKED", 24),
-            ("MADV_FREE", 8),
-            ("MADV_HUGEPAGE", 14),
-            ("MADV_HWPOISON", 100),
-            ("MADV_KEEPONFORK", 19),
-            ("MADV_MERGEABLE", 12),
-            ("MADV_NOHUGEPAGE", 15),
-            ("MADV_NORMAL", 0),
-            ("MADV_PAGEOUT", 21),
-            ("MADV_POPULATE_READ", 22),
-            ("MADV_POPULATE_WRITE", 23),
-            ("MADV_RANDOM", 1),
-            ("MADV_REMOVE", 9),
-            ("MADV_SEQUENTIAL", 2),
-            ("MADV_SOFT_OFFLINE", 101),
-            ("MADV_UNMERGEABLE", 13),
-            ("MADV_WILLNEED", 3),
-            ("MADV_WIPEONFORK", 18),
-            ("MAP_ANON", 32),
-            ("MAP_ANONYMOUS", 32),
-            ("MAP_DENYWRITE", 2048),
-            ("MAP_EXECUTABLE", 0x1000),
-            ("MAP_FILE", 0),
-            ("MAP_FIXED", 16),
-            ("MAP_FIXED_NOREPLACE", 0x100000),
-            ("MAP_GROWSDOWN", 256),
-            ("MAP_HUGETLB", 0x40000),
-            ("MAP_HUGE_16GB", 0x88000000),
-            ("MAP_HUGE_16KB", 0x38000000),
-            ("MAP_HUGE_16MB", 0x60000000),
-            ("MAP_HUGE_1GB", 0x78000000),
-            ("MAP_HUGE_1MB", 0x50000000),
-            ("MAP_HUGE_256MB", 0x70000000),
-            ("MAP_HUGE_2GB", 0x7C000000),
-            ("MAP_HUGE_2MB", 0x54000000),
-            ("MAP_HUGE_32MB", 0x64000000),
-            ("MAP_HUGE_512KB", 0x4C000000),
-            ("MAP_HUGE_512MB", 0x74000000),
-            ("MAP_HUGE_64KB", 0x40000000),
-            ("MAP_HUGE_8MB", 0x5C000000),
-            ("MAP_HUGE_MASK", 63),
-            ("MAP_HUGE_SHIFT", 26),
-            ("MAP_LOCKED", 0x2000),
-            ("MAP_NONBLOCK", 0x10000),
-            ("MAP_NORESERVE", 0x4000),
-            ("MAP_POPULATE", 0x8000),
-            ("MAP_PRIVATE", 2),
-            ("MAP_SHARED", 1),
-            ("MAP_SHARED_VALIDATE", 3),
-            ("MAP_STACK", 0x20000),
-            ("MAP_SYNC", 0x80000),
-            ("MAP_TYPE", 15),
-            ("MAP_UNINITIALIZED", 0x4000000),
-            ("MEMBARRIER_CMD_FLAG_CPU", 1),
-            ("MEMBARRIER_CMD_GLOBAL", 1),
-            ("MEMBARRIER_CMD_GLOBAL_EXPEDITED", 2),
-            ("MEMBARRIER_CMD_PRIVATE_EXPEDITED", 8),
-            ("MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ", 128),
-            ("MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE", 32),
-            ("MEMBARRIER_CMD_QUERY", 0),
-            ("MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED", 4),
-            ("MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED", 16),
-            ("MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ", 256),
-            ("MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE", 64),
-            ("MEMBARRIER_CMD_SHARED", 1),
-            ("MFD_ALLOW_SEALING", 2),
-            ("MFD_CLOEXEC", 1),
-            ("MFD_HUGETLB", 4),
-            ("MFD_HUGE_16GB", 0x88000000),
-            ("MFD_HUGE_16MB", 0x60000000),
-            ("MFD_HUGE_1GB", 0x78000000),
-            ("MFD_HUGE_1MB", 0x50000000),
-            ("MFD_HUGE_256MB", 0x70000000),
-            ("MFD_HUGE_2GB", 0x7C000000),
-            ("MFD_HUGE_2MB", 0x54000000),
-            ("MFD_HUGE_32MB", 0x64000000),
-            ("MFD_HUGE_512KB", 0x4C000000),
-            ("MFD_HUGE_512MB", 0x74000000),
-            ("MFD_HUGE_64KB", 0x40000000),
-            ("MFD_HUGE_8MB", 0x5C000000),
-            ("MFD_HUGE_MASK", 63),
-            ("MFD_HUGE_SHIFT", 26),
-            ("MMAP_PAGE_ZERO", 0x100000),
-            ("MSG_BATCH", 0x40000),
-            ("MSG_CMSG_CLOEXEC", 0x40000000),
-            ("MSG_CONFIRM", 2048),
-            ("MSG_CTRUNC", 8),
-            ("MSG_DONTROUTE", 4),
-            ("MSG_DONTWAIT", 64),
-            ("MSG_EOR", 128),
-            ("MSG_ERRQUEUE", 0x2000),
-            ("MSG_FASTOPEN", 0x20000000),
-            ("MSG_FIN", 512),
-            ("MSG_MORE", 0x8000),
-            ("MSG_NOSIGNAL", 0x4000),
-            ("MSG_OOB", 1),
-            ("MSG_PEEK", 2),
-            ("MSG_PROXY", 16),
-            ("MSG_RST", 0x1000),
-            ("MSG_SYN", 1024),
-            ("MSG_TRUNC", 32),
-            ("MSG_TRYHARD", 4),
-            ("MSG_WAITALL", 256),
-            ("MSG_WAITFORONE", 0x10000),
-            ("MSG_ZEROCOPY", 0x4000000),
-            ("O_ACCMODE", 3),
-            ("O_APPEND", 1024),
-            ("O_ASYNC", 0x2000),
-            ("O_CLOEXEC", 0x80000),
-            ("O_CREAT", 64),
-            ("O_DIRECT", 0x10000),
-            ("O_DIRECTORY", 0x4000),
-            ("O_DSYNC", 0x1000),
-            ("O_EXCL", 128),
-            ("O_FSYNC", 0x101000),
-            ("O_LARGEFILE", 0x20000),
-            ("O_NDELAY", 2048),
-            ("O_NOATIME", 0x40000),
-            ("O_NOCTTY", 256),
-            ("O_NOFOLLOW", 0x8000),
-            ("O_NONBLOCK", 2048),
-            ("O_PATH", 0x200000),
-            ("O_RDONLY", 0),
-            ("O_RDWR", 2),
-            ("O_RSYNC", 0x101000),
-            ("O_SYNC", 0x101000),
-            ("O_TMPFILE", 0x404000),
-            ("O_TRUNC", 512),
-            ("O_WRONLY", 1),
-            ("PER_BSD", 6),
-            ("PER_CLEAR_ON_SETID", 0x740000),
-            ("PER_HPUX", 16),
-            ("PER_IRIX32", 0x4000009),
-            ("PER_IRIX64", 0x400000B),
-            ("PER_IRIXN32", 0x400000A),
-            ("PER_ISCR4", 0x4000005),
-            ("PER_LINUX", 0),
-            ("PER_LINUX32", 8),
-            ("PER_LINUX32_3GB", 0x8000008),
-            ("PER_LINUX_32BIT", 0x800000),
-            ("PER_LINUX_FDPIC", 0x80000),
-            ("PER_MASK", 255),
-            ("PER_OSF4", 15),
-            ("PER_OSR5", 0x6000003),
-            ("PER_RISCOS", 12),
-            ("PER_SCOSVR3", 0x7000003),
-            ("PER_SOLARIS", 0x400000D),
-            ("PER_SUNOS", 0x4000006),
-            ("PER_SVR3", 0x5000002),
-            ("PER_SVR4", 0x4100001),
-            ("PER_UW7", 0x410000E),
-            ("PER_WYSEV386", 0x5000004),
-            ("PER_XENIX", 0x5000007),
-            ("PROT_BTI", 16),
-            ("PROT_EXEC", 4),
-            ("PROT_GROWSDOWN", 0x1000000),
-            ("PROT_GROWSUP", 0x2000000),
-            ("PROT_MTE", 32),
-            ("PROT_NONE", 0),
-            ("PROT_READ", 1),
-            ("PROT_SEM", 8),
-            ("PROT_WRITE", 2),
-            ("PR_CAPBSET_DROP", 24),
-            ("PR_CAPBSET_READ", 23),
-            ("PR_CAP_AMBIENT", 47),
-            ("PR_CAP_AMBIENT_CLEAR_ALL", 4),
-            ("PR_CAP_AMBIENT_IS_SET", 1),
-            ("PR_CAP_AMBIENT_LOWER", 3),
-            ("PR_CAP_AMBIENT_RAISE", 2),
-            ("PR_ENDIAN_BIG", 0),
-            ("PR_ENDIAN_LITTLE", 1),
-            ("PR_ENDIAN_PPC_LITTLE", 2),
-            ("PR_FPEMU_NOPRINT", 1),
-            ("PR_FPEMU_SIGFPE", 2),
-            ("PR_FP_EXC_ASYNC", 2),
-            ("PR_FP_EXC_DISABLED", 0),
-            ("PR_FP_EXC_DIV", 0x10000),
-            ("PR_FP_EXC_INV", 0x100000),
-            ("PR_FP_EXC_NONRECOV", 1),
-            ("PR_FP_EXC_OVF", 0x20000),
-            ("PR_FP_EXC_PRECISE", 3),
-            ("PR_FP_EXC_RES", 0x80000),
-            ("PR_FP_EXC_SW_ENABLE", 128),
-            ("PR_FP_EXC_UND", 0x40000),
-            ("PR_FP_MODE_FR", 1),
-            ("PR_FP_MODE_FRE", 2),
-            ("PR_GET_CHILD_SUBREAPER", 37),
-            ("PR_GET_DUMPABLE", 3),
-            ("PR_GET_ENDIAN", 19),
-            ("PR_GET_FPEMU", 9),
-            ("PR_GET_FPEXC", 11),
-            ("PR_GET_FP_MODE", 46),
-            ("PR_GET_IO_FLUSHER", 58),
-            ("PR_GET_KEEPCAPS", 7),
-            ("PR_GET_NAME", 16),
-            ("PR_GET_NO_NEW_PRIVS", 39),
-            ("PR_GET_PDEATHSIG", 2),
-            ("PR_GET_SECCOMP", 21),
-            ("PR_GET_SECUREBITS", 27),
-            ("PR_GET_SPECULATION_CTRL", 52),
-            ("PR_GET_TAGGED_ADDR_CTRL", 56),
-            ("PR_GET_THP_DISABLE", 42),
-            ("PR_GET_TID_ADDRESS", 40),
-            ("PR_GET_TIMERSLACK", 30),
-            ("PR_GET_TIMING", 13),
-            ("PR_GET_TSC", 25),
-            ("PR_GET_UNALIGN", 5),
-            ("PR_MCE_KILL", 33),
-            ("PR_MCE_KILL_CLEAR", 0),
-            ("PR_MCE_KILL_DEFAULT", 2),
-            ("PR_MCE_KILL_EARLY", 1),
-            ("PR_MCE_KILL_GET", 34),
-            ("PR_MCE_KILL_LATE", 0),
-            ("PR_MCE_KILL_SET", 1),
-            ("PR_MPX_DISABLE_MANAGEMENT", 44),
-            ("PR_MPX_ENABLE_MANAGEMENT", 43),
-            ("PR_MTE_TAG_MASK", 0x7FFF8),
-            ("PR_MTE_TAG_SHIFT", 3),
-            ("PR_MTE_TCF_ASYNC", 4),
-            ("PR_MTE_TCF_MASK", 6),
-            ("PR_MTE_TCF_NONE", 0),
-            ("PR_MTE_TCF_SHIFT", 1),
-            ("PR_MTE_TCF_SYNC", 2),
-            ("PR_PAC_APDAKEY", 4),
-            ("PR_PAC_APDBKEY", 8),
-            ("PR_PAC_APGAKEY", 16),
-            ("PR_PAC_APIAKEY", 1),
-            ("PR_PAC_APIBKEY", 2),
-            ("PR_PAC_GET_ENABLED_KEYS", 61),
-            ("PR_PAC_RESET_KEYS", 54),
-            ("PR_PAC_SET_ENABLED_KEYS", 60),
-            ("PR_SCHED_CORE", 62),
-            ("PR_SCHED_CORE_CREATE", 1),
-            ("PR_SCHED_CORE_GET", 0),
-            ("PR_SCHED_CORE_MAX", 4),
-            ("PR_SCHED_CORE_SCOPE_PROCESS_GROUP", 2),
-            ("PR_SCHED_CORE_SCOPE_THREAD", 0),
-            ("PR_SCHED_CORE_SCOPE_THREAD_GROUP", 1),
-            ("PR_SCHED_CORE_SHARE_FROM", 3),
-            ("PR_SCHED_CORE_SHARE_TO", 2),
-            ("PR_SET_CHILD_SUBREAPER", 36),
-            ("PR_SET_DUMPABLE", 4),
-            ("PR_SET_ENDIAN", 20),
-            ("PR_SET_FPEMU", 10),
-            ("PR_SET_FPEXC", 12),
-            ("PR_SET_FP_MODE", 45),
-            ("PR_SET_IO_FLUSHER", 57),
-            ("PR_SET_KEEPCAPS", 8),
-            ("PR_SET_MM", 35),
-            ("PR_SET_MM_ARG_END", 9),
-            ("PR_SET_MM_ARG_START", 8),
-            ("PR_SET_MM_AUXV", 12),
-            ("PR_SET_MM_BRK", 7),
-            ("PR_SET_MM_END_CODE", 2),
-            ("PR_SET_MM_END_DATA", 4),
-            ("PR_SET_MM_ENV_END", 11),
-            ("PR_SET_MM_ENV_START", 10),
-            ("PR_SET_MM_EXE_FILE", 13),
-            ("PR_SET_MM_MAP", 14),
-            ("PR_SET_MM_MAP_SIZE", 15),
-            ("PR_SET_MM_START_BRK", 6),
-            ("PR_SET_MM_START_CODE", 1),
-            ("PR_SET_MM_START_DATA", 3),
-            ("PR_SET_MM_START_STACK", 5),
-            ("PR_SET_NAME", 15),
-            ("PR_SET_NO_NEW_PRIVS", 38),
-            ("PR_SET_PDEATHSIG", 1),
-            ("PR_SET_PTRACER", 0x59616D61),
-            ("PR_SET_PTRACER_ANY", -1),
-            ("PR_SET_SECCOMP", 22),
-            ("PR_SET_SECUREBITS", 28),
-            ("PR_SET_SPECULATION_CTRL", 53),
-            ("PR_SET_SYSCALL_USER_DISPATCH", 59),
-            ("PR_SET_TAGGED_ADDR_CTRL", 55),
-            ("PR_SET_THP_DISABLE", 41),
-            ("PR_SET_TIMERSLACK", 29),
-            ("PR_SET_TIMING", 14),
-            ("PR_SET_TSC", 26),
-            ("PR_SET_UNALIGN", 6),
-            ("PR_SET_VMA", 0x53564D41),
-            ("PR_SET_VMA_ANON_NAME", 0),
-            ("PR_SME_GET_VL", 64),
-            ("PR_SME_SET_VL", 63),
-            ("PR_SME_SET_VL_ONEXEC", 0x40000),
-            ("PR_SME_VL_INHERIT", 0x20000),
-            ("PR_SME_VL_LEN_MASK", 0xFFFF),
-            ("PR_SPEC_DISABLE", 4),
-            ("PR_SPEC_DISABLE_NOEXEC", 16),
-            ("PR_SPEC_ENABLE", 2),
-            ("PR_SPEC_FORCE_DISABLE", 8),
-            ("PR_SPEC_INDIRECT_BRANCH", 1),
-            ("PR_SPEC_L1D_FLUSH", 2),
-            ("PR_SPEC_NOT_AFFECTED", 0),
-            ("PR_SPEC_PRCTL", 1),
-            ("PR_SPEC_STORE_BYPASS", 0),
-            ("PR_SVE_GET_VL", 51),
-            ("PR_SVE_SET_VL", 50),
-            ("PR_SVE_SET_VL_ONEXEC", 0x40000),
-            ("PR_SVE_VL_INHERIT", 0x20000),
-            ("PR_SVE_VL_LEN_MASK", 0xFFFF),
-            ("PR_SYS_DISPATCH_OFF", 0),
-            ("PR_SYS_DISPATCH_ON", 1),
-            ("PR_TAGGED_ADDR_ENABLE", 1),
-            ("PR_TASK_PERF_EVENTS_DISABLE", 31),
-            ("PR_TASK_PERF_EVENTS_ENABLE", 32),
-            ("PR_TIMING_STATISTICAL", 0),
-            ("PR_TIMING_TIMESTAMP", 1),
-            ("PR_TSC_ENABLE", 1),
-            ("PR_TSC_SIGSEGV", 2),
-            ("PR_UNALIGN_NOPRINT", 1),
-            ("PR_UNALIGN_SIGBUS", 2),
-            ("P_ALL", 0),
-            ("P_PGID", 2),
-            ("P_PID", 1),
-            ("P_PIDFD", 3),
-            ("READ_IMPLIES_EXEC", 0x400000),
-            ("RLIMIT_AS", 9),
-            ("RLIMIT_CORE", 4),
-            ("RLIMIT_CPU", 0),
-            ("RLIMIT_DATA", 2),
-            ("RLIMIT_FSIZE", 1),
-            ("RLIMIT_LOCKS", 10),
-            ("RLIMIT_MEMLOCK", 8),
-            ("RLIMIT_MSGQUEUE", 12),
-            ("RLIMIT_NICE", 13),
-            ("RLIMIT_NLIMITS", 16),
-            ("RLIMIT_NOFILE", 7),
-            ("RLIMIT_NPROC", 6),
-            ("RLIMIT_OFILE", 7),
-            ("RLIMIT_RSS", 5),
-            ("RLIMIT_RTPRIO", 14),
-            ("RLIMIT_RTTIME", 15),
-            ("RLIMIT_SIGPENDING", 11),
-            ("RLIMIT_STACK", 3),
-            ("R_OK", 4),
-            ("SEEK_CUR", 1),
-            ("SEEK_DATA", 3),
-            ("SEEK_END", 2),
-            ("SEEK_HOLE", 4),
-            ("SEEK_MAX", 4),
-            ("SEEK_SET", 0),
-            ("SHORT_INODE", 0x1000000),
-            ("SIGABRT", 6),
-            ("SIGALRM", 14),
-            ("SIGBUS", 7),
-            ("SIGCHLD", 17),
-            ("SIGCLD", 17),
-            ("SIGCONT", 18),
-            ("SIGFPE", 8),
-            ("SIGHUP", 1),
-            ("SIGILL", 4),
-            ("SIGINT", 2),
-            ("SIGIO", 29),
-            ("SIGIOT", 6),
-            ("SIGKILL", 9),
-            ("SIGPIPE", 13),
-            ("SIGPOLL", 29),
-            ("SIGPROF", 27),
-            ("SIGPWR", 30),
-            ("SIGQUIT", 3),
-            ("SIGSEGV", 11),
-            ("SIGSTKFLT", 16),
-            ("SIGSTOP", 19),
-            ("SIGSYS", 31),
-            ("SIGTERM", 15),
-            ("SIGTRAP", 5),
-            ("SIGTSTP", 20),
-            ("SIGTTIN", 21),
-            ("SIGTTOU", 22),
-            ("SIGUNUSED", 31),
-            ("SIGURG", 23),
-            ("SIGUSR1", 10),
-            ("SIGUSR2", 12),
-            ("SIGVTALRM", 26),
-            ("SIGWINCH", 28),
-            ("SIGXCPU", 24),
-            ("SIGXFSZ", 25),
-            ("SOCK_BUF_LOCK_MASK", 3),
-            ("SOCK_CLOEXEC", 0x80000),
-            ("SOCK_DCCP", 6),
-            ("SOCK_DGRAM", 2),
-            ("SOCK_NONBLOCK", 2048),
-            ("SOCK_PACKET", 10),
-            ("SOCK_RAW", 3),
-            ("SOCK_RCVBUF_LOCK", 2),
-            ("SOCK_RDM", 4),
-            ("SOCK_SEQPACKET", 5),
-            ("SOCK_SNDBUF_LOCK", 1),
-            ("SOCK_STREAM", 1),
-            ("SOCK_TXREHASH_DEFAULT", 255),
-            ("SOCK_TXREHASH_DISABLED", 0),
-            ("SOCK_TXREHASH_ENABLED", 1),
-            ("SOL_AAL", 265),
-            ("SOL_ALG", 279),
-            ("SOL_ATM", 264),
-            ("SOL_BLUETOOTH", 274),
-            ("SOL_CAIF", 278),
-            ("SOL_DCCP", 269),
-            ("SOL_DECNET", 261),
-            ("SOL_ICMPV6", 58),
-            ("SOL_IP", 0),
-            ("SOL_IPV6", 41),
-            ("SOL_IRDA", 266),
-            ("SOL_IUCV", 277),
-            ("SOL_KCM", 281),
-            ("SOL_LLC", 268),
-            ("SOL_MCTP", 285),
-            ("SOL_MPTCP", 284),
-            ("SOL_NETBEUI", 267),
-            ("SOL_NETLINK", 270),
-            ("SOL_NFC", 280),
-            ("SOL_PACKET", 263),
-            ("SOL_PNPIPE", 275),
-            ("SOL_PPPOL2TP", 273),
-            ("SOL_RAW", 255),
-            ("SOL_RDS", 276),
-            ("SOL_RXRPC", 272),
-            ("SOL_SMC", 286),
-            ("SOL_SOCKET", 1),
-            ("SOL_TIPC", 271),
-            ("SOL_TLS", 282),
-            ("SOL_X25", 262),
-            ("SOL_XDP", 283),
-            ("SO_ACCEPTCONN", 30),
-            ("SO_ATTACH_BPF", 50),
-            ("SO_ATTACH_FILTER", 26),
-            ("SO_ATTACH_REUSEPORT_CBPF", 51),
-            ("SO_ATTACH_REUSEPORT_EBPF", 52),
-            ("SO_BINDTODEVICE", 25),
-            ("SO_BINDTOIFINDEX", 62),
-            ("SO_BPF_EXTENSIONS", 48),
-            ("SO_BROADCAST", 6),
-            ("SO_BSDCOMPAT", 14),
-            ("SO_BUF_LOCK", 72),
-            ("SO_BUSY_POLL", 46),
-            ("SO_BUSY_POLL_BUDGET", 70),
-            ("SO_CNX_ADVICE", 53),
-            ("SO_COOKIE", 57),
-            ("SO_DEBUG", 1),
-            ("SO_DETACH_BPF", 27),
-            ("SO_DETACH_FILTER", 27),
-            ("SO_DETACH_REUSEPORT_BPF", 68),
-            ("SO_DOMAIN", 39),
-            ("SO_DONTROUTE", 5),
-            ("SO_ERROR", 4),
-            ("SO_GET_FILTER", 26),
-            ("SO_INCOMING_CPU", 49),
-            ("SO_INCOMING_NAPI_ID", 56),
-            ("SO_KEEPALIVE", 9),
-            ("SO_LINGER", 13),
-            ("SO_LOCK_FILTER", 44),
-            ("SO_MARK", 36),
-            ("SO_MAX_PACING_RATE", 47),
-            ("SO_MEMINFO", 55),
-            ("SO_NETNS_COOKIE", 71),
-            ("SO_NOFCS", 43),
-            ("SO_NO_CHECK", 11),
-            ("SO_OOBINLINE", 10),
-            ("SO_PASSCRED", 16),
-            ("SO_PASSSEC", 34),
-            ("SO_PEEK_OFF", 42),
-            ("SO_PEERCRED", 17),
-            ("SO_PEERGROUPS", 59),
-            ("SO_PEERNAME", 28),
-            ("SO_PEERSEC", 31),
-            ("SO_PREFER_BUSY_POLL", 69),
-            ("SO_PRIORITY", 12),
-            ("SO_PROTOCOL", 38),
-            ("SO_RCVBUF", 8),
-            ("SO_RCVBUFFORCE", 33),
-            ("SO_RCVLOWAT", 18),
-            ("SO_RCVMARK", 75),
-            ("SO_RCVTIMEO", 20),
-            ("SO_RCVTIMEO_NEW", 66),
-            ("SO_RCVTIMEO_OLD", 20),
-            ("SO_RESERVE_MEM", 73),
-            ("SO_REUSEADDR", 2),
-            ("SO_REUSEPORT", 15),
-            ("SO_RXQ_OVFL", 40),
-            ("SO_SECURITY_AUTHENTICATION", 22),
-            ("SO_SECURITY_ENCRYPTION_NETWORK", 24),
-            ("SO_SECURITY_ENCRYPTION_TRANSPORT", 23),
-            ("SO_SELECT_ERR_QUEUE", 45),
-            ("SO_SNDBUF", 7),
-            ("SO_SNDBUFFORCE", 32),
-            ("SO_SNDLOWAT", 19),
-            ("SO_SNDTIMEO", 21),
-            ("SO_SNDTIMEO_NEW", 67),
-            ("SO_SNDTIMEO_OLD", 21),
-            ("SO_TIMESTAMP", 29),
-            ("SO_TIMESTAMPING", 37),
-            ("SO_TIMESTAMPING_NEW", 65),
-            ("SO_TIMESTAMPING_OLD", 37),
-            ("SO_TIMESTAMPNS", 35),
-            ("SO_TIMESTAMPNS_NEW", 64),
-            ("SO_TIMESTAMPNS_OLD", 35),
-            ("SO_TIMESTAMP_NEW", 63),
-            ("SO_TIMESTAMP_OLD", 29),
-            ("SO_TXREHASH", 74),
-            ("SO_TXTIME", 61),
-            ("SO_TYPE", 3),
-            ("SO_WIFI_STATUS", 41),
-            ("SO_ZEROCOPY", 60),
-            ("STICKY_TIMEOUTS", 0x4000000),
-            ("S_IFBLK", 0x6000),
-            ("S_IFCHR", 0x2000),
-            ("S_IFDIR", 0x4000),
-            ("S_IFIFO", 0x1000),
-            ("S_IFLNK", 0xA000),
-            ("S_IFMT", 0xF000),
-            ("S_IFREG", 0x8000),
-            ("S_IFSOCK", 0xC000),
-            ("TCGETS", 0x5401),
-            ("TCSETS", 0x5402),
-            ("TCSETSF", 0x5404),
-            ("TCSETSW", 0x5403),
-            ("TIOCCBRK", 0x5428),
-            ("TIOCCONS", 0x541D),
-            ("TIOCEXCL", 0x540C),
-            ("TIOCGDEV", 0x80045432),
-            ("TIOCGETD", 0x5424),
-            ("TIOCGEXCL", 0x80045440),
-            ("TIOCGICOUNT", 0x545D),
-            ("TIOCGLCKTRMIOS", 0x5456),
-            ("TIOCGPGRP", 0x540F),
-            ("TIOCGPKT", 0x80045438),
-            ("TIOCGPTLCK", 0x80045439),
-            ("TIOCGPTN", 0x80045430),
-            ("TIOCGPTPEER", 0x5441),
-            ("TIOCGRS485", 0x542E),
-            ("TIOCGSERIAL", 0x541E),
-            ("TIOCGSID", 0x5429),
-            ("TIOCGSOFTCAR", 0x5419),
-            ("TIOCGWINSZ", 0x5413),
-            ("TIOCINQ", 0x541B),
-            ("TIOCLINUX", 0x541C),
-            ("TIOCMBIC", 0x5417),
-            ("TIOCMBIS", 0x5416),
-            ("TIOCMGET", 0x5415),
-            ("TIOCMIWAIT", 0x545C),
-            ("TIOCMSET", 0x5418),
-            ("TIOCNOTTY", 0x5422),
-            ("TIOCNXCL", 0x540D),
-            ("TIOCOUTQ", 0x5411),
-            ("TIOCPKT", 0x5420),
-            ("TIOCSBRK", 0x5427),
-            ("TIOCSCTTY", 0x540E),
-            ("TIOCSERCONFIG", 0x5453),
-            ("TIOCSERGETLSR", 0x5459),
-            ("TIOCSERGETMULTI", 0x545A),
-            ("TIOCSERGSTRUCT", 0x5458),
-            ("TIOCSERGWILD", 0x5454),
-            ("TIOCSERSETMULTI", 0x545B),
-            ("TIOCSERSWILD", 0x5455),
-            ("TIOCSETD", 0x5423),
-            ("TIOCSIG", 0x40045436),
-            ("TIOCSLCKTRMIOS", 0x5457),
-            ("TIOCSPGRP", 0x5410),
-            ("TIOCSPTLCK", 0x40045431),
-            ("TIOCSRS485", 0x542F),
-            ("TIOCSSERIAL", 0x541F),
-            ("TIOCSSOFTCAR", 0x541A),
-            ("TIOCSTI", 0x5412),
-            ("TIOCSWINSZ", 0x5414),
-            ("TIOCVHANGUP", 0x5437),
-            ("UNAME26", 0x20000),
-            ("WCONTINUED", 8),
-            ("WEXITED", 4),
-            ("WHOLE_SECONDS", 0x2000000),
-            ("WNOHANG", 1),
-            ("WNOWAIT", 0x1000000),
-            ("WSTOPPED", 2),
-            ("WUNTRACED", 2),
-            ("W_OK", 2),
-            ("X_OK", 1),
-        };
+        /// <summary>aarch64: flag and value macros for syscall arguments, as C sees them (unsigned 64-bit values above long.MaxValue are stored as their two's complement). One "NAME value" per line, by name.</summary>
+        internal const string Aarch64 =
+            "ADDR_COMPAT_LAYOUT 0x200000\n" +
+            "ADDR_LIMIT_32BIT 0x800000\n" +
+            "ADDR_LIMIT_3GB 0x8000000\n" +
+            "ADDR_NO_RANDOMIZE 0x40000\n" +
+            "AF_ALG 38\n" +
+            "AF_APPLETALK 5\n" +
+            "AF_ASH 18\n" +
+            "AF_ATMPVC 8\n" +
+            "AF_ATMSVC 20\n" +
+            "AF_AX25 3\n" +
+            "AF_BLUETOOTH 31\n" +
+            "AF_BRIDGE 7\n" +
+            "AF_CAIF 37\n" +
+            "AF_CAN 29\n" +
+            "AF_DECnet 12\n" +
+            "AF_ECONET 19\n" +
+            "AF_FILE 1\n" +
+            "AF_IB 27\n" +
+            "AF_IEEE802154 36\n" +
+            "AF_INET 2\n" +
+            "AF_INET6 10\n" +
+            "AF_IPX 4\n" +
+            "AF_IRDA 23\n" +
+            "AF_ISDN 34\n" +
+            "AF_IUCV 32\n" +
+            "AF_KCM 41\n" +
+            "AF_KEY 15\n" +
+            "AF_LLC 26\n" +
+            "AF_LOCAL 1\n" +
+            "AF_MAX 46\n" +
+            "AF_MCTP 45\n" +
+            "AF_MPLS 28\n" +
+            "AF_NETBEUI 13\n" +
+            "AF_NETLINK 16\n" +
+            "AF_NETROM 6\n" +
+            "AF_NFC 39\n" +
+            "AF_PACKET 17\n" +
+            "AF_PHONET 35\n" +
+            "AF_PPPOX 24\n" +
+            "AF_QIPCRTR 42\n" +
+            "AF_RDS 21\n" +
+            "AF_ROSE 11\n" +
+            "AF_ROUTE 16\n" +
+            "AF_RXRPC 33\n" +
+            "AF_SECURITY 14\n" +
+            "AF_SMC 43\n" +
+            "AF_SNA 22\n" +
+            "AF_TIPC 30\n" +
+            "AF_UNIX 1\n" +
+            "AF_UNSPEC 0\n" +
+            "AF_VSOCK 40\n" +
+            "AF_WANPIPE 25\n" +
+            "AF_X25 9\n" +
+            "AF_XDP 44\n" +
+            "AT_EACCESS 512\n" +
+            "AT_EMPTY_PATH 0x1000\n" +
+            "AT_FDCWD -100\n" +
+            "AT_NO_AUTOMOUNT 2048\n" +
+            "AT_RECURSIVE 0x8000\n" +
+            "AT_REMOVEDIR 512\n" +
+            "AT_STATX_DONT_SYNC 0x4000\n" +
+            "AT_STATX_FORCE_SYNC 0x2000\n" +
+            "AT_STATX_SYNC_AS_STAT 0\n" +
+            "AT_STATX_SYNC_TYPE 0x6000\n" +
+            "AT_SYMLINK_FOLLOW 1024\n" +
+            "AT_SYMLINK_NOFOLLOW 256\n" +
+            "CLOCK_BOOTTIME 7\n" +
+            "CLOCK_BOOTTIME_ALARM 9\n" +
+            "CLOCK_MONOTONIC 1\n" +
+            "CLOCK_MONOTONIC_COARSE 6\n" +
+            "CLOCK_MONOTONIC_RAW 4\n" +
+            "CLOCK_PROCESS_CPUTIME_ID 2\n" +
+            "CLOCK_REALTIME 0\n" +
+            "CLOCK_REALTIME_ALARM 8\n" +
+            "CLOCK_REALTIME_COARSE 5\n" +
+            "CLOCK_SGI_CYCLE 10\n" +
+            "CLOCK_TAI 11\n" +
+            "CLOCK_THREAD_CPUTIME_ID 3\n" +
+            "CLONE_ARGS_SIZE_VER0 64\n" +
+            "CLONE_ARGS_SIZE_VER1 80\n" +
+            "CLONE_ARGS_SIZE_VER2 88\n" +
+            "CLONE_CHILD_CLEARTID 0x200000\n" +
+            "CLONE_CHILD_SETTID 0x1000000\n" +
+            "CLONE_CLEAR_SIGHAND 0x100000000\n" +
+            "CLONE_DETACHED 0x400000\n" +
+            "CLONE_FILES 1024\n" +
+            "CLONE_FS 512\n" +
+            "CLONE_INTO_CGROUP 0x200000000\n" +
+            "CLONE_IO 0x80000000\n" +
+            "CLONE_NEWCGROUP 0x2000000\n" +
+            "CLONE_NEWIPC 0x8000000\n" +
+            "CLONE_NEWNET 0x40000000\n" +
+            "CLONE_NEWNS 0x20000\n" +
+            "CLONE_NEWPID 0x20000000\n" +
+            "CLONE_NEWTIME 128\n" +
+            "CLONE_NEWUSER 0x10000000\n" +
+            "CLONE_NEWUTS 0x4000000\n" +
+            "CLONE_PARENT 0x8000\n" +
+            "CLONE_PARENT_SETTID 0x100000\n" +
+            "CLONE_PIDFD 0x1000\n" +
+            "CLONE_PTRACE 0x2000\n" +
+            "CLONE_SETTLS 0x80000\n" +
+            "CLONE_SIGHAND 2048\n" +
+            "CLONE_SYSVSEM 0x40000\n" +
+            "CLONE_THREAD 0x10000\n" +
+            "CLONE_UNTRACED 0x800000\n" +
+            "CLONE_VFORK 0x4000\n" +
+            "CLONE_VM 256\n" +
+            "EFD_CLOEXEC 0x80000\n" +
+            "EFD_NONBLOCK 2048\n" +
+            "EFD_SEMAPHORE 1\n" +
+            "EPOLL_CLOEXEC 0x80000\n" +
+            "EPOLL_CTL_ADD 1\n" +
+            "EPOLL_CTL_DEL 2\n" +
+            "EPOLL_CTL_MOD 3\n" +
+            "FDPIC_FUNCPTRS 0x80000\n" +
+            "FD_CLOEXEC 1\n" +
+            "FIOCLEX 0x5451\n" +
+            "FIONBIO 0x5421\n" +
+            "FIONCLEX 0x5450\n" +
+            "FIONREAD 0x541B\n" +
+            "FUTEX_32 2\n" +
+            "FUTEX_BITSET_MATCH_ANY 0xFFFFFFFF\n" +
+            "FUTEX_CLOCK_REALTIME 256\n" +
+            "FUTEX_CMD_MASK -385\n" +
+            "FUTEX_CMP_REQUEUE 4\n" +
+            "FUTEX_CMP_REQUEUE_PI 12\n" +
+            "FUTEX_CMP_REQUEUE_PI_PRIVATE 140\n" +
+            "FUTEX_CMP_REQUEUE_PRIVATE 132\n" +
+            "FUTEX_FD 2\n" +
+            "FUTEX_LOCK_PI 6\n" +
+            "FUTEX_LOCK_PI2 13\n" +
+            "FUTEX_LOCK_PI2_PRIVATE 141\n" +
+            "FUTEX_LOCK_PI_PRIVATE 134\n" +
+            "FUTEX_OP_ADD 1\n" +
+            "FUTEX_OP_ANDN 3\n" +
+            "FUTEX_OP_CMP_EQ 0\n" +
+            "FUTEX_OP_CMP_GE 5\n" +
+            "FUTEX_OP_CMP_GT 4\n" +
+            "FUTEX_OP_CMP_LE 3\n" +
+            "FUTEX_OP_CMP_LT 2\n" +
+            "FUTEX_OP_CMP_NE 1\n" +
+            "FUTEX_OP_OPARG_SHIFT 8\n" +
+            "FUTEX_OP_OR 2\n" +
+            "FUTEX_OP_SET 0\n" +
+            "FUTEX_OP_XOR 4\n" +
+            "FUTEX_OWNER_DIED 0x40000000\n" +
+            "FUTEX_PRIVATE_FLAG 128\n" +
+            "FUTEX_REQUEUE 3\n" +
+            "FUTEX_REQUEUE_PRIVATE 131\n" +
+            "FUTEX_TID_MASK 0x3FFFFFFF\n" +
+            "FUTEX_TRYLOCK_PI 8\n" +
+            "FUTEX_TRYLOCK_PI_PRIVATE 136\n" +
+            "FUTEX_UNLOCK_PI 7\n" +
+            "FUTEX_UNLOCK_PI_PRIVATE 135\n" +
+            "FUTEX_WAIT 0\n" +
+            "FUTEX_WAITERS 0x80000000\n" +
+            "FUTEX_WAITV_MAX 128\n" +
+            "FUTEX_WAIT_BITSET 9\n" +
+            "FUTEX_WAIT_BITSET_PRIVATE 137\n" +
+            "FUTEX_WAIT_PRIVATE 128\n" +
+            "FUTEX_WAIT_REQUEUE_PI 11\n" +
+            "FUTEX_WAIT_REQUEUE_PI_PRIVATE 139\n" +
+            "FUTEX_WAKE 1\n" +
+            "FUTEX_WAKE_BITSET 10\n" +
+            "FUTEX_WAKE_BITSET_PRIVATE 138\n" +
+            "FUTEX_WAKE_OP 5\n" +
+            "FUTEX_WAKE_OP_PRIVATE 133\n" +
+            "FUTEX_WAKE_PRIVATE 129\n" +
+            "F_ADD_SEALS 1033\n" +
+            "F_CANCELLK 1029\n" +
+            "F_DUPFD 0\n" +
+            "F_DUPFD_CLOEXEC 1030\n" +
+            "F_EXLCK 4\n" +
+            "F_GETFD 1\n" +
+            "F_GETFL 3\n" +
+            "F_GETLEASE 1025\n" +
+            "F_GETLK 5\n" +
+            "F_GETLK64 5\n" +
+            "F_GETOWN 9\n" +
+            "F_GETOWNER_UIDS 17\n" +
+            "F_GETOWN_EX 16\n" +
+            "F_GETPIPE_SZ 1032\n" +
+            "F_GETSIG 11\n" +
+            "F_GET_FILE_RW_HINT 1037\n" +
+            "F_GET_RW_HINT 1035\n" +
+            "F_GET_SEALS 1034\n" +
+            "F_LINUX_SPECIFIC_BASE 1024\n" +
+            "F_LOCK 1\n" +
+            "F_NOTIFY 1026\n" +
+            "F_OFD_GETLK 36\n" +
+            "F_OFD_SETLK 37\n" +
+            "F_OFD_SETLKW 38\n" +
+            "F_OK 0\n" +
+            "F_OWNER_GID 2\n" +
+            "F_OWNER_PGRP 2\n" +
+            "F_OWNER_PID 1\n" +
+            "F_OWNER_TID 0\n" +
+            "F_RDLCK 0\n" +
+            "F_SEAL_FUTURE_WRITE 16\n" +
+            "F_SEAL_GROW 4\n" +
+            "F_SEAL_SEAL 1\n" +
+            "F_SEAL_SHRINK 2\n" +
+            "F_SEAL_WRITE 8\n" +
+            "F_SETFD 2\n" +
+            "F_SETFL 4\n" +
+            "F_SETLEASE 1024\n" +
+            "F_SETLK 6\n" +
+            "F_SETLK64 6\n" +
+            "F_SETLKW 7\n" +
+            "F_SETLKW64 7\n" +
+            "F_SETOWN 8\n" +
+            "F_SETOWN_EX 15\n" +
+            "F_SETPIPE_SZ 1031\n" +
+            "F_SETSIG 10\n" +
+            "F_SET_FILE_RW_HINT 1038\n" +
+            "F_SET_RW_HINT 1036\n" +
+            "F_SHLCK 8\n" +
+            "F_TEST 3\n" +
+            "F_TLOCK 2\n" +
+            "F_ULOCK 0\n" +
+            "F_UNLCK 2\n" +
+            "F_WRLCK 1\n" +
+            "GRND_INSECURE 4\n" +
+            "GRND_NONBLOCK 1\n" +
+            "GRND_RANDOM 2\n" +
+            "IPPROTO_AH 51\n" +
+            "IPPROTO_BEETPH 94\n" +
+            "IPPROTO_COMP 108\n" +
+            "IPPROTO_DCCP 33\n" +
+            "IPPROTO_DSTOPTS 60\n" +
+            "IPPROTO_EGP 8\n" +
+            "IPPROTO_ENCAP 98\n" +
+            "IPPROTO_ESP 50\n" +
+            "IPPROTO_ETHERNET 143\n" +
+            "IPPROTO_FRAGMENT 44\n" +
+            "IPPROTO_GRE 47\n" +
+            "IPPROTO_HOPOPTS 0\n" +
+            "IPPROTO_ICMP 1\n" +
+            "IPPROTO_ICMPV6 58\n" +
+            "IPPROTO_IDP 22\n" +
+            "IPPROTO_IGMP 2\n" +
+            "IPPROTO_IP 0\n" +
+            "IPPROTO_IPIP 4\n" +
+            "IPPROTO_IPV6 41\n" +
+            "IPPROTO_L2TP 115\n" +
+            "IPPROTO_MAX 263\n" +
+            "IPPROTO_MH 135\n" +
+            "IPPROTO_MPLS 137\n" +
+            "IPPROTO_MPTCP 262\n" +
+            "IPPROTO_MTP 92\n" +
+            "IPPROTO_NONE 59\n" +
+            "IPPROTO_PIM 103\n" +
+            "IPPROTO_PUP 12\n" +
+            "IPPROTO_RAW 255\n" +
+            "IPPROTO_ROUTING 43\n" +
+            "IPPROTO_RSVP 46\n" +
+            "IPPROTO_SCTP 132\n" +
+            "IPPROTO_TCP 6\n" +
+            "IPPROTO_TP 29\n" +
+            "IPPROTO_UDP 17\n" +
+            "IPPROTO_UDPLITE 136\n" +
+            "MADV_COLD 20\n" +
+            "MADV_COLLAPSE 25\n" +
+            "MADV_DODUMP 17\n" +
+            "MADV_DOFORK 11\n" +
+            "MADV_DONTDUMP 16\n" +
+            "MADV_DONTFORK 10\n" +
+            "MADV_DONTNEED 4\n" +
+            "MADV_DONTNEED_LOCKED 24\n" +
+            "MADV_FREE 8\n" +
+            "MADV_HUGEPAGE 14\n" +
+            "MADV_HWPOISON 100\n" +
+            "MADV_KEEPONFORK 19\n" +
+            "MADV_MERGEABLE 12\n" +
+            "MADV_NOHUGEPAGE 15\n" +
+            "MADV_NORMAL 0\n" +
+            "MADV_PAGEOUT 21\n" +
+            "MADV_POPULATE_READ 22\n" +
+            "MADV_POPULATE_WRITE 23\n" +
+            "MADV_RANDOM 1\n" +
+            "MADV_REMOVE 9\n" +
+            "MADV_SEQUENTIAL 2\n" +
+            "MADV_SOFT_OFFLINE 101\n" +
+            "MADV_UNMERGEABLE 13\n" +
+            "MADV_WILLNEED 3\n" +
+            "MADV_WIPEONFORK 18\n" +
+            "MAP_ANON 32\n" +
+            "MAP_ANONYMOUS 32\n" +
+            "MAP_DENYWRITE 2048\n" +
+            "MAP_EXECUTABLE 0x1000\n" +
+            "MAP_FILE 0\n" +
+            "MAP_FIXED 16\n" +
+            "MAP_FIXED_NOREPLACE 0x100000\n" +
+            "MAP_GROWSDOWN 256\n" +
+            "MAP_HUGETLB 0x40000\n" +
+            "MAP_HUGE_16GB 0x88000000\n" +
+            "MAP_HUGE_16KB 0x38000000\n" +
+            "MAP_HUGE_16MB 0x60000000\n" +
+            "MAP_HUGE_1GB 0x78000000\n" +
+            "MAP_HUGE_1MB 0x50000000\n" +
+            "MAP_HUGE_256MB 0x70000000\n" +
+            "MAP_HUGE_2GB 0x7C000000\n" +
+            "MAP_HUGE_2MB 0x54000000\n" +
+            "MAP_HUGE_32MB 0x64000000\n" +
+            "MAP_HUGE_512KB 0x4C000000\n" +
+            "MAP_HUGE_512MB 0x74000000\n" +
+            "MAP_HUGE_64KB 0x40000000\n" +
+            "MAP_HUGE_8MB 0x5C000000\n" +
+            "MAP_HUGE_MASK 63\n" +
+            "MAP_HUGE_SHIFT 26\n" +
+            "MAP_LOCKED 0x2000\n" +
+            "MAP_NONBLOCK 0x10000\n" +
+            "MAP_NORESERVE 0x4000\n" +
+            "MAP_POPULATE 0x8000\n" +
+            "MAP_PRIVATE 2\n" +
+            "MAP_SHARED 1\n" +
+            "MAP_SHARED_VALIDATE 3\n" +
+            "MAP_STACK 0x20000\n" +
+            "MAP_SYNC 0x80000\n" +
+            "MAP_TYPE 15\n" +
+            "MAP_UNINITIALIZED 0x4000000\n" +
+            "MEMBARRIER_CMD_FLAG_CPU 1\n" +
+            "MEMBARRIER_CMD_GLOBAL 1\n" +
+            "MEMBARRIER_CMD_GLOBAL_EXPEDITED 2\n" +
+            "MEMBARRIER_CMD_PRIVATE_EXPEDITED 8\n" +
+            "MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ 128\n" +
+            "MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE 32\n" +
+            "MEMBARRIER_CMD_QUERY 0\n" +
+            "MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED 4\n" +
+            "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED 16\n" +
+            "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ 256\n" +
+            "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE 64\n" +
+            "MEMBARRIER_CMD_SHARED 1\n" +
+            "MFD_ALLOW_SEALING 2\n" +
+            "MFD_CLOEXEC 1\n" +
+            "MFD_HUGETLB 4\n" +
+            "MFD_HUGE_16GB 0x88000000\n" +
+            "MFD_HUGE_16MB 0x60000000\n" +
+            "MFD_HUGE_1GB 0x78000000\n" +
+            "MFD_HUGE_1MB 0x50000000\n" +
+            "MFD_HUGE_256MB 0x70000000\n" +
+            "MFD_HUGE_2GB 0x7C000000\n" +
+            "MFD_HUGE_2MB 0x54000000\n" +
+            "MFD_HUGE_32MB 0x64000000\n" +
+            "MFD_HUGE_512KB 0x4C000000\n" +
+            "MFD_HUGE_512MB 0x74000000\n" +
+            "MFD_HUGE_64KB 0x40000000\n" +
+            "MFD_HUGE_8MB 0x5C000000\n" +
+            "MFD_HUGE_MASK 63\n" +
+            "MFD_HUGE_SHIFT 26\n" +
+            "MMAP_PAGE_ZERO 0x100000\n" +
+            "MSG_BATCH 0x40000\n" +
+            "MSG_CMSG_CLOEXEC 0x40000000\n" +
+            "MSG_CONFIRM 2048\n" +
+            "MSG_CTRUNC 8\n" +
+            "MSG_DONTROUTE 4\n" +
+            "MSG_DONTWAIT 64\n" +
+            "MSG_EOR 128\n" +
+            "MSG_ERRQUEUE 0x2000\n" +
+            "MSG_FASTOPEN 0x20000000\n" +
+            "MSG_FIN 512\n" +
+            "MSG_MORE 0x8000\n" +
+            "MSG_NOSIGNAL 0x4000\n" +
+            "MSG_OOB 1\n" +
+            "MSG_PEEK 2\n" +
+            "MSG_PROXY 16\n" +
+            "MSG_RST 0x1000\n" +
+            "MSG_SYN 1024\n" +
+            "MSG_TRUNC 32\n" +
+            "MSG_TRYHARD 4\n" +
+            "MSG_WAITALL 256\n" +
+            "MSG_WAITFORONE 0x10000\n" +
+            "MSG_ZEROCOPY 0x4000000\n" +
+            "O_ACCMODE 3\n" +
+            "O_APPEND 1024\n" +
+            "O_ASYNC 0x2000\n" +
+            "O_CLOEXEC 0x80000\n" +
+            "O_CREAT 64\n" +
+            "O_DIRECT 0x10000\n" +
+            "O_DIRECTORY 0x4000\n" +
+            "O_DSYNC 0x1000\n" +
+            "O_EXCL 128\n" +
+            "O_FSYNC 0x101000\n" +
+            "O_LARGEFILE 0x20000\n" +
+            "O_NDELAY 2048\n" +
+            "O_NOATIME 0x40000\n" +
+            "O_NOCTTY 256\n" +
+            "O_NOFOLLOW 0x8000\n" +
+            "O_NONBLOCK 2048\n" +
+            "O_PATH 0x200000\n" +
+            "O_RDONLY 0\n" +
+            "O_RDWR 2\n" +
+            "O_RSYNC 0x101000\n" +
+            "O_SYNC 0x101000\n" +
+            "O_TMPFILE 0x404000\n" +
+            "O_TRUNC 512\n" +
+            "O_WRONLY 1\n" +
+            "PER_BSD 6\n" +
+            "PER_CLEAR_ON_SETID 0x740000\n" +
+            "PER_HPUX 16\n" +
+            "PER_IRIX32 0x4000009\n" +
+            "PER_IRIX64 0x400000B\n" +
+            "PER_IRIXN32 0x400000A\n" +
+            "PER_ISCR4 0x4000005\n" +
+            "PER_LINUX 0\n" +
+            "PER_LINUX32 8\n" +
+            "PER_LINUX32_3GB 0x8000008\n" +
+            "PER_LINUX_32BIT 0x800000\n" +
+            "PER_LINUX_FDPIC 0x80000\n" +
+            "PER_MASK 255\n" +
+            "PER_OSF4 15\n" +
+            "PER_OSR5 0x6000003\n" +
+            "PER_RISCOS 12\n" +
+            "PER_SCOSVR3 0x7000003\n" +
+            "PER_SOLARIS 0x400000D\n" +
+            "PER_SUNOS 0x4000006\n" +
+            "PER_SVR3 0x5000002\n" +
+            "PER_SVR4 0x4100001\n" +
+            "PER_UW7 0x410000E\n" +
+            "PER_WYSEV386 0x5000004\n" +
+            "PER_XENIX 0x5000007\n" +
+            "PROT_BTI 16\n" +
+            "PROT_EXEC 4\n" +
+            "PROT_GROWSDOWN 0x1000000\n" +
+            "PROT_GROWSUP 0x2000000\n" +
+            "PROT_MTE 32\n" +
+            "PROT_NONE 0\n" +
+            "PROT_READ 1\n" +
+            "PROT_SEM 8\n" +
+            "PROT_WRITE 2\n" +
+            "PR_CAPBSET_DROP 24\n" +
+            "PR_CAPBSET_READ 23\n" +
+            "PR_CAP_AMBIENT 47\n" +
+            "PR_CAP_AMBIENT_CLEAR_ALL 4\n" +
+            "PR_CAP_AMBIENT_IS_SET 1\n" +
+            "PR_CAP_AMBIENT_LOWER 3\n" +
+            "PR_CAP_AMBIENT_RAISE 2\n" +
+            "PR_ENDIAN_BIG 0\n" +
+            "PR_ENDIAN_LITTLE 1\n" +
+            "PR_ENDIAN_PPC_LITTLE 2\n" +
+            "PR_FPEMU_NOPRINT 1\n" +
+            "PR_FPEMU_SIGFPE 2\n" +
+            "PR_FP_EXC_ASYNC 2\n" +
+            "PR_FP_EXC_DISABLED 0\n" +
+            "PR_FP_EXC_DIV 0x10000\n" +
+            "PR_FP_EXC_INV 0x100000\n" +
+            "PR_FP_EXC_NONRECOV 1\n" +
+            "PR_FP_EXC_OVF 0x20000\n" +
+            "PR_FP_EXC_PRECISE 3\n" +
+            "PR_FP_EXC_RES 0x80000\n" +
+            "PR_FP_EXC_SW_ENABLE 128\n" +
+            "PR_FP_EXC_UND 0x40000\n" +
+            "PR_FP_MODE_FR 1\n" +
+            "PR_FP_MODE_FRE 2\n" +
+            "PR_GET_CHILD_SUBREAPER 37\n" +
+            "PR_GET_DUMPABLE 3\n" +
+            "PR_GET_ENDIAN 19\n" +
+            "PR_GET_FPEMU 9\n" +
+            "PR_GET_FPEXC 11\n" +
+            "PR_GET_FP_MODE 46\n" +
+            "PR_GET_IO_FLUSHER 58\n" +
+            "PR_GET_KEEPCAPS 7\n" +
+            "PR_GET_NAME 16\n" +
+            "PR_GET_NO_NEW_PRIVS 39\n" +
+            "PR_GET_PDEATHSIG 2\n" +
+            "PR_GET_SECCOMP 21\n" +
+            "PR_GET_SECUREBITS 27\n" +
+            "PR_GET_SPECULATION_CTRL 52\n" +
+            "PR_GET_TAGGED_ADDR_CTRL 56\n" +
+            "PR_GET_THP_DISABLE 42\n" +
+            "PR_GET_TID_ADDRESS 40\n" +
+            "PR_GET_TIMERSLACK 30\n" +
+            "PR_GET_TIMING 13\n" +
+            "PR_GET_TSC 25\n" +
+            "PR_GET_UNALIGN 5\n" +
+            "PR_MCE_KILL 33\n" +
+            "PR_MCE_KILL_CLEAR 0\n" +
+            "PR_MCE_KILL_DEFAULT 2\n" +
+            "PR_MCE_KILL_EARLY 1\n" +
+            "PR_MCE_KILL_GET 34\n" +
+            "PR_MCE_KILL_LATE 0\n" +
+            "PR_MCE_KILL_SET 1\n" +
+            "PR_MPX_DISABLE_MANAGEMENT 44\n" +
+            "PR_MPX_ENABLE_MANAGEMENT 43\n" +
+            "PR_MTE_TAG_MASK 0x7FFF8\n" +
+            "PR_MTE_TAG_SHIFT 3\n" +
+            "PR_MTE_TCF_ASYNC 4\n" +
+            "PR_MTE_TCF_MASK 6\n" +
+            "PR_MTE_TCF_NONE 0\n" +
+            "PR_MTE_TCF_SHIFT 1\n" +
+            "PR_MTE_TCF_SYNC 2\n" +
+            "PR_PAC_APDAKEY 4\n" +
+            "PR_PAC_APDBKEY 8\n" +
+            "PR_PAC_APGAKEY 16\n" +
+            "PR_PAC_APIAKEY 1\n" +
+            "PR_PAC_APIBKEY 2\n" +
+            "PR_PAC_GET_ENABLED_KEYS 61\n" +
+            "PR_PAC_RESET_KEYS 54\n" +
+            "PR_PAC_SET_ENABLED_KEYS 60\n" +
+            "PR_SCHED_CORE 62\n" +
+            "PR_SCHED_CORE_CREATE 1\n" +
+            "PR_SCHED_CORE_GET 0\n" +
+            "PR_SCHED_CORE_MAX 4\n" +
+            "PR_SCHED_CORE_SCOPE_PROCESS_GROUP 2\n" +
+            "PR_SCHED_CORE_SCOPE_THREAD 0\n" +
+            "PR_SCHED_CORE_SCOPE_THREAD_GROUP 1\n" +
+            "PR_SCHED_CORE_SHARE_FROM 3\n" +
+            "PR_SCHED_CORE_SHARE_TO 2\n" +
+            "PR_SET_CHILD_SUBREAPER 36\n" +
+            "PR_SET_DUMPABLE 4\n" +
+            "PR_SET_ENDIAN 20\n" +
+            "PR_SET_FPEMU 10\n" +
+            "PR_SET_FPEXC 12\n" +
+            "PR_SET_FP_MODE 45\n" +
+            "PR_SET_IO_FLUSHER 57\n" +
+            "PR_SET_KEEPCAPS 8\n" +
+            "PR_SET_MM 35\n" +
+            "PR_SET_MM_ARG_END 9\n" +
+            "PR_SET_MM_ARG_START 8\n" +
+            "PR_SET_MM_AUXV 12\n" +
+            "PR_SET_MM_BRK 7\n" +
+            "PR_SET_MM_END_CODE 2\n" +
+            "PR_SET_MM_END_DATA 4\n" +
+            "PR_SET_MM_ENV_END 11\n" +
+            "PR_SET_MM_ENV_START 10\n" +
+            "PR_SET_MM_EXE_FILE 13\n" +
+            "PR_SET_MM_MAP 14\n" +
+            "PR_SET_MM_MAP_SIZE 15\n" +
+            "PR_SET_MM_START_BRK 6\n" +
+            "PR_SET_MM_START_CODE 1\n" +
+            "PR_SET_MM_START_DATA 3\n" +
+            "PR_SET_MM_START_STACK 5\n" +
+            "PR_SET_NAME 15\n" +
+            "PR_SET_NO_NEW_PRIVS 38\n" +
+            "PR_SET_PDEATHSIG 1\n" +
+            "PR_SET_PTRACER 0x59616D61\n" +
+            "PR_SET_PTRACER_ANY -1\n" +
+            "PR_SET_SECCOMP 22\n" +
+            "PR_SET_SECUREBITS 28\n" +
+            "PR_SET_SPECULATION_CTRL 53\n" +
+            "PR_SET_SYSCALL_USER_DISPATCH 59\n" +
+            "PR_SET_TAGGED_ADDR_CTRL 55\n" +
+            "PR_SET_THP_DISABLE 41\n" +
+            "PR_SET_TIMERSLACK 29\n" +
+            "PR_SET_TIMING 14\n" +
+            "PR_SET_TSC 26\n" +
+            "PR_SET_UNALIGN 6\n" +
+            "PR_SET_VMA 0x53564D41\n" +
+            "PR_SET_VMA_ANON_NAME 0\n" +
+            "PR_SME_GET_VL 64\n" +
+            "PR_SME_SET_VL 63\n" +
+            "PR_SME_SET_VL_ONEXEC 0x40000\n" +
+            "PR_SME_VL_INHERIT 0x20000\n" +
+            "PR_SME_VL_LEN_MASK 0xFFFF\n" +
+            "PR_SPEC_DISABLE 4\n" +
+            "PR_SPEC_DISABLE_NOEXEC 16\n" +
+            "PR_SPEC_ENABLE 2\n" +
+            "PR_SPEC_FORCE_DISABLE 8\n" +
+            "PR_SPEC_INDIRECT_BRANCH 1\n" +
+            "PR_SPEC_L1D_FLUSH 2\n" +
+            "PR_SPEC_NOT_AFFECTED 0\n" +
+            "PR_SPEC_PRCTL 1\n" +
+            "PR_SPEC_STORE_BYPASS 0\n" +
+            "PR_SVE_GET_VL 51\n" +
+            "PR_SVE_SET_VL 50\n" +
+            "PR_SVE_SET_VL_ONEXEC 0x40000\n" +
+            "PR_SVE_VL_INHERIT 0x20000\n" +
+            "PR_SVE_VL_LEN_MASK 0xFFFF\n" +
+            "PR_SYS_DISPATCH_OFF 0\n" +
+            "PR_SYS_DISPATCH_ON 1\n" +
+            "PR_TAGGED_ADDR_ENABLE 1\n" +
+            "PR_TASK_PERF_EVENTS_DISABLE 31\n" +
+            "PR_TASK_PERF_EVENTS_ENABLE 32\n" +
+            "PR_TIMING_STATISTICAL 0\n" +
+            "PR_TIMING_TIMESTAMP 1\n" +
+            "PR_TSC_ENABLE 1\n" +
+            "PR_TSC_SIGSEGV 2\n" +
+            "PR_UNALIGN_NOPRINT 1\n" +
+            "PR_UNALIGN_SIGBUS 2\n" +
+            "P_ALL 0\n" +
+            "P_PGID 2\n" +
+            "P_PID 1\n" +
+            "P_PIDFD 3\n" +
+            "READ_IMPLIES_EXEC 0x400000\n" +
+            "RLIMIT_AS 9\n" +
+            "RLIMIT_CORE 4\n" +
+            "RLIMIT_CPU 0\n" +
+            "RLIMIT_DATA 2\n" +
+            "RLIMIT_FSIZE 1\n" +
+            "RLIMIT_LOCKS 10\n" +
+            "RLIMIT_MEMLOCK 8\n" +
+            "RLIMIT_MSGQUEUE 12\n" +
+            "RLIMIT_NICE 13\n" +
+            "RLIMIT_NLIMITS 16\n" +
+            "RLIMIT_NOFILE 7\n" +
+            "RLIMIT_NPROC 6\n" +
+            "RLIMIT_OFILE 7\n" +
+            "RLIMIT_RSS 5\n" +
+            "RLIMIT_RTPRIO 14\n" +
+            "RLIMIT_RTTIME 15\n" +
+            "RLIMIT_SIGPENDING 11\n" +
+            "RLIMIT_STACK 3\n" +
+            "R_OK 4\n" +
+            "SEEK_CUR 1\n" +
+            "SEEK_DATA 3\n" +
+            "SEEK_END 2\n" +
+            "SEEK_HOLE 4\n" +
+            "SEEK_MAX 4\n" +
+            "SEEK_SET 0\n" +
+            "SHORT_INODE 0x1000000\n" +
+            "SIGABRT 6\n" +
+            "SIGALRM 14\n" +
+            "SIGBUS 7\n" +
+            "SIGCHLD 17\n" +
+            "SIGCLD 17\n" +
+            "SIGCONT 18\n" +
+            "SIGFPE 8\n" +
+            "SIGHUP 1\n" +
+            "SIGILL 4\n" +
+            "SIGINT 2\n" +
+            "SIGIO 29\n" +
+            "SIGIOT 6\n" +
+            "SIGKILL 9\n" +
+            "SIGPIPE 13\n" +
+            "SIGPOLL 29\n" +
+            "SIGPROF 27\n" +
+            "SIGPWR 30\n" +
+            "SIGQUIT 3\n" +
+            "SIGSEGV 11\n" +
+            "SIGSTKFLT 16\n" +
+            "SIGSTOP 19\n" +
+            "SIGSYS 31\n" +
+            "SIGTERM 15\n" +
+            "SIGTRAP 5\n" +
+            "SIGTSTP 20\n" +
+            "SIGTTIN 21\n" +
+            "SIGTTOU 22\n" +
+            "SIGUNUSED 31\n" +
+            "SIGURG 23\n" +
+            "SIGUSR1 10\n" +
+            "SIGUSR2 12\n" +
+            "SIGVTALRM 26\n" +
+            "SIGWINCH 28\n" +
+            "SIGXCPU 24\n" +
+            "SIGXFSZ 25\n" +
+            "SOCK_BUF_LOCK_MASK 3\n" +
+            "SOCK_CLOEXEC 0x80000\n" +
+            "SOCK_DCCP 6\n" +
+            "SOCK_DGRAM 2\n" +
+            "SOCK_NONBLOCK 2048\n" +
+            "SOCK_PACKET 10\n" +
+            "SOCK_RAW 3\n" +
+            "SOCK_RCVBUF_LOCK 2\n" +
+            "SOCK_RDM 4\n" +
+            "SOCK_SEQPACKET 5\n" +
+            "SOCK_SNDBUF_LOCK 1\n" +
+            "SOCK_STREAM 1\n" +
+            "SOCK_TXREHASH_DEFAULT 255\n" +
+            "SOCK_TXREHASH_DISABLED 0\n" +
+            "SOCK_TXREHASH_ENABLED 1\n" +
+            "SOL_AAL 265\n" +
+            "SOL_ALG 279\n" +
+            "SOL_ATM 264\n" +
+            "SOL_BLUETOOTH 274\n" +
+            "SOL_CAIF 278\n" +
+            "SOL_DCCP 269\n" +
+            "SOL_DECNET 261\n" +
+            "SOL_ICMPV6 58\n" +
+            "SOL_IP 0\n" +
+            "SOL_IPV6 41\n" +
+            "SOL_IRDA 266\n" +
+            "SOL_IUCV 277\n" +
+            "SOL_KCM 281\n" +
+            "SOL_LLC 268\n" +
+            "SOL_MCTP 285\n" +
+            "SOL_MPTCP 284\n" +
+            "SOL_NETBEUI 267\n" +
+            "SOL_NETLINK 270\n" +
+            "SOL_NFC 280\n" +
+            "SOL_PACKET 263\n" +
+            "SOL_PNPIPE 275\n" +
+            "SOL_PPPOL2TP 273\n" +
+            "SOL_RAW 255\n" +
+            "SOL_RDS 276\n" +
+            "SOL_RXRPC 272\n" +
+            "SOL_SMC 286\n" +
+            "SOL_SOCKET 1\n" +
+            "SOL_TIPC 271\n" +
+            "SOL_TLS 282\n" +
+            "SOL_X25 262\n" +
+            "SOL_XDP 283\n" +
+            "SO_ACCEPTCONN 30\n" +
+            "SO_ATTACH_BPF 50\n" +
+            "SO_ATTACH_FILTER 26\n" +
+            "SO_ATTACH_REUSEPORT_CBPF 51\n" +
+            "SO_ATTACH_REUSEPORT_EBPF 52\n" +
+            "SO_BINDTODEVICE 25\n" +
+            "SO_BINDTOIFINDEX 62\n" +
+            "SO_BPF_EXTENSIONS 48\n" +
+            "SO_BROADCAST 6\n" +
+            "SO_BSDCOMPAT 14\n" +
+            "SO_BUF_LOCK 72\n" +
+            "SO_BUSY_POLL 46\n" +
+            "SO_BUSY_POLL_BUDGET 70\n" +
+            "SO_CNX_ADVICE 53\n" +
+            "SO_COOKIE 57\n" +
+            "SO_DEBUG 1\n" +
+            "SO_DETACH_BPF 27\n" +
+            "SO_DETACH_FILTER 27\n" +
+            "SO_DETACH_REUSEPORT_BPF 68\n" +
+            "SO_DOMAIN 39\n" +
+            "SO_DONTROUTE 5\n" +
+            "SO_ERROR 4\n" +
+            "SO_GET_FILTER 26\n" +
+            "SO_INCOMING_CPU 49\n" +
+            "SO_INCOMING_NAPI_ID 56\n" +
+            "SO_KEEPALIVE 9\n" +
+            "SO_LINGER 13\n" +
+            "SO_LOCK_FILTER 44\n" +
+            "SO_MARK 36\n" +
+            "SO_MAX_PACING_RATE 47\n" +
+            "SO_MEMINFO 55\n" +
+            "SO_NETNS_COOKIE 71\n" +
+            "SO_NOFCS 43\n" +
+            "SO_NO_CHECK 11\n" +
+            "SO_OOBINLINE 10\n" +
+            "SO_PASSCRED 16\n" +
+            "SO_PASSSEC 34\n" +
+            "SO_PEEK_OFF 42\n" +
+            "SO_PEERCRED 17\n" +
+            "SO_PEERGROUPS 59\n" +
+            "SO_PEERNAME 28\n" +
+            "SO_PEERSEC 31\n" +
+            "SO_PREFER_BUSY_POLL 69\n" +
+            "SO_PRIORITY 12\n" +
+            "SO_PROTOCOL 38\n" +
+            "SO_RCVBUF 8\n" +
+            "SO_RCVBUFFORCE 33\n" +
+            "SO_RCVLOWAT 18\n" +
+            "SO_RCVMARK 75\n" +
+            "SO_RCVTIMEO 20\n" +
+            "SO_RCVTIMEO_NEW 66\n" +
+            "SO_RCVTIMEO_OLD 20\n" +
+            "SO_RESERVE_MEM 73\n" +
+            "SO_REUSEADDR 2\n" +
+            "SO_REUSEPORT 15\n" +
+            "SO_RXQ_OVFL 40\n" +
+            "SO_SECURITY_AUTHENTICATION 22\n" +
+            "SO_SECURITY_ENCRYPTION_NETWORK 24\n" +
+            "SO_SECURITY_ENCRYPTION_TRANSPORT 23\n" +
+            "SO_SELECT_ERR_QUEUE 45\n" +
+            "SO_SNDBUF 7\n" +
+            "SO_SNDBUFFORCE 32\n" +
+            "SO_SNDLOWAT 19\n" +
+            "SO_SNDTIMEO 21\n" +
+            "SO_SNDTIMEO_NEW 67\n" +
+            "SO_SNDTIMEO_OLD 21\n" +
+            "SO_TIMESTAMP 29\n" +
+            "SO_TIMESTAMPING 37\n" +
+            "SO_TIMESTAMPING_NEW 65\n" +
+            "SO_TIMESTAMPING_OLD 37\n" +
+            "SO_TIMESTAMPNS 35\n" +
+            "SO_TIMESTAMPNS_NEW 64\n" +
+            "SO_TIMESTAMPNS_OLD 35\n" +
+            "SO_TIMESTAMP_NEW 63\n" +
+            "SO_TIMESTAMP_OLD 29\n" +
+            "SO_TXREHASH 74\n" +
+            "SO_TXTIME 61\n" +
+            "SO_TYPE 3\n" +
+            "SO_WIFI_STATUS 41\n" +
+            "SO_ZEROCOPY 60\n" +
+            "STICKY_TIMEOUTS 0x4000000\n" +
+            "S_IFBLK 0x6000\n" +
+            "S_IFCHR 0x2000\n" +
+            "S_IFDIR 0x4000\n" +
+            "S_IFIFO 0x1000\n" +
+            "S_IFLNK 0xA000\n" +
+            "S_IFMT 0xF000\n" +
+            "S_IFREG 0x8000\n" +
+            "S_IFSOCK 0xC000\n" +
+            "TCGETS 0x5401\n" +
+            "TCSETS 0x5402\n" +
+            "TCSETSF 0x5404\n" +
+            "TCSETSW 0x5403\n" +
+            "TIOCCBRK 0x5428\n" +
+            "TIOCCONS 0x541D\n" +
+            "TIOCEXCL 0x540C\n" +
+            "TIOCGDEV 0x80045432\n" +
+            "TIOCGETD 0x5424\n" +
+            "TIOCGEXCL 0x80045440\n" +
+            "TIOCGICOUNT 0x545D\n" +
+            "TIOCGLCKTRMIOS 0x5456\n" +
+            "TIOCGPGRP 0x540F\n" +
+            "TIOCGPKT 0x80045438\n" +
+            "TIOCGPTLCK 0x80045439\n" +
+            "TIOCGPTN 0x80045430\n" +
+            "TIOCGPTPEER 0x5441\n" +
+            "TIOCGRS485 0x542E\n" +
+            "TIOCGSERIAL 0x541E\n" +
+            "TIOCGSID 0x5429\n" +
+            "TIOCGSOFTCAR 0x5419\n" +
+            "TIOCGWINSZ 0x5413\n" +
+            "TIOCINQ 0x541B\n" +
+            "TIOCLINUX 0x541C\n" +
+            "TIOCMBIC 0x5417\n" +
+            "TIOCMBIS 0x5416\n" +
+            "TIOCMGET 0x5415\n" +
+            "TIOCMIWAIT 0x545C\n" +
+            "TIOCMSET 0x5418\n" +
+            "TIOCNOTTY 0x5422\n" +
+            "TIOCNXCL 0x540D\n" +
+            "TIOCOUTQ 0x5411\n" +
+            "TIOCPKT 0x5420\n" +
+            "TIOCSBRK 0x5427\n" +
+            "TIOCSCTTY 0x540E\n" +
+            "TIOCSERCONFIG 0x5453\n" +
+            "TIOCSERGETLSR 0x5459\n" +
+            "TIOCSERGETMULTI 0x545A\n" +
+            "TIOCSERGSTRUCT 0x5458\n" +
+            "TIOCSERGWILD 0x5454\n" +
+            "TIOCSERSETMULTI 0x545B\n" +
+            "TIOCSERSWILD 0x5455\n" +
+            "TIOCSETD 0x5423\n" +
+            "TIOCSIG 0x40045436\n" +
+            "TIOCSLCKTRMIOS 0x5457\n" +
+            "TIOCSPGRP 0x5410\n" +
+            "TIOCSPTLCK 0x40045431\n" +
+            "TIOCSRS485 0x542F\n" +
+            "TIOCSSERIAL 0x541F\n" +
+            "TIOCSSOFTCAR 0x541A\n" +
+            "TIOCSTI 0x5412\n" +
+            "TIOCSWINSZ 0x5414\n" +
+            "TIOCVHANGUP 0x5437\n" +
+            "UNAME26 0x20000\n" +
+            "WCONTINUED 8\n" +
+            "WEXITED 4\n" +
+            "WHOLE_SECONDS 0x2000000\n" +
+            "WNOHANG 1\n" +
+            "WNOWAIT 0x1000000\n" +
+            "WSTOPPED 2\n" +
+            "WUNTRACED 2\n" +
+            "W_OK 2\n" +
+            "X_OK 1\n";
 
-        /// <summary>riscv64: flag and value macros for syscall arguments, as C sees them (unsigned 64-bit values above long.MaxValue are stored as their two's complement).</summary>
-        internal static readonly (string Name, long Value)[] Riscv64 = new (string Name, long Value)[]
-        {
-            ("ADDR_COMPAT_LAYOUT", 0x200000),
-            ("ADDR_LIMIT_32BIT", 0x800000),
-            ("ADDR_LIMIT_3GB", 0x8000000),
-            ("ADDR_NO_RANDOMIZE", 0x40000),
-            ("AF_ALG", 38),
-            ("AF_APPLETALK", 5),
-            ("AF_ASH", 18),
-            ("AF_ATMPVC", 8),
-            ("AF_ATMSVC", 20),
-            ("AF_AX25", 3),
-            ("AF_BLUETOOTH", 31),
-            ("AF_BRIDGE", 7),
-            ("AF_CAIF", 37),
-            ("AF_CAN", 29),
-            ("AF_DECnet", 12),
-            ("AF_ECONET", 19),
-            ("AF_FILE", 1),
-            ("AF_IB", 27),
-            ("AF_IEEE802154", 36),
-            ("AF_INET", 2),
-            ("AF_INET6", 10),
-            ("AF_IPX", 4),
-            ("AF_IRDA", 23),
-            ("AF_ISDN", 34),
-            ("AF_IUCV", 32),
-            ("AF_KCM", 41),
-            ("AF_KEY", 15),
-            ("AF_LLC", 26),
-            ("AF_LOCAL", 1),
-            ("AF_MAX", 46),
-            ("AF_MCTP", 45),
-            ("AF_MPLS", 28),
-            ("AF_NETBEUI", 13),
-            ("AF_NETLINK", 16),
-            ("AF_NETROM", 6),
-            ("AF_NFC", 39),
-            ("AF_PACKET", 17),
-            ("AF_PHONET", 35),
-            ("AF_PPPOX", 24),
-            ("AF_QIPCRTR", 42),
-            ("AF_RDS", 21),
-            ("AF_ROSE", 11),
-            ("AF_ROUTE", 16),
-            ("AF_RXRPC", 33),
-            ("AF_SECURITY", 14),
-            ("AF_SMC", 43),
-            ("AF_SNA", 22),
-            ("AF_TIPC", 30),
-            ("AF_UNIX", 1),
-            ("AF_UNSPEC", 0),
-            ("AF_VSOCK", 40),
-            ("AF_WANPIPE", 25),
-            ("AF_X25", 9),
-            ("AF_XDP", 44),
-            ("AT_EACCESS", 512),
-            ("AT_EMPTY_PATH", 0x1000),
-            ("AT_FDCWD", -100),
-            ("AT_NO_AUTOMOUNT", 2048),
-            ("AT_RECURSIVE", 0x8000),
-            ("AT_REMOVEDIR", 512),
-            ("AT_STATX_DONT_SYNC", 0x4000),
-            ("AT_STATX_FORCE_SYNC", 0x2000),
-            ("AT_STATX_SYNC_AS_STAT", 0),
-            ("AT_STATX_SYNC_TYPE", 0x6000),
-            ("AT_SYMLINK_FOLLOW", 1024),
-            ("AT_SYMLINK_NOFOLLOW", 256),
-            ("CLOCK_BOOTTIME", 7),
-            ("CLOCK_BOOTTIME_ALARM", 9),
-            ("CLOCK_MONOTONIC", 1),
-            ("CLOCK_MONOTONIC_COARSE", 6),
-            ("CLOCK_MONOTONIC_RAW", 4),
-            ("CLOCK_PROCESS_CPUTIME_ID", 2),
-            ("CLOCK_REALTIME", 0),
-            ("CLOCK_REALTIME_ALARM", 8),
-            ("CLOCK_REALTIME_COARSE", 5),
-            ("CLOCK_SGI_CYCLE", 10),
-            ("CLOCK_TAI", 11),
-            ("CLOCK_THREAD_CPUTIME_ID", 3),
-            ("CLONE_ARGS_SIZE_VER0", 64),
-            ("CLONE_ARGS_SIZE_VER1", 80),
-            ("CLONE_ARGS_SIZE_VER2", 88),
-            ("CLONE_CHILD_CLEARTID", 0x200000),
-            ("CLONE_CHILD_SETTID", 0x1000000),
-            ("CLONE_CLEAR_SIGHAND", 0x100000000),
-            ("CLONE_DETACHED", 0x400000),
-            ("CLONE_FILES", 1024),
-            ("CLONE_FS", 512),
-            ("CLONE_INTO_CGROUP", 0x200000000),
-            ("CLONE_IO", 0x80000000),
-            ("CLONE_NEWCGROUP", 0x2000000),
-            ("CLONE_NEWIPC", 0x8000000),
-            ("CLONE_NEWNET", 0x40000000),
-            ("CLONE_NEWNS", 0x20000),
-            ("CLONE_NEWPID", 0x20000000),
-            ("CLONE_NEWTIME", 128),
-            ("CLONE_NEWUSER", 0x10000000),
-            ("CLONE_NEWUTS", 0x4000000),
-            ("CLONE_PARENT", 0x8000),
-            ("CLONE_PARENT_SETTID", 0x100000),
-            ("CLONE_PIDFD", 0x1000),
-            ("CLONE_PTRACE", 0x2000),
-            ("CLONE_SETTLS", 0x80000),
-            ("CLONE_SIGHAND", 2048),
-            ("CLONE_SYSVSEM", 0x40000),
-            ("CLONE_THREAD", 0x10000),
-            ("CLONE_UNTRACED", 0x800000),
-            ("CLONE_VFORK", 0x4000),
-            ("CLONE_VM", 256),
-            ("EFD_CLOEXEC", 0x80000),
-            ("EFD_NONBLOCK", 2048),
-            ("EFD_SEMAPHORE", 1),
-            ("EPOLL_CLOEXEC", 0x80000),
-            ("EPOLL_CTL_ADD", 1),
-            ("EPOLL_CTL_DEL", 2),
-            ("EPOLL_CTL_MOD", 3),
-            ("FDPIC_FUNCPTRS", 0x80000),
-            ("FD_CLOEXEC", 1),
-            ("FIOCLEX", 0x5451),
-            ("FIONBIO", 0x5421),
-            ("FIONCLEX", 0x5450),
-            ("FIONREAD", 0x541B),
-            ("FUTEX_32", 2),
-            ("FUTEX_BITSET_MATCH_ANY", 0xFFFFFFFF),
-            ("FUTEX_CLOCK_REALTIME", 256),
-            ("FUTEX_CMD_MASK", -385),
-            ("FUTEX_CMP_REQUEUE", 4),
-            ("FUTEX_CMP_REQUEUE_PI", 12),
-            ("FUTEX_CMP_REQUEUE_PI_PRIVATE", 140),
-            ("FUTEX_CMP_REQUEUE_PRIVATE", 132),
-            ("FUTEX_FD", 2),
-            ("FUTEX_LOCK_PI", 6),
-            ("FUTEX_LOCK_PI2", 13),
-            ("FUTEX_LOCK_PI2_PRIVATE", 141),
-            ("FUTEX_LOCK_PI_PRIVATE", 134),
-            ("FUTEX_OP_ADD", 1),
-            ("FUTEX_OP_ANDN", 3),
-            ("FUTEX_OP_CMP_EQ", 0),
-            ("FUTEX_OP_CMP_GE", 5),
-            ("FUTEX_OP_CMP_GT", 4),
-            ("FUTEX_OP_CMP_LE", 3),
-            ("FUTEX_OP_CMP_LT", 2),
-            ("FUTEX_OP_CMP_NE", 1),
-            ("FUTEX_OP_OPARG_SHIFT", 8),
-            ("FUTEX_OP_OR", 2),
-            ("FUTEX_OP_SET", 0),
-            ("FUTEX_OP_XOR", 4),
-            ("FUTEX_OWNER_DIED", 0x40000000),
-            ("FUTEX_PRIVATE_FLAG", 128),
-            ("FUTEX_REQUEUE", 3),
-            ("FUTEX_REQUEUE_PRIVATE", 131),
-            ("FUTEX_TID_MASK", 0x3FFFFFFF),
-            ("FUTEX_TRYLOCK_PI", 8),
-            ("FUTEX_TRYLOCK_PI_PRIVATE", 136),
-            ("FUTEX_UNLOCK_PI", 7),
-            ("FUTEX_UNLOCK_PI_PRIVATE", 135),
-            ("FUTEX_WAIT", 0),
-            ("FUTEX_WAITERS", 0x80000000),
-            ("FUTEX_WAITV_MAX", 128),
-            ("FUTEX_WAIT_BITSET", 9),
-            ("FUTEX_WAIT_BITSET_PRIVATE", 137),
-            ("FUTEX_WAIT_PRIVATE", 128),
-            ("FUTEX_WAIT_REQUEUE_PI", 11),
-            ("FUTEX_WAIT_REQUEUE_PI_PRIVATE", 139),
-            ("FUTEX_WAKE", 1),
-            ("FUTEX_WAKE_BITSET", 10),
-            ("FUTEX_WAKE_BITSET_PRIVATE", 138),
-            ("FUTEX_WAKE_OP", 5),
-            ("FUTEX_WAKE_OP_PRIVATE", 133),
-            ("FUTEX_WAKE_PRIVATE", 129),
-            ("F_ADD_SEALS", 1033),
-            ("F_CANCELLK", 1029),
-            ("F_DUPFD", 0),
-            ("F_DUPFD_CLOEXEC", 1030),
-            ("F_EXLCK", 4),
-            ("F_GETFD", 1),
-            ("F_GETFL", 3),
-            ("F_GETLEASE", 1025),
-            ("F_GETLK", 5),
-            ("F_GETLK64", 5),
-            ("F_GETOWN", 9),
-            ("F_GETOWNER_UIDS", 17),
-            ("F_GETOWN_EX", 16),
-            ("F_GETPIPE_SZ", 1032),
-            ("F_GETSIG", 11),
-            ("F_GET_FILE_RW_HINT", 1037),
-            ("F_GET_RW_HINT", 1035),
-            ("F_GET_SEALS", 1034),
-            ("F_LINUX_SPECIFIC_BASE", 1024),
-            ("F_LOCK", 1),
-            ("F_NOTIFY", 1026),
-            ("F_OFD_GETLK", 36),
-            ("F_OFD_SETLK", 37),
-            ("F_OFD_SETLKW", 38),
-            ("F_OK", 0),
-            ("F_OWNER_GID", 2),
-            ("F_OWNER_PGRP", 2),
-            ("F_OWNER_PID", 1),
-            ("F_OWNER_TID", 0),
-            ("F_RDLCK", 0),
-            ("F_SEAL_FUTURE_WRITE", 16),
-            ("F_SEAL_GROW", 4),
-            ("F_SEAL_SEAL", 1),
-            ("F_SEAL_SHRINK", 2),
-            ("F_SEAL_WRITE", 8),
-            ("F_SETFD", 2),
-            ("F_SETFL", 4),
-            ("F_SETLEASE", 1024),
-            ("F_SETLK", 6),
-            ("F_SETLK64", 6),
-            ("F_SETLKW", 7),
-            ("F_SETLKW64", 7),
-            ("F_SETOWN", 8),
-            ("F_SETOWN_EX", 15),
-            ("F_SETPIPE_SZ", 1031),
-            ("F_SETSIG", 10),
-            ("F_SET_FILE_RW_HINT", 1038),
-            ("F_SET_RW_HINT", 1036),
-            ("F_SHLCK", 8),
-            ("F_TEST", 3),
-            ("F_TLOCK", 2),
-            ("F_ULOCK", 0),
-            ("F_UNLCK", 2),
-            ("F_WRLCK", 1),
-            ("GRND_INSECURE", 4),
-            ("GRND_NONBLOCK", 1),
-            ("GRND_RANDOM", 2),
-            ("IPPROTO_AH", 51),
-            ("IPPROTO_BEETPH", 94),
-            ("IPPROTO_COMP", 108),
-            ("IPPROTO_DCCP", 33),
-            ("IPPROTO_DSTOPTS", 60),
-            ("IPPROTO_EGP", 8),
-            ("IPPROTO_ENCAP", 98),
-            ("IPPROTO_ESP", 50),
-            ("IPPROTO_ETHERNET", 143),
-            ("IPPROTO_FRAGMENT", 44),
-            ("IPPROTO_GRE", 47),
-            ("IPPROTO_HOPOPTS", 0),
-            ("IPPROTO_ICMP", 1),
-            ("IPPROTO_ICMPV6", 58),
-            ("IPPROTO_IDP", 22),
-            ("IPPROTO_IGMP", 2),
-            ("IPPROTO_IP", 0),
-            ("IPPROTO_IPIP", 4),
-            ("IPPROTO_IPV6", 41),
-            ("IPPROTO_L2TP", 115),
-            ("IPPROTO_MAX", 263),
-            ("IPPROTO_MH", 135),
-            ("IPPROTO_MPLS", 137),
-            ("IPPROTO_MPTCP", 262),
-            ("IPPROTO_MTP", 92),
-            ("IPPROTO_NONE", 59),
-            ("IPPROTO_PIM", 103),
-            ("IPPROTO_PUP", 12),
-            ("IPPROTO_RAW", 255),
-            ("IPPROTO_ROUTING", 43),
-            ("IPPROTO_RSVP", 46),
-            ("IPPROTO_SCTP", 132),
-            ("IPPROTO_TCP", 6),
-            ("IPPROTO_TP", 29),
-            ("IPPROTO_UDP", 17),
-            ("IPPROTO_UDPLITE", 136),
-            ("MADV_COLD", 20),
-            ("MADV_COLLAPSE", 25),
-            ("MADV_DODUMP", 17),
-            ("MADV_DOFORK", 11),
-            ("MADV_DONTDUMP", 16),
-            ("MADV_DONTFORK", 10),
-            ("MADV_DONTNEED", 4),
-            ("MADV_DONTNEED_LOCKED", 24),
-            ("MADV_FREE", 8),
-            ("MADV_HUGEPAGE", 14),
-            ("MADV_HWPOISON", 100),
-            ("MADV_KEEPONFORK", 19),
-            ("MADV_MERGEABLE", 12),
-            ("MADV_NOHUGEPAGE", 15),
-            ("MADV_NORMAL", 0),
-            ("MADV_PAGEOUT", 21),
-            ("MADV_POPULATE_READ", 22),
-            ("MADV_POPULATE_WRITE", 23),
-            ("MADV_RANDOM", 1),
-            ("MADV_REMOVE", 9),
-            ("MADV_SEQUENTIAL", 2),
-            ("MADV_SOFT_OFFLINE", 101),
-            ("MADV_UNMERGEABLE", 13),
-            ("MADV_WILLNEED", 3),
-            ("MADV_WIPEONFORK", 18),
-            ("MAP_ANON", 32),
-            ("MAP_ANONYMOUS", 32),
-            ("MAP_DENYWRITE", 2048),
-            ("MAP_EXECUTABLE", 0x1000),
-            ("MAP_FILE", 0),
-            ("MAP_FIXED", 16),
-            ("MAP_FIXED_NOREPLACE", 0x100000),
-            ("MAP_GROWSDOWN", 256),
-            ("MAP_HUGETLB", 0x40000),
-            ("MAP_HUGE_16GB", 0x88000000),
-            ("MAP_HUGE_16KB", 0x38000000),
-            ("MAP_HUGE_16MB", 0x60000000),
-            ("MAP_HUGE_1GB", 0x78000000),
-            ("MAP_HUGE_1MB", 0x50000000),
-            ("MAP_HUGE_256MB", 0x70000000),
-            ("MAP_HUGE_2GB", 0x7C000000),
-            ("MAP_HUGE_2MB", 0x54000000),
-            ("MAP_HUGE_32MB", 0x64000000),
-            ("MAP_HUGE_512KB", 0x4C000000),
-            ("MAP_HUGE_512MB", 0x74000000),
-            ("MAP_HUGE_64KB", 0x40000000),
-            ("MAP_HUGE_8MB", 0x5C000000),
-            ("MAP_HUGE_MASK", 63),
-            ("MAP_HUGE_SHIFT", 26),
-            ("MAP_LOCKED", 0x2000),
-            ("MAP_NONBLOCK", 0x10000),
-            ("MAP_NORESERVE", 0x4000),
-            ("MAP_POPULATE", 0x8000),
-            ("MAP_PRIVATE", 2),
-            ("MAP_SHARED", 1),
-            ("MAP_SHARED_VALIDATE", 3),
-            ("MAP_STACK", 0x20000),
-            ("MAP_SYNC", 0x80000),
-            ("MAP_TYPE", 15),
-            ("MAP_UNINITIALIZED", 0x4000000),
-            ("MEMBARRIER_CMD_FLAG_CPU", 1),
-            ("MEMBARRIER_CMD_GLOBAL", 1),
-            ("MEMBARRIER_CMD_GLOBAL_EXPEDITED", 2),
-            ("MEMBARRIER_CMD_PRIVATE_EXPEDITED", 8),
-            ("MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ", 128),
-            ("MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE", 32),
-            ("MEMBARRIER_CMD_QUERY", 0),
-            ("MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED", 4),
-            ("MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED", 16),
-            ("MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ", 256),
-            ("MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE", 64),
-            ("MEMBARRIER_CMD_SHARED", 1),
-            ("MFD_ALLOW_SEALING", 2),
-            ("MFD_CLOEXEC", 1),
-            ("MFD_HUGETLB", 4),
-            ("MFD_HUGE_16GB", 0x88000000),
-            ("MFD_HUGE_16MB", 0x60000000),
-            ("MFD_HUGE_1GB", 0x78000000),
-            ("MFD_HUGE_1MB", 0x50000000),
-            ("MFD_HUGE_256MB", 0x70000000),
-            ("MFD_HUGE_2GB", 0x7C000000),
-            ("MFD_HUGE_2MB", 0x54000000),
-            ("MFD_HUGE_32MB", 0x64000000),
-            ("MFD_HUGE_512KB", 0x4C000000),
-            ("MFD_HUGE_512MB", 0x74000000),
-            ("MFD_HUGE_64KB", 0x40000000),
-            ("MFD_HUGE_8MB", 0x5C000000),
-            ("MFD_HUGE_MASK", 63),
-            ("MFD_HUGE_SHIFT", 26),
-            ("MMAP_PAGE_ZERO", 0x100000),
-            ("MSG_BATCH", 0x40000),
-            ("MSG_CMSG_CLOEXEC", 0x40000000),
-            ("MSG_CONFIRM", 2048),
-            ("MSG_CTRUNC", 8),
-            ("MSG_DONTROUTE", 4),
-            ("MSG_DONTWAIT", 64),
-            ("MSG_EOR", 128),
-            ("MSG_ERRQUEUE", 0x2000),
-            ("MSG_FASTOPEN", 0x20000000),
-            ("MSG_FIN", 512),
-            ("MSG_MORE", 0x8000),
-            ("MSG_NOSIGNAL", 0x4000),
-            ("MSG_OOB", 1),
-            ("MSG_PEEK", 2),
-            ("MSG_PROXY", 16),
-            ("MSG_RST", 0x1000),
-            ("MSG_SYN", 1024),
-            ("MSG_TRUNC", 32),
-            ("MSG_TRYHARD", 4),
-            ("MSG_WAITALL", 256),
-            ("MSG_WAITFORONE", 0x10000),
-            ("MSG_ZEROCOPY", 0x4000000),
-            ("O_ACCMODE", 3),
-            ("O_APPEND", 1024),
-            ("O_ASYNC", 0x2000),
-            ("O_CLOEXEC", 0x80000),
-            ("O_CREAT", 64),
-            ("O_DIRECT", 0x4000),
-            ("O_DIRECTORY", 0x10000),
-            ("O_DSYNC", 0x1000),
-            ("O_EXCL", 128),
-            ("O_FSYNC", 0x101000),
-            ("O_LARGEFILE", 0x8000),
-            ("O_NDELAY", 2048),
-            ("O_NOATIME", 0x40000),
-            ("O_NOCTTY", 256),
-            ("O_NOFOLLOW", 0x20000),
-            ("O_NONBLOCK", 2048),
-            ("O_PATH", 0x200000),
-            ("O_RDONLY", 0),
-            ("O_RDWR", 2),
-            ("O_RSYNC", 0x101000),
-            ("O_SYNC", 0x101000),
-            ("O_TMPFILE", 0x410000),
-            ("O_TRUNC", 512),
-            ("O_WRONLY", 1),
-            ("PER_BSD", 6),
-            ("PER_CLEAR_ON_SETID", 0x740000),
-            ("PER_HPUX", 16),
-            ("PER_IRIX32", 0x4000009),
-            ("PER_IRIX64", 0x400000B),
-            ("PER_IRIXN32", 0x400000A),
-            ("PER_ISCR4", 0x4000005),
-            ("PER_LINUX", 0),
-            ("PER_LINUX32", 8),
-            ("PER_LINUX32_3GB", 0x8000008),
-            ("PER_LINUX_32BIT", 0x800000),
-            ("PER_LINUX_FDPIC", 0x80000),
-            ("PER_MASK", 255),
-            ("PER_OSF4", 15),
-            ("PER_OSR5", 0x6000003),
-            ("PER_RISCOS", 12),
-            ("PER_SCOSVR3", 0x7000003),
-            ("PER_SOLARIS", 0x400000D),
-            ("PER_SUNOS", 0x4000006),
-            ("PER_SVR3", 0x5000002),
-            ("PER_SVR4", 0x4100001),
-            ("PER_UW7", 0x410000E),
-            ("PER_WYSEV386", 0x5000004),
-            ("PER_XENIX", 0x5000007),
-            ("PROT_EXEC", 4),
-            ("PROT_GROWSDOWN", 0x1000000),
-            ("PROT_GROWSUP", 0x2000000),
-            ("PROT_NONE", 0),
-            ("PROT_READ", 1),
-            ("PROT_SEM", 8),
-            ("PROT_WRITE", 2),
-            ("PR_CAPBSET_DROP", 24),
-            ("PR_CAPBSET_READ", 23),
-            ("PR_CAP_AMBIENT", 47),
-            ("PR_CAP_AMBIENT_CLEAR_ALL", 4),
-            ("PR_CAP_AMBIENT_IS_SET", 1),
-            ("PR_CAP_AMBIENT_LOWER", 3),
-            ("PR_CAP_AMBIENT_RAISE", 2),
-            ("PR_ENDIAN_BIG", 0),
-            ("PR_ENDIAN_LITTLE", 1),
-            ("PR_ENDIAN_PPC_LITTLE", 2),
-            ("PR_FPEMU_NOPRINT", 1),
-            ("PR_FPEMU_SIGFPE", 2),
-            ("PR_FP_EXC_ASYNC", 2),
-            ("PR_FP_EXC_DISABLED", 0),
-            ("PR_FP_EXC_DIV", 0x10000),
-            ("PR_FP_EXC_INV", 0x100000),
-            ("PR_FP_EXC_NONRECOV", 1),
-            ("PR_FP_EXC_OVF", 0x20000),
-            ("PR_FP_EXC_PRECISE", 3),
-            ("PR_FP_EXC_RES", 0x80000),
-            ("PR_FP_EXC_SW_ENABLE", 128),
-            ("PR_FP_EXC_UND", 0x40000),
-            ("PR_FP_MODE_FR", 1),
-            ("PR_FP_MODE_FRE", 2),
-            ("PR_GET_CHILD_SUBREAPER", 37),
-            ("PR_GET_DUMPABLE", 3),
-            ("PR_GET_ENDIAN", 19),
-            ("PR_GET_FPEMU", 9),
-            ("PR_GET_FPEXC", 11),
-            ("PR_GET_FP_MODE", 46),
-            ("PR_GET_IO_FLUSHER", 58),
-            ("PR_GET_KEEPCAPS", 7),
-            ("PR_GET_NAME", 16),
-            ("PR_GET_NO_NEW_PRIVS", 39),
-            ("PR_GET_PDEATHSIG", 2),
-            ("PR_GET_SECCOMP", 21),
-            ("PR_GET_SECUREBITS", 27),
-            ("PR_GET_SPECULATION_CTRL", 52),
-            ("PR_GET_TAGGED_ADDR_CTRL", 56),
-            ("PR_GET_THP_DISABLE", 42),
-            ("PR_GET_TID_ADDRESS", 40),
-            ("PR_GET_TIMERSLACK", 30),
-            ("PR_GET_TIMING", 13),
-            ("PR_GET_TSC", 25),
-            ("PR_GET_UNALIGN", 5),
-            ("PR_MCE_KILL", 33),
-            ("PR_MCE_KILL_CLEAR", 0),
-            ("PR_MCE_KILL_DEFAULT", 2),
-            ("PR_MCE_KILL_EARLY", 1),
-            ("PR_MCE_KILL_GET", 34),
-            ("PR_MCE_KILL_LATE", 0),
-            ("PR_MCE_KILL_SET", 1),
-            ("PR_MPX_DISABLE_MANAGEMENT", 44),
-            ("PR_MPX_ENABLE_MANAGEMENT", 43),
-            ("PR_MTE_TAG_MASK", 0x7FFF8),
-            ("PR_MTE_TAG_SHIFT", 3),
-            ("PR_MTE_TCF_ASYNC", 4),
-            ("PR_MTE_TCF_MASK", 6),
-            ("PR_MTE_TCF_NONE", 0),
-            ("PR_MTE_TCF_SHIFT", 1),
-            ("PR_MTE_TCF_SYNC", 2),
-            ("PR_PAC_APDAKEY", 4),
-            ("PR_PAC_APDBKEY", 8),
-            ("PR_PAC_APGAKEY", 16),
-            ("PR_PAC_APIAKEY", 1),
-            ("PR_PAC_APIBKEY", 2),
-            ("PR_PAC_GET_ENABLED_KEYS", 61),
-            ("PR_PAC_RESET_KEYS", 54),
-            ("PR_PAC_SET_ENABLED_KEYS", 60),
-            ("PR_SCHED_CORE", 62),
-            ("PR_SCHED_CORE_CREATE", 1),
-            ("PR_SCHED_CORE_GET", 0),
-            ("PR_SCHED_CORE_MAX", 4),
-            ("PR_SCHED_CORE_SCOPE_PROCESS_GROUP", 2),
-            ("PR_SCHED_CORE_SCOPE_THREAD", 0),
-            ("PR_SCHED_CORE_SCOPE_THREAD_GROUP", 1),
-            ("PR_SCHED_CORE_SHARE_FROM", 3),
-            ("PR_SCHED_CORE_SHARE_TO", 2),
-            ("PR_SET_CHILD_SUBREAPER", 36),
-            ("PR_SET_DUMPABLE", 4),
-            ("PR_SET_ENDIAN", 20),
-            ("PR_SET_FPEMU", 10),
-            ("PR_SET_FPEXC", 12),
-            ("PR_SET_FP_MODE", 45),
-            ("PR_SET_IO_FLUSHER", 57),
-            ("PR_SET_KEEPCAPS", 8),
-            ("PR_SET_MM", 35),
-            ("PR_SET_MM_ARG_END", 9),
-            ("PR_SET_MM_ARG_START", 8),
-            ("PR_SET_MM_AUXV", 12),
-            ("PR_SET_MM_BRK", 7),
-            ("PR_SET_MM_END_CODE", 2),
-            ("PR_SET_MM_END_DATA", 4),
-            ("PR_SET_MM_ENV_END", 11),
-            ("PR_SET_MM_ENV_START", 10),
-            ("PR_SET_MM_EXE_FILE", 13),
-            ("PR_SET_MM_MAP", 14),
-            ("PR_SET_MM_MAP_SIZE", 15),
-            ("PR_SET_MM_START_BRK", 6),
-            ("PR_SET_MM_START_CODE", 1),
-            ("PR_SET_MM_START_DATA", 3),
-            ("PR_SET_MM_START_STACK", 5),
-            ("PR_SET_NAME", 15),
-            ("PR_SET_NO_NEW_PRIVS", 38),
-            ("PR_SET_PDEATHSIG", 1),
-            ("PR_SET_PTRACER", 0x59616D61),
-            ("PR_SET_PTRACER_ANY", -1),
-            ("PR_SET_SECCOMP", 22),
-            ("PR_SET_SECUREBITS", 28),
-            ("PR_SET_SPECULATION_CTRL", 53),
-            ("PR_SET_SYSCALL_USER_DISPATCH", 59),
-            ("PR_SET_TAGGED_ADDR_CTRL", 55),
-            ("PR_SET_THP_DISABLE", 41),
-            ("PR_SET_TIMERSLACK", 29),
-            ("PR_SET_TIMING", 14),
-            ("PR_SET_TSC", 26),
-            ("PR_SET_UNALIGN", 6),
-            ("PR_SET_VMA", 0x53564D41),
-            ("PR_SET_VMA_ANON_NAME", 0),
-            ("PR_SME_GET_VL", 64),
-            ("PR_SME_SET_VL", 63),
-            ("PR_SME_SET_VL_ONEXEC", 0x40000),
-            ("PR_SME_VL_INHERIT", 0x20000),
-            ("PR_SME_VL_LEN_MASK", 0xFFFF),
-            ("PR_SPEC_DISABLE", 4),
-            ("PR_SPEC_DISABLE_NOEXEC", 16),
-            ("PR_SPEC_ENABLE", 2),
-            ("PR_SPEC_FORCE_DISABLE", 8),
-            ("PR_SPEC_INDIRECT_BRANCH", 1),
-            ("PR_SPEC_L1D_FLUSH", 2),
-            ("PR_SPEC_NOT_AFFECTED", 0),
-            ("PR_SPEC_PRCTL", 1),
-            ("PR_SPEC_STORE_BYPASS", 0),
-            ("PR_SVE_GET_VL", 51),
-            ("PR_SVE_SET_VL", 50),
-            ("PR_SVE_SET_VL_ONEXEC", 0x40000),
-            ("PR_SVE_VL_INHERIT", 0x20000),
-            ("PR_SVE_VL_LEN_MASK", 0xFFFF),
-            ("PR_SYS_DISPATCH_OFF", 0),
-            ("PR_SYS_DISPATCH_ON", 1),
-            ("PR_TAGGED_ADDR_ENABLE", 1),
-            ("PR_TASK_PERF_EVENTS_DISABLE", 31),
-            ("PR_TASK_PERF_EVENTS_ENABLE", 32),
-            ("PR_TIMING_STATISTICAL", 0),
-            ("PR_TIMING_TIMESTAMP", 1),
-            ("PR_TSC_ENABLE", 1),
-            ("PR_TSC_SIGSEGV", 2),
-            ("PR_UNALIGN_NOPRINT", 1),
-            ("PR_UNALIGN_SIGBUS", 2),
-            ("P_ALL", 0),
-            ("P_PGID", 2),
-            ("P_PID", 1),
-            ("P_PIDFD", 3),
-            ("READ_IMPLIES_EXEC", 0x400000),
-            ("RLIMIT_AS", 9),
-            ("RLIMIT_CORE", 4),
-            ("RLIMIT_CPU", 0),
-            ("RLIMIT_DATA", 2),
-            ("RLIMIT_FSIZE", 1),
-            ("RLIMIT_LOCKS", 10),
-            ("RLIMIT_MEMLOCK", 8),
-            ("RLIMIT_MSGQUEUE", 12),
-            ("RLIMIT_NICE", 13),
-            ("RLIMIT_NLIMITS", 16),
-            ("RLIMIT_NOFILE", 7),
-            ("RLIMIT_NPROC", 6),
-            ("RLIMIT_OFILE", 7),
-            ("RLIMIT_RSS", 5),
-            ("RLIMIT_RTPRIO", 14),
-            ("RLIMIT_RTTIME", 15),
-            ("RLIMIT_SIGPENDING", 11),
-            ("RLIMIT_STACK", 3),
-            ("R_OK", 4),
-            ("SEEK_CUR", 1),
-            ("SEEK_DATA", 3),
-            ("SEEK_END", 2),
-            ("SEEK_HOLE", 4),
-            ("SEEK_MAX", 4),
-            ("SEEK_SET", 0),
-            ("SHORT_INODE", 0x1000000),
-            ("SIGABRT", 6),
-            ("SIGALRM", 14),
-            ("SIGBUS", 7),
-            ("SIGCHLD", 17),
-            ("SIGCLD", 17),
-            ("SIGCONT", 18),
-            ("SIGFPE", 8),
-            ("SIGHUP", 1),
-            ("SIGILL", 4),
-            ("SIGINT", 2),
-            ("SIGIO", 29),
-            ("SIGIOT", 6),
-            ("SIGKILL", 9),
-            ("SIGPIPE", 13),
-            ("SIGPOLL", 29),
-            ("SIGPROF", 27),
-            ("SIGPWR", 30),
-            ("SIGQUIT", 3),
-            ("SIGSEGV", 11),
-            ("SIGSTKFLT", 16),
-            ("SIGSTOP", 19),
-            ("SIGSYS", 31),
-            ("SIGTERM", 15),
-            ("SIGTRAP", 5),
-            ("SIGTSTP", 20),
-            ("SIGTTIN", 21),
-            ("SIGTTOU", 22),
-            ("SIGUNUSED", 31),
-            ("SIGURG", 23),
-            ("SIGUSR1", 10),
-            ("SIGUSR2", 12),
-            ("SIGVTALRM", 26),
-            ("SIGWINCH", 28),
-            ("SIGXCPU", 24),
-            ("SIGXFSZ", 25),
-            ("SOCK_BUF_LOCK_MASK", 3),
-            ("SOCK_CLOEXEC", 0x80000),
-            ("SOCK_DCCP", 6),
-            ("SOCK_DGRAM", 2),
-            ("SOCK_NONBLOCK", 2048),
-            ("SOCK_PACKET", 10),
-            ("SOCK_RAW", 3),
-            ("SOCK_RCVBUF_LOCK", 2),
-            ("SOCK_RDM", 4),
-            ("SOCK_SEQPACKET", 5),
-            ("SOCK_SNDBUF_LOCK", 1),
-            ("SOCK_STREAM", 1),
-            ("SOCK_TXREHASH_DEFAULT", 255),
-            ("SOCK_TXREHASH_DISABLED", 0),
-            ("SOCK_TXREHASH_ENABLED", 1),
-            ("SOL_AAL", 265),
-            ("SOL_ALG", 279),
-            ("SOL_ATM", 264),
-            ("SOL_BLUETOOTH", 274),
-            ("SOL_CAIF", 278),
-            ("SOL_DCCP", 269),
-            ("SOL_DECNET", 261),
-            ("SOL_ICMPV6", 58),
-            ("SOL_IP", 0),
-            ("SOL_IPV6", 41),
-            ("SOL_IRDA", 266),
-            ("SOL_IUCV", 277),
-            ("SOL_KCM", 281),
-            ("SOL_LLC", 268),
-            ("SOL_MCTP", 285),
-            ("SOL_MPTCP", 284),
-            ("SOL_NETBEUI", 267),
-            ("SOL_NETLINK", 270),
-            ("SOL_NFC", 280),
-            ("SOL_PACKET", 263),
-            ("SOL_PNPIPE", 275),
-            ("SOL_PPPOL2TP", 273),
-            ("SOL_RAW", 255),
-            ("SOL_RDS", 276),
-            ("SOL_RXRPC", 272),
-            ("SOL_SMC", 286),
-            ("SOL_SOCKET", 1),
-            ("SOL_TIPC", 271),
-            ("SOL_TLS", 282),
-            ("SOL_X25", 262),
-            ("SOL_XDP", 283),
-            ("SO_ACCEPTCONN", 30),
-            ("SO_ATTACH_BPF", 50),
-            ("SO_ATTACH_FILTER", 26),
-            ("SO_ATTACH_REUSEPORT_CBPF", 51),
-            ("SO_ATTACH_REUSEPORT_EBPF", 52),
-            ("SO_BINDTODEVICE", 25),
-            ("SO_BINDTOIFINDEX", 62),
-            ("SO_BPF_EXTENSIONS", 48),
-            ("SO_BROADCAST", 6),
-            ("SO_BSDCOMPAT", 14),
-            ("SO_BUF_LOCK", 72),
-            ("SO_BUSY_POLL", 46),
-            ("SO_BUSY_POLL_BUDGET", 70),
-            ("SO_CNX_ADVICE", 53),
-            ("SO_COOKIE", 57),
-            ("SO_DEBUG", 1),
-            ("SO_DETACH_BPF", 27),
-            ("SO_DETACH_FILTER", 27),
-            ("SO_DETACH_REUSEPORT_BPF", 68),
-            ("SO_DOMAIN", 39),
-            ("SO_DONTROUTE", 5),
-            ("SO_ERROR", 4),
-            ("SO_GET_FILTER", 26),
-            ("SO_INCOMING_CPU", 49),
-            ("SO_INCOMING_NAPI_ID", 56),
-            ("SO_KEEPALIVE", 9),
-            ("SO_LINGER", 13),
-            ("SO_LOCK_FILTER", 44),
-            ("SO_MARK", 36),
-            ("SO_MAX_PACING_RATE", 47),
-            ("SO_MEMINFO", 55),
-            ("SO_NETNS_COOKIE", 71),
-            ("SO_NOFCS", 43),
-            ("SO_NO_CHECK", 11),
-            ("SO_OOBINLINE", 10),
-            ("SO_PASSCRED", 16),
-            ("SO_PASSSEC", 34),
-            ("SO_PEEK_OFF", 42),
-            ("SO_PEERCRED", 17),
-            ("SO_PEERGROUPS", 59),
-            ("SO_PEERNAME", 28),
-            ("SO_PEERSEC", 31),
-            ("SO_PREFER_BUSY_POLL", 69),
-            ("SO_PRIORITY", 12),
-            ("SO_PROTOCOL", 38),
-            ("SO_RCVBUF", 8),
-            ("SO_RCVBUFFORCE", 33),
-            ("SO_RCVLOWAT", 18),
-            ("SO_RCVMARK", 75),
-            ("SO_RCVTIMEO", 20),
-            ("SO_RCVTIMEO_NEW", 66),
-            ("SO_RCVTIMEO_OLD", 20),
-            ("SO_RESERVE_MEM", 73),
-            ("SO_REUSEADDR", 2),
-            ("SO_REUSEPORT", 15),
-            ("SO_RXQ_OVFL", 40),
-            ("SO_SECURITY_AUTHENTICATION", 22),
-            ("SO_SECURITY_ENCRYPTION_NETWORK", 24),
-            ("SO_SECURITY_ENCRYPTION_TRANSPORT", 23),
-            ("SO_SELECT_ERR_QUEUE", 45),
-            ("SO_SNDBUF", 7),
-            ("SO_SNDBUFFORCE", 32),
-            ("SO_SNDLOWAT", 19),
-            ("SO_SNDTIMEO", 21),
-            ("SO_SNDTIMEO_NEW", 67),
-            ("SO_SNDTIMEO_OLD", 21),
-            ("SO_TIMESTAMP", 29),
-            ("SO_TIMESTAMPING", 37),
-            ("SO_TIMESTAMPING_NEW", 65),
-            ("SO_TIMESTAMPING_OLD", 37),
-            ("SO_TIMESTAMPNS", 35),
-            ("SO_TIMESTAMPNS_NEW", 64),
-            ("SO_TIMESTAMPNS_OLD", 35),
-            ("SO_TIMESTAMP_NEW", 63),
-            ("SO_TIMESTAMP_OLD", 29),
-            ("SO_TXREHASH", 74),
-            ("SO_TXTIME", 61),
-            ("SO_TYPE", 3),
-            ("SO_WIFI_STATUS", 41),
-            ("SO_ZEROCOPY", 60),
-            ("STICKY_TIMEOUTS", 0x4000000),
-            ("S_IFBLK", 0x6000),
-            ("S_IFCHR", 0x2000),
-            ("S_IFDIR", 0x4000),
-            ("S_IFIFO", 0x1000),
-            ("S_IFLNK", 0xA000),
-            ("S_IFMT", 0xF000),
-            ("S_IFREG", 0x8000),
-            ("S_IFSOCK", 0xC000),
-            ("TCGETS", 0x5401),
-            ("TCSETS", 0x5402),
-            ("TCSETSF", 0x5404),
-            ("TCSETSW", 0x5403),
-            ("TIOCCBRK", 0x5428),
-            ("TIOCCONS", 0x541D),
-            ("TIOCEXCL", 0x540C),
-            ("TIOCGDEV", 0x80045432),
-            ("TIOCGETD", 0x5424),
-            ("TIOCGEXCL", 0x80045440),
-            ("TIOCGICOUNT", 0x545D),
-            ("TIOCGLCKTRMIOS", 0x5456),
-            ("TIOCGPGRP", 0x540F),
-            ("TIOCGPKT", 0x80045438),
-            ("TIOCGPTLCK", 0x80045439),
-            ("TIOCGPTN", 0x80045430),
-            ("TIOCGPTPEER", 0x5441),
-            ("TIOCGRS485", 0x542E),
-            ("TIOCGSERIAL", 0x541E),
-            ("TIOCGSID", 0x5429),
-            ("TIOCGSOFTCAR", 0x5419),
-            ("TIOCGWINSZ", 0x5413),
-            ("TIOCINQ", 0x541B),
-            ("TIOCLINUX", 0x541C),
-            ("TIOCMBIC", 0x5417),
-            ("TIOCMBIS", 0x5416),
-            ("TIOCMGET", 0x5415),
-            ("TIOCMIWAIT", 0x545C),
-            ("TIOCMSET", 0x5418),
-            ("TIOCNOTTY", 0x5422),
-            ("TIOCNXCL", 0x540D),
-            ("TIOCOUTQ", 0x5411),
-            ("TIOCPKT", 0x5420),
-            ("TIOCSBRK", 0x5427),
-            ("TIOCSCTTY", 0x540E),
-            ("TIOCSERCONFIG", 0x5453),
-            ("TIOCSERGETLSR", 0x5459),
-            ("TIOCSERGETMULTI", 0x545A),
-            ("TIOCSERGSTRUCT", 0x5458),
-            ("TIOCSERGWILD", 0x5454),
-            ("TIOCSERSETMULTI", 0x545B),
-            ("TIOCSERSWILD", 0x5455),
-            ("TIOCSETD", 0x5423),
-            ("TIOCSIG", 0x40045436),
-            ("TIOCSLCKTRMIOS", 0x5457),
-            ("TIOCSPGRP", 0x5410),
-            ("TIOCSPTLCK", 0x40045431),
-            ("TIOCSRS485", 0x542F),
-            ("TIOCSSERIAL", 0x541F),
-            ("TIOCSSOFTCAR", 0x541A),
-            ("TIOCSTI", 0x5412),
-            ("TIOCSWINSZ", 0x5414),
-            ("TIOCVHANGUP", 0x5437),
-            ("UNAME26", 0x20000),
-            ("WCONTINUED", 8),
-            ("WEXITED", 4),
-            ("WHOLE_SECONDS", 0x2000000),
-            ("WNOHANG", 1),
-            ("WNOWAIT", 0x1000000),
-            ("WSTOPPED", 2),
-            ("WUNTRACED", 2),
-            ("W_OK", 2),
-            ("X_OK", 1),
-        };
+        /// <summary>riscv64: flag and value macros for syscall arguments, as C sees them (unsigned 64-bit values above long.MaxValue are stored as their two's complement). One "NAME value" per line, by name.</summary>
+        internal const string Riscv64 =
+            "ADDR_COMPAT_LAYOUT 0x200000\n" +
+            "ADDR_LIMIT_32BIT 0x800000\n" +
+            "ADDR_LIMIT_3GB 0x8000000\n" +
+            "ADDR_NO_RANDOMIZE 0x40000\n" +
+            "AF_ALG 38\n" +
+            "AF_APPLETALK 5\n" +
+            "AF_ASH 18\n" +
+            "AF_ATMPVC 8\n" +
+            "AF_ATMSVC 20\n" +
+            "AF_AX25 3\n" +
+            "AF_BLUETOOTH 31\n" +
+            "AF_BRIDGE 7\n" +
+            "AF_CAIF 37\n" +
+            "AF_CAN 29\n" +
+            "AF_DECnet 12\n" +
+            "AF_ECONET 19\n" +
+            "AF_FILE 1\n" +
+            "AF_IB 27\n" +
+            "AF_IEEE802154 36\n" +
+            "AF_INET 2\n" +
+            "AF_INET6 10\n" +
+            "AF_IPX 4\n" +
+            "AF_IRDA 23\n" +
+            "AF_ISDN 34\n" +
+            "AF_IUCV 32\n" +
+            "AF_KCM 41\n" +
+            "AF_KEY 15\n" +
+            "AF_LLC 26\n" +
+            "AF_LOCAL 1\n" +
+            "AF_MAX 46\n" +
+            "AF_MCTP 45\n" +
+            "AF_MPLS 28\n" +
+            "AF_NETBEUI 13\n" +
+            "AF_NETLINK 16\n" +
+            "AF_NETROM 6\n" +
+            "AF_NFC 39\n" +
+            "AF_PACKET 17\n" +
+            "AF_PHONET 35\n" +
+            "AF_PPPOX 24\n" +
+            "AF_QIPCRTR 42\n" +
+            "AF_RDS 21\n" +
+            "AF_ROSE 11\n" +
+            "AF_ROUTE 16\n" +
+            "AF_RXRPC 33\n" +
+            "AF_SECURITY 14\n" +
+            "AF_SMC 43\n" +
+            "AF_SNA 22\n" +
+            "AF_TIPC 30\n" +
+            "AF_UNIX 1\n" +
+            "AF_UNSPEC 0\n" +
+            "AF_VSOCK 40\n" +
+            "AF_WANPIPE 25\n" +
+            "AF_X25 9\n" +
+            "AF_XDP 44\n" +
+            "AT_EACCESS 512\n" +
+            "AT_EMPTY_PATH 0x1000\n" +
+            "AT_FDCWD -100\n" +
+            "AT_NO_AUTOMOUNT 2048\n" +
+            "AT_RECURSIVE 0x8000\n" +
+            "AT_REMOVEDIR 512\n" +
+            "AT_STATX_DONT_SYNC 0x4000\n" +
+            "AT_STATX_FORCE_SYNC 0x2000\n" +
+            "AT_STATX_SYNC_AS_STAT 0\n" +
+            "AT_STATX_SYNC_TYPE 0x6000\n" +
+            "AT_SYMLINK_FOLLOW 1024\n" +
+            "AT_SYMLINK_NOFOLLOW 256\n" +
+            "CLOCK_BOOTTIME 7\n" +
+            "CLOCK_BOOTTIME_ALARM 9\n" +
+            "CLOCK_MONOTONIC 1\n" +
+            "CLOCK_MONOTONIC_COARSE 6\n" +
+            "CLOCK_MONOTONIC_RAW 4\n" +
+            "CLOCK_PROCESS_CPUTIME_ID 2\n" +
+            "CLOCK_REALTIME 0\n" +
+            "CLOCK_REALTIME_ALARM 8\n" +
+            "CLOCK_REALTIME_COARSE 5\n" +
+            "CLOCK_SGI_CYCLE 10\n" +
+            "CLOCK_TAI 11\n" +
+            "CLOCK_THREAD_CPUTIME_ID 3\n" +
+            "CLONE_ARGS_SIZE_VER0 64\n" +
+            "CLONE_ARGS_SIZE_VER1 80\n" +
+            "CLONE_ARGS_SIZE_VER2 88\n" +
+            "CLONE_CHILD_CLEARTID 0x200000\n" +
+            "CLONE_CHILD_SETTID 0x1000000\n" +
+            "CLONE_CLEAR_SIGHAND 0x100000000\n" +
+            "CLONE_DETACHED 0x400000\n" +
+            "CLONE_FILES 1024\n" +
+            "CLONE_FS 512\n" +
+            "CLONE_INTO_CGROUP 0x200000000\n" +
+            "CLONE_IO 0x80000000\n" +
+            "CLONE_NEWCGROUP 0x2000000\n" +
+            "CLONE_NEWIPC 0x8000000\n" +
+            "CLONE_NEWNET 0x40000000\n" +
+            "CLONE_NEWNS 0x20000\n" +
+            "CLONE_NEWPID 0x20000000\n" +
+            "CLONE_NEWTIME 128\n" +
+            "CLONE_NEWUSER 0x10000000\n" +
+            "CLONE_NEWUTS 0x4000000\n" +
+            "CLONE_PARENT 0x8000\n" +
+            "CLONE_PARENT_SETTID 0x100000\n" +
+            "CLONE_PIDFD 0x1000\n" +
+            "CLONE_PTRACE 0x2000\n" +
+            "CLONE_SETTLS 0x80000\n" +
+            "CLONE_SIGHAND 2048\n" +
+            "CLONE_SYSVSEM 0x40000\n" +
+            "CLONE_THREAD 0x10000\n" +
+            "CLONE_UNTRACED 0x800000\n" +
+            "CLONE_VFORK 0x4000\n" +
+            "CLONE_VM 256\n" +
+            "EFD_CLOEXEC 0x80000\n" +
+            "EFD_NONBLOCK 2048\n" +
+            "EFD_SEMAPHORE 1\n" +
+            "EPOLL_CLOEXEC 0x80000\n" +
+            "EPOLL_CTL_ADD 1\n" +
+            "EPOLL_CTL_DEL 2\n" +
+            "EPOLL_CTL_MOD 3\n" +
+            "FDPIC_FUNCPTRS 0x80000\n" +
+            "FD_CLOEXEC 1\n" +
+            "FIOCLEX 0x5451\n" +
+            "FIONBIO 0x5421\n" +
+            "FIONCLEX 0x5450\n" +
+            "FIONREAD 0x541B\n" +
+            "FUTEX_32 2\n" +
+            "FUTEX_BITSET_MATCH_ANY 0xFFFFFFFF\n" +
+            "FUTEX_CLOCK_REALTIME 256\n" +
+            "FUTEX_CMD_MASK -385\n" +
+            "FUTEX_CMP_REQUEUE 4\n" +
+            "FUTEX_CMP_REQUEUE_PI 12\n" +
+            "FUTEX_CMP_REQUEUE_PI_PRIVATE 140\n" +
+            "FUTEX_CMP_REQUEUE_PRIVATE 132\n" +
+            "FUTEX_FD 2\n" +
+            "FUTEX_LOCK_PI 6\n" +
+            "FUTEX_LOCK_PI2 13\n" +
+            "FUTEX_LOCK_PI2_PRIVATE 141\n" +
+            "FUTEX_LOCK_PI_PRIVATE 134\n" +
+            "FUTEX_OP_ADD 1\n" +
+            "FUTEX_OP_ANDN 3\n" +
+            "FUTEX_OP_CMP_EQ 0\n" +
+            "FUTEX_OP_CMP_GE 5\n" +
+            "FUTEX_OP_CMP_GT 4\n" +
+            "FUTEX_OP_CMP_LE 3\n" +
+            "FUTEX_OP_CMP_LT 2\n" +
+            "FUTEX_OP_CMP_NE 1\n" +
+            "FUTEX_OP_OPARG_SHIFT 8\n" +
+            "FUTEX_OP_OR 2\n" +
+            "FUTEX_OP_SET 0\n" +
+            "FUTEX_OP_XOR 4\n" +
+            "FUTEX_OWNER_DIED 0x40000000\n" +
+            "FUTEX_PRIVATE_FLAG 128\n" +
+            "FUTEX_REQUEUE 3\n" +
+            "FUTEX_REQUEUE_PRIVATE 131\n" +
+            "FUTEX_TID_MASK 0x3FFFFFFF\n" +
+            "FUTEX_TRYLOCK_PI 8\n" +
+            "FUTEX_TRYLOCK_PI_PRIVATE 136\n" +
+            "FUTEX_UNLOCK_PI 7\n" +
+            "FUTEX_UNLOCK_PI_PRIVATE 135\n" +
+            "FUTEX_WAIT 0\n" +
+            "FUTEX_WAITERS 0x80000000\n" +
+            "FUTEX_WAITV_MAX 128\n" +
+            "FUTEX_WAIT_BITSET 9\n" +
+            "FUTEX_WAIT_BITSET_PRIVATE 137\n" +
+            "FUTEX_WAIT_PRIVATE 128\n" +
+            "FUTEX_WAIT_REQUEUE_PI 11\n" +
+            "FUTEX_WAIT_REQUEUE_PI_PRIVATE 139\n" +
+            "FUTEX_WAKE 1\n" +
+            "FUTEX_WAKE_BITSET 10\n" +
+            "FUTEX_WAKE_BITSET_PRIVATE 138\n" +
+            "FUTEX_WAKE_OP 5\n" +
+            "FUTEX_WAKE_OP_PRIVATE 133\n" +
+            "FUTEX_WAKE_PRIVATE 129\n" +
+            "F_ADD_SEALS 1033\n" +
+            "F_CANCELLK 1029\n" +
+            "F_DUPFD 0\n" +
+            "F_DUPFD_CLOEXEC 1030\n" +
+            "F_EXLCK 4\n" +
+            "F_GETFD 1\n" +
+            "F_GETFL 3\n" +
+            "F_GETLEASE 1025\n" +
+            "F_GETLK 5\n" +
+            "F_GETLK64 5\n" +
+            "F_GETOWN 9\n" +
+            "F_GETOWNER_UIDS 17\n" +
+            "F_GETOWN_EX 16\n" +
+            "F_GETPIPE_SZ 1032\n" +
+            "F_GETSIG 11\n" +
+            "F_GET_FILE_RW_HINT 1037\n" +
+            "F_GET_RW_HINT 1035\n" +
+            "F_GET_SEALS 1034\n" +
+            "F_LINUX_SPECIFIC_BASE 1024\n" +
+            "F_LOCK 1\n" +
+            "F_NOTIFY 1026\n" +
+            "F_OFD_GETLK 36\n" +
+            "F_OFD_SETLK 37\n" +
+            "F_OFD_SETLKW 38\n" +
+            "F_OK 0\n" +
+            "F_OWNER_GID 2\n" +
+            "F_OWNER_PGRP 2\n" +
+            "F_OWNER_PID 1\n" +
+            "F_OWNER_TID 0\n" +
+            "F_RDLCK 0\n" +
+            "F_SEAL_FUTURE_WRITE 16\n" +
+            "F_SEAL_GROW 4\n" +
+            "F_SEAL_SEAL 1\n" +
+            "F_SEAL_SHRINK 2\n" +
+            "F_SEAL_WRITE 8\n" +
+            "F_SETFD 2\n" +
+            "F_SETFL 4\n" +
+            "F_SETLEASE 1024\n" +
+            "F_SETLK 6\n" +
+            "F_SETLK64 6\n" +
+            "F_SETLKW 7\n" +
+            "F_SETLKW64 7\n" +
+            "F_SETOWN 8\n" +
+            "F_SETOWN_EX 15\n" +
+            "F_SETPIPE_SZ 1031\n" +
+            "F_SETSIG 10\n" +
+            "F_SET_FILE_RW_HINT 1038\n" +
+            "F_SET_RW_HINT 1036\n" +
+            "F_SHLCK 8\n" +
+            "F_TEST 3\n" +
+            "F_TLOCK 2\n" +
+            "F_ULOCK 0\n" +
+            "F_UNLCK 2\n" +
+            "F_WRLCK 1\n" +
+            "GRND_INSECURE 4\n" +
+            "GRND_NONBLOCK 1\n" +
+            "GRND_RANDOM 2\n" +
+            "IPPROTO_AH 51\n" +
+            "IPPROTO_BEETPH 94\n" +
+            "IPPROTO_COMP 108\n" +
+            "IPPROTO_DCCP 33\n" +
+            "IPPROTO_DSTOPTS 60\n" +
+            "IPPROTO_EGP 8\n" +
+            "IPPROTO_ENCAP 98\n" +
+            "IPPROTO_ESP 50\n" +
+            "IPPROTO_ETHERNET 143\n" +
+            "IPPROTO_FRAGMENT 44\n" +
+            "IPPROTO_GRE 47\n" +
+            "IPPROTO_HOPOPTS 0\n" +
+            "IPPROTO_ICMP 1\n" +
+            "IPPROTO_ICMPV6 58\n" +
+            "IPPROTO_IDP 22\n" +
+            "IPPROTO_IGMP 2\n" +
+            "IPPROTO_IP 0\n" +
+            "IPPROTO_IPIP 4\n" +
+            "IPPROTO_IPV6 41\n" +
+            "IPPROTO_L2TP 115\n" +
+            "IPPROTO_MAX 263\n" +
+            "IPPROTO_MH 135\n" +
+            "IPPROTO_MPLS 137\n" +
+            "IPPROTO_MPTCP 262\n" +
+            "IPPROTO_MTP 92\n" +
+            "IPPROTO_NONE 59\n" +
+            "IPPROTO_PIM 103\n" +
+            "IPPROTO_PUP 12\n" +
+            "IPPROTO_RAW 255\n" +
+            "IPPROTO_ROUTING 43\n" +
+            "IPPROTO_RSVP 46\n" +
+            "IPPROTO_SCTP 132\n" +
+            "IPPROTO_TCP 6\n" +
+            "IPPROTO_TP 29\n" +
+            "IPPROTO_UDP 17\n" +
+            "IPPROTO_UDPLITE 136\n" +
+            "MADV_COLD 20\n" +
+            "MADV_COLLAPSE 25\n" +
+            "MADV_DODUMP 17\n" +
+            "MADV_DOFORK 11\n" +
+            "MADV_DONTDUMP 16\n" +
+            "MADV_DONTFORK 10\n" +
+            "MADV_DONTNEED 4\n" +
+            "MADV_DONTNEED_LOCKED 24\n" +
+            "MADV_FREE 8\n" +
+            "MADV_HUGEPAGE 14\n" +
+            "MADV_HWPOISON 100\n" +
+            "MADV_KEEPONFORK 19\n" +
+            "MADV_MERGEABLE 12\n" +
+            "MADV_NOHUGEPAGE 15\n" +
+            "MADV_NORMAL 0\n" +
+            "MADV_PAGEOUT 21\n" +
+            "MADV_POPULATE_READ 22\n" +
+            "MADV_POPULATE_WRITE 23\n" +
+            "MADV_RANDOM 1\n" +
+            "MADV_REMOVE 9\n" +
+            "MADV_SEQUENTIAL 2\n" +
+            "MADV_SOFT_OFFLINE 101\n" +
+            "MADV_UNMERGEABLE 13\n" +
+            "MADV_WILLNEED 3\n" +
+            "MADV_WIPEONFORK 18\n" +
+            "MAP_ANON 32\n" +
+            "MAP_ANONYMOUS 32\n" +
+            "MAP_DENYWRITE 2048\n" +
+            "MAP_EXECUTABLE 0x1000\n" +
+            "MAP_FILE 0\n" +
+            "MAP_FIXED 16\n" +
+            "MAP_FIXED_NOREPLACE 0x100000\n" +
+            "MAP_GROWSDOWN 256\n" +
+            "MAP_HUGETLB 0x40000\n" +
+            "MAP_HUGE_16GB 0x88000000\n" +
+            "MAP_HUGE_16KB 0x38000000\n" +
+            "MAP_HUGE_16MB 0x60000000\n" +
+            "MAP_HUGE_1GB 0x78000000\n" +
+            "MAP_HUGE_1MB 0x50000000\n" +
+            "MAP_HUGE_256MB 0x70000000\n" +
+            "MAP_HUGE_2GB 0x7C000000\n" +
+            "MAP_HUGE_2MB 0x54000000\n" +
+            "MAP_HUGE_32MB 0x64000000\n" +
+            "MAP_HUGE_512KB 0x4C000000\n" +
+            "MAP_HUGE_512MB 0x74000000\n" +
+            "MAP_HUGE_64KB 0x40000000\n" +
+            "MAP_HUGE_8MB 0x5C000000\n" +
+            "MAP_HUGE_MASK 63\n" +
+            "MAP_HUGE_SHIFT 26\n" +
+            "MAP_LOCKED 0x2000\n" +
+            "MAP_NONBLOCK 0x10000\n" +
+            "MAP_NORESERVE 0x4000\n" +
+            "MAP_POPULATE 0x8000\n" +
+            "MAP_PRIVATE 2\n" +
+            "MAP_SHARED 1\n" +
+            "MAP_SHARED_VALIDATE 3\n" +
+            "MAP_STACK 0x20000\n" +
+            "MAP_SYNC 0x80000\n" +
+            "MAP_TYPE 15\n" +
+            "MAP_UNINITIALIZED 0x4000000\n" +
+            "MEMBARRIER_CMD_FLAG_CPU 1\n" +
+            "MEMBARRIER_CMD_GLOBAL 1\n" +
+            "MEMBARRIER_CMD_GLOBAL_EXPEDITED 2\n" +
+            "MEMBARRIER_CMD_PRIVATE_EXPEDITED 8\n" +
+            "MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ 128\n" +
+            "MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE 32\n" +
+            "MEMBARRIER_CMD_QUERY 0\n" +
+            "MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED 4\n" +
+            "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED 16\n" +
+            "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ 256\n" +
+            "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE 64\n" +
+            "MEMBARRIER_CMD_SHARED 1\n" +
+            "MFD_ALLOW_SEALING 2\n" +
+            "MFD_CLOEXEC 1\n" +
+            "MFD_HUGETLB 4\n" +
+            "MFD_HUGE_16GB 0x88000000\n" +
+            "MFD_HUGE_16MB 0x60000000\n" +
+            "MFD_HUGE_1GB 0x78000000\n" +
+            "MFD_HUGE_1MB 0x50000000\n" +
+            "MFD_HUGE_256MB 0x70000000\n" +
+            "MFD_HUGE_2GB 0x7C000000\n" +
+            "MFD_HUGE_2MB 0x54000000\n" +
+            "MFD_HUGE_32MB 0x64000000\n" +
+            "MFD_HUGE_512KB 0x4C000000\n" +
+            "MFD_HUGE_512MB 0x74000000\n" +
+            "MFD_HUGE_64KB 0x40000000\n" +
+            "MFD_HUGE_8MB 0x5C000000\n" +
+            "MFD_HUGE_MASK 63\n" +
+            "MFD_HUGE_SHIFT 26\n" +
+            "MMAP_PAGE_ZERO 0x100000\n" +
+            "MSG_BATCH 0x40000\n" +
+            "MSG_CMSG_CLOEXEC 0x40000000\n" +
+            "MSG_CONFIRM 2048\n" +
+            "MSG_CTRUNC 8\n" +
+            "MSG_DONTROUTE 4\n" +
+            "MSG_DONTWAIT 64\n" +
+            "MSG_EOR 128\n" +
+            "MSG_ERRQUEUE 0x2000\n" +
+            "MSG_FASTOPEN 0x20000000\n" +
+            "MSG_FIN 512\n" +
+            "MSG_MORE 0x8000\n" +
+            "MSG_NOSIGNAL 0x4000\n" +
+            "MSG_OOB 1\n" +
+            "MSG_PEEK 2\n" +
+            "MSG_PROXY 16\n" +
+            "MSG_RST 0x1000\n" +
+            "MSG_SYN 1024\n" +
+            "MSG_TRUNC 32\n" +
+            "MSG_TRYHARD 4\n" +
+            "MSG_WAITALL 256\n" +
+            "MSG_WAITFORONE 0x10000\n" +
+            "MSG_ZEROCOPY 0x4000000\n" +
+            "O_ACCMODE 3\n" +
+            "O_APPEND 1024\n" +
+            "O_ASYNC 0x2000\n" +
+            "O_CLOEXEC 0x80000\n" +
+            "O_CREAT 64\n" +
+            "O_DIRECT 0x4000\n" +
+            "O_DIRECTORY 0x10000\n" +
+            "O_DSYNC 0x1000\n" +
+            "O_EXCL 128\n" +
+            "O_FSYNC 0x101000\n" +
+            "O_LARGEFILE 0x8000\n" +
+            "O_NDELAY 2048\n" +
+            "O_NOATIME 0x40000\n" +
+            "O_NOCTTY 256\n" +
+            "O_NOFOLLOW 0x20000\n" +
+            "O_NONBLOCK 2048\n" +
+            "O_PATH 0x200000\n" +
+            "O_RDONLY 0\n" +
+            "O_RDWR 2\n" +
+            "O_RSYNC 0x101000\n" +
+            "O_SYNC 0x101000\n" +
+            "O_TMPFILE 0x410000\n" +
+            "O_TRUNC 512\n" +
+            "O_WRONLY 1\n" +
+            "PER_BSD 6\n" +
+            "PER_CLEAR_ON_SETID 0x740000\n" +
+            "PER_HPUX 16\n" +
+            "PER_IRIX32 0x4000009\n" +
+            "PER_IRIX64 0x400000B\n" +
+            "PER_IRIXN32 0x400000A\n" +
+            "PER_ISCR4 0x4000005\n" +
+            "PER_LINUX 0\n" +
+            "PER_LINUX32 8\n" +
+            "PER_LINUX32_3GB 0x8000008\n" +
+            "PER_LINUX_32BIT 0x800000\n" +
+            "PER_LINUX_FDPIC 0x80000\n" +
+            "PER_MASK 255\n" +
+            "PER_OSF4 15\n" +
+            "PER_OSR5 0x6000003\n" +
+            "PER_RISCOS 12\n" +
+            "PER_SCOSVR3 0x7000003\n" +
+            "PER_SOLARIS 0x400000D\n" +
+            "PER_SUNOS 0x4000006\n" +
+            "PER_SVR3 0x5000002\n" +
+            "PER_SVR4 0x4100001\n" +
+            "PER_UW7 0x410000E\n" +
+            "PER_WYSEV386 0x5000004\n" +
+            "PER_XENIX 0x5000007\n" +
+            "PROT_EXEC 4\n" +
+            "PROT_GROWSDOWN 0x1000000\n" +
+            "PROT_GROWSUP 0x2000000\n" +
+            "PROT_NONE 0\n" +
+            "PROT_READ 1\n" +
+            "PROT_SEM 8\n" +
+            "PROT_WRITE 2\n" +
+            "PR_CAPBSET_DROP 24\n" +
+            "PR_CAPBSET_READ 23\n" +
+            "PR_CAP_AMBIENT 47\n" +
+            "PR_CAP_AMBIENT_CLEAR_ALL 4\n" +
+            "PR_CAP_AMBIENT_IS_SET 1\n" +
+            "PR_CAP_AMBIENT_LOWER 3\n" +
+            "PR_CAP_AMBIENT_RAISE 2\n" +
+            "PR_ENDIAN_BIG 0\n" +
+            "PR_ENDIAN_LITTLE 1\n" +
+            "PR_ENDIAN_PPC_LITTLE 2\n" +
+            "PR_FPEMU_NOPRINT 1\n" +
+            "PR_FPEMU_SIGFPE 2\n" +
+            "PR_FP_EXC_ASYNC 2\n" +
+            "PR_FP_EXC_DISABLED 0\n" +
+            "PR_FP_EXC_DIV 0x10000\n" +
+            "PR_FP_EXC_INV 0x100000\n" +
+            "PR_FP_EXC_NONRECOV 1\n" +
+            "PR_FP_EXC_OVF 0x20000\n" +
+            "PR_FP_EXC_PRECISE 3\n" +
+            "PR_FP_EXC_RES 0x80000\n" +
+            "PR_FP_EXC_SW_ENABLE 128\n" +
+            "PR_FP_EXC_UND 0x40000\n" +
+            "PR_FP_MODE_FR 1\n" +
+            "PR_FP_MODE_FRE 2\n" +
+            "PR_GET_CHILD_SUBREAPER 37\n" +
+            "PR_GET_DUMPABLE 3\n" +
+            "PR_GET_ENDIAN 19\n" +
+            "PR_GET_FPEMU 9\n" +
+            "PR_GET_FPEXC 11\n" +
+            "PR_GET_FP_MODE 46\n" +
+            "PR_GET_IO_FLUSHER 58\n" +
+            "PR_GET_KEEPCAPS 7\n" +
+            "PR_GET_NAME 16\n" +
+            "PR_GET_NO_NEW_PRIVS 39\n" +
+            "PR_GET_PDEATHSIG 2\n" +
+            "PR_GET_SECCOMP 21\n" +
+            "PR_GET_SECUREBITS 27\n" +
+            "PR_GET_SPECULATION_CTRL 52\n" +
+            "PR_GET_TAGGED_ADDR_CTRL 56\n" +
+            "PR_GET_THP_DISABLE 42\n" +
+            "PR_GET_TID_ADDRESS 40\n" +
+            "PR_GET_TIMERSLACK 30\n" +
+            "PR_GET_TIMING 13\n" +
+            "PR_GET_TSC 25\n" +
+            "PR_GET_UNALIGN 5\n" +
+            "PR_MCE_KILL 33\n" +
+            "PR_MCE_KILL_CLEAR 0\n" +
+            "PR_MCE_KILL_DEFAULT 2\n" +
+            "PR_MCE_KILL_EARLY 1\n" +
+            "PR_MCE_KILL_GET 34\n" +
+            "PR_MCE_KILL_LATE 0\n" +
+            "PR_MCE_KILL_SET 1\n" +
+            "PR_MPX_DISABLE_MANAGEMENT 44\n" +
+            "PR_MPX_ENABLE_MANAGEMENT 43\n" +
+            "PR_MTE_TAG_MASK 0x7FFF8\n" +
+            "PR_MTE_TAG_SHIFT 3\n" +
+            "PR_MTE_TCF_ASYNC 4\n" +
+            "PR_MTE_TCF_MASK 6\n" +
+            "PR_MTE_TCF_NONE 0\n" +
+            "PR_MTE_TCF_SHIFT 1\n" +
+            "PR_MTE_TCF_SYNC 2\n" +
+            "PR_PAC_APDAKEY 4\n" +
+            "PR_PAC_APDBKEY 8\n" +
+            "PR_PAC_APGAKEY 16\n" +
+            "PR_PAC_APIAKEY 1\n" +
+            "PR_PAC_APIBKEY 2\n" +
+            "PR_PAC_GET_ENABLED_KEYS 61\n" +
+            "PR_PAC_RESET_KEYS 54\n" +
+            "PR_PAC_SET_ENABLED_KEYS 60\n" +
+            "PR_SCHED_CORE 62\n" +
+            "PR_SCHED_CORE_CREATE 1\n" +
+            "PR_SCHED_CORE_GET 0\n" +
+            "PR_SCHED_CORE_MAX 4\n" +
+            "PR_SCHED_CORE_SCOPE_PROCESS_GROUP 2\n" +
+            "PR_SCHED_CORE_SCOPE_THREAD 0\n" +
+            "PR_SCHED_CORE_SCOPE_THREAD_GROUP 1\n" +
+            "PR_SCHED_CORE_SHARE_FROM 3\n" +
+            "PR_SCHED_CORE_SHARE_TO 2\n" +
+            "PR_SET_CHILD_SUBREAPER 36\n" +
+            "PR_SET_DUMPABLE 4\n" +
+            "PR_SET_ENDIAN 20\n" +
+            "PR_SET_FPEMU 10\n" +
+            "PR_SET_FPEXC 12\n" +
+            "PR_SET_FP_MODE 45\n" +
+            "PR_SET_IO_FLUSHER 57\n" +
+            "PR_SET_KEEPCAPS 8\n" +
+            "PR_SET_MM 35\n" +
+            "PR_SET_MM_ARG_END 9\n" +
+            "PR_SET_MM_ARG_START 8\n" +
+            "PR_SET_MM_AUXV 12\n" +
+            "PR_SET_MM_BRK 7\n" +
+            "PR_SET_MM_END_CODE 2\n" +
+            "PR_SET_MM_END_DATA 4\n" +
+            "PR_SET_MM_ENV_END 11\n" +
+            "PR_SET_MM_ENV_START 10\n" +
+            "PR_SET_MM_EXE_FILE 13\n" +
+            "PR_SET_MM_MAP 14\n" +
+            "PR_SET_MM_MAP_SIZE 15\n" +
+            "PR_SET_MM_START_BRK 6\n" +
+            "PR_SET_MM_START_CODE 1\n" +
+            "PR_SET_MM_START_DATA 3\n" +
+            "PR_SET_MM_START_STACK 5\n" +
+            "PR_SET_NAME 15\n" +
+            "PR_SET_NO_NEW_PRIVS 38\n" +
+            "PR_SET_PDEATHSIG 1\n" +
+            "PR_SET_PTRACER 0x59616D61\n" +
+            "PR_SET_PTRACER_ANY -1\n" +
+            "PR_SET_SECCOMP 22\n" +
+            "PR_SET_SECUREBITS 28\n" +
+            "PR_SET_SPECULATION_CTRL 53\n" +
+            "PR_SET_SYSCALL_USER_DISPATCH 59\n" +
+            "PR_SET_TAGGED_ADDR_CTRL 55\n" +
+            "PR_SET_THP_DISABLE 41\n" +
+            "PR_SET_TIMERSLACK 29\n" +
+            "PR_SET_TIMING 14\n" +
+            "PR_SET_TSC 26\n" +
+            "PR_SET_UNALIGN 6\n" +
+            "PR_SET_VMA 0x53564D41\n" +
+            "PR_SET_VMA_ANON_NAME 0\n" +
+            "PR_SME_GET_VL 64\n" +
+            "PR_SME_SET_VL 63\n" +
+            "PR_SME_SET_VL_ONEXEC 0x40000\n" +
+            "PR_SME_VL_INHERIT 0x20000\n" +
+            "PR_SME_VL_LEN_MASK 0xFFFF\n" +
+            "PR_SPEC_DISABLE 4\n" +
+            "PR_SPEC_DISABLE_NOEXEC 16\n" +
+            "PR_SPEC_ENABLE 2\n" +
+            "PR_SPEC_FORCE_DISABLE 8\n" +
+            "PR_SPEC_INDIRECT_BRANCH 1\n" +
+            "PR_SPEC_L1D_FLUSH 2\n" +
+            "PR_SPEC_NOT_AFFECTED 0\n" +
+            "PR_SPEC_PRCTL 1\n" +
+            "PR_SPEC_STORE_BYPASS 0\n" +
+            "PR_SVE_GET_VL 51\n" +
+            "PR_SVE_SET_VL 50\n" +
+            "PR_SVE_SET_VL_ONEXEC 0x40000\n" +
+            "PR_SVE_VL_INHERIT 0x20000\n" +
+            "PR_SVE_VL_LEN_MASK 0xFFFF\n" +
+            "PR_SYS_DISPATCH_OFF 0\n" +
+            "PR_SYS_DISPATCH_ON 1\n" +
+            "PR_TAGGED_ADDR_ENABLE 1\n" +
+            "PR_TASK_PERF_EVENTS_DISABLE 31\n" +
+            "PR_TASK_PERF_EVENTS_ENABLE 32\n" +
+            "PR_TIMING_STATISTICAL 0\n" +
+            "PR_TIMING_TIMESTAMP 1\n" +
+            "PR_TSC_ENABLE 1\n" +
+            "PR_TSC_SIGSEGV 2\n" +
+            "PR_UNALIGN_NOPRINT 1\n" +
+            "PR_UNALIGN_SIGBUS 2\n" +
+            "P_ALL 0\n" +
+            "P_PGID 2\n" +
+            "P_PID 1\n" +
+            "P_PIDFD 3\n" +
+            "READ_IMPLIES_EXEC 0x400000\n" +
+            "RLIMIT_AS 9\n" +
+            "RLIMIT_CORE 4\n" +
+            "RLIMIT_CPU 0\n" +
+            "RLIMIT_DATA 2\n" +
+            "RLIMIT_FSIZE 1\n" +
+            "RLIMIT_LOCKS 10\n" +
+            "RLIMIT_MEMLOCK 8\n" +
+            "RLIMIT_MSGQUEUE 12\n" +
+            "RLIMIT_NICE 13\n" +
+            "RLIMIT_NLIMITS 16\n" +
+            "RLIMIT_NOFILE 7\n" +
+            "RLIMIT_NPROC 6\n" +
+            "RLIMIT_OFILE 7\n" +
+            "RLIMIT_RSS 5\n" +
+            "RLIMIT_RTPRIO 14\n" +
+            "RLIMIT_RTTIME 15\n" +
+            "RLIMIT_SIGPENDING 11\n" +
+            "RLIMIT_STACK 3\n" +
+            "R_OK 4\n" +
+            "SEEK_CUR 1\n" +
+            "SEEK_DATA 3\n" +
+            "SEEK_END 2\n" +
+            "SEEK_HOLE 4\n" +
+            "SEEK_MAX 4\n" +
+            "SEEK_SET 0\n" +
+            "SHORT_INODE 0x1000000\n" +
+            "SIGABRT 6\n" +
+            "SIGALRM 14\n" +
+            "SIGBUS 7\n" +
+            "SIGCHLD 17\n" +
+            "SIGCLD 17\n" +
+            "SIGCONT 18\n" +
+            "SIGFPE 8\n" +
+            "SIGHUP 1\n" +
+            "SIGILL 4\n" +
+            "SIGINT 2\n" +
+            "SIGIO 29\n" +
+            "SIGIOT 6\n" +
+            "SIGKILL 9\n" +
+            "SIGPIPE 13\n" +
+            "SIGPOLL 29\n" +
+            "SIGPROF 27\n" +
+            "SIGPWR 30\n" +
+            "SIGQUIT 3\n" +
+            "SIGSEGV 11\n" +
+            "SIGSTKFLT 16\n" +
+            "SIGSTOP 19\n" +
+            "SIGSYS 31\n" +
+            "SIGTERM 15\n" +
+            "SIGTRAP 5\n" +
+            "SIGTSTP 20\n" +
+            "SIGTTIN 21\n" +
+            "SIGTTOU 22\n" +
+            "SIGUNUSED 31\n" +
+            "SIGURG 23\n" +
+            "SIGUSR1 10\n" +
+            "SIGUSR2 12\n" +
+            "SIGVTALRM 26\n" +
+            "SIGWINCH 28\n" +
+            "SIGXCPU 24\n" +
+            "SIGXFSZ 25\n" +
+            "SOCK_BUF_LOCK_MASK 3\n" +
+            "SOCK_CLOEXEC 0x80000\n" +
+            "SOCK_DCCP 6\n" +
+            "SOCK_DGRAM 2\n" +
+            "SOCK_NONBLOCK 2048\n" +
+            "SOCK_PACKET 10\n" +
+            "SOCK_RAW 3\n" +
+            "SOCK_RCVBUF_LOCK 2\n" +
+            "SOCK_RDM 4\n" +
+            "SOCK_SEQPACKET 5\n" +
+            "SOCK_SNDBUF_LOCK 1\n" +
+            "SOCK_STREAM 1\n" +
+            "SOCK_TXREHASH_DEFAULT 255\n" +
+            "SOCK_TXREHASH_DISABLED 0\n" +
+            "SOCK_TXREHASH_ENABLED 1\n" +
+            "SOL_AAL 265\n" +
+            "SOL_ALG 279\n" +
+            "SOL_ATM 264\n" +
+            "SOL_BLUETOOTH 274\n" +
+            "SOL_CAIF 278\n" +
+            "SOL_DCCP 269\n" +
+            "SOL_DECNET 261\n" +
+            "SOL_ICMPV6 58\n" +
+            "SOL_IP 0\n" +
+            "SOL_IPV6 41\n" +
+            "SOL_IRDA 266\n" +
+            "SOL_IUCV 277\n" +
+            "SOL_KCM 281\n" +
+            "SOL_LLC 268\n" +
+            "SOL_MCTP 285\n" +
+            "SOL_MPTCP 284\n" +
+            "SOL_NETBEUI 267\n" +
+            "SOL_NETLINK 270\n" +
+            "SOL_NFC 280\n" +
+            "SOL_PACKET 263\n" +
+            "SOL_PNPIPE 275\n" +
+            "SOL_PPPOL2TP 273\n" +
+            "SOL_RAW 255\n" +
+            "SOL_RDS 276\n" +
+            "SOL_RXRPC 272\n" +
+            "SOL_SMC 286\n" +
+            "SOL_SOCKET 1\n" +
+            "SOL_TIPC 271\n" +
+            "SOL_TLS 282\n" +
+            "SOL_X25 262\n" +
+            "SOL_XDP 283\n" +
+            "SO_ACCEPTCONN 30\n" +
+            "SO_ATTACH_BPF 50\n" +
+            "SO_ATTACH_FILTER 26\n" +
+            "SO_ATTACH_REUSEPORT_CBPF 51\n" +
+            "SO_ATTACH_REUSEPORT_EBPF 52\n" +
+            "SO_BINDTODEVICE 25\n" +
+            "SO_BINDTOIFINDEX 62\n" +
+            "SO_BPF_EXTENSIONS 48\n" +
+            "SO_BROADCAST 6\n" +
+            "SO_BSDCOMPAT 14\n" +
+            "SO_BUF_LOCK 72\n" +
+            "SO_BUSY_POLL 46\n" +
+            "SO_BUSY_POLL_BUDGET 70\n" +
+            "SO_CNX_ADVICE 53\n" +
+            "SO_COOKIE 57\n" +
+            "SO_DEBUG 1\n" +
+            "SO_DETACH_BPF 27\n" +
+            "SO_DETACH_FILTER 27\n" +
+            "SO_DETACH_REUSEPORT_BPF 68\n" +
+            "SO_DOMAIN 39\n" +
+            "SO_DONTROUTE 5\n" +
+            "SO_ERROR 4\n" +
+            "SO_GET_FILTER 26\n" +
+            "SO_INCOMING_CPU 49\n" +
+            "SO_INCOMING_NAPI_ID 56\n" +
+            "SO_KEEPALIVE 9\n" +
+            "SO_LINGER 13\n" +
+            "SO_LOCK_FILTER 44\n" +
+            "SO_MARK 36\n" +
+            "SO_MAX_PACING_RATE 47\n" +
+            "SO_MEMINFO 55\n" +
+            "SO_NETNS_COOKIE 71\n" +
+            "SO_NOFCS 43\n" +
+            "SO_NO_CHECK 11\n" +
+            "SO_OOBINLINE 10\n" +
+            "SO_PASSCRED 16\n" +
+            "SO_PASSSEC 34\n" +
+            "SO_PEEK_OFF 42\n" +
+            "SO_PEERCRED 17\n" +
+            "SO_PEERGROUPS 59\n" +
+            "SO_PEERNAME 28\n" +
+            "SO_PEERSEC 31\n" +
+            "SO_PREFER_BUSY_POLL 69\n" +
+            "SO_PRIORITY 12\n" +
+            "SO_PROTOCOL 38\n" +
+            "SO_RCVBUF 8\n" +
+            "SO_RCVBUFFORCE 33\n" +
+            "SO_RCVLOWAT 18\n" +
+            "SO_RCVMARK 75\n" +
+            "SO_RCVTIMEO 20\n" +
+            "SO_RCVTIMEO_NEW 66\n" +
+            "SO_RCVTIMEO_OLD 20\n" +
+            "SO_RESERVE_MEM 73\n" +
+            "SO_REUSEADDR 2\n" +
+            "SO_REUSEPORT 15\n" +
+            "SO_RXQ_OVFL 40\n" +
+            "SO_SECURITY_AUTHENTICATION 22\n" +
+            "SO_SECURITY_ENCRYPTION_NETWORK 24\n" +
+            "SO_SECURITY_ENCRYPTION_TRANSPORT 23\n" +
+            "SO_SELECT_ERR_QUEUE 45\n" +
+            "SO_SNDBUF 7\n" +
+            "SO_SNDBUFFORCE 32\n" +
+            "SO_SNDLOWAT 19\n" +
+            "SO_SNDTIMEO 21\n" +
+            "SO_SNDTIMEO_NEW 67\n" +
+            "SO_SNDTIMEO_OLD 21\n" +
+            "SO_TIMESTAMP 29\n" +
+            "SO_TIMESTAMPING 37\n" +
+            "SO_TIMESTAMPING_NEW 65\n" +
+            "SO_TIMESTAMPING_OLD 37\n" +
+            "SO_TIMESTAMPNS 35\n" +
+            "SO_TIMESTAMPNS_NEW 64\n" +
+            "SO_TIMESTAMPNS_OLD 35\n" +
+            "SO_TIMESTAMP_NEW 63\n" +
+            "SO_TIMESTAMP_OLD 29\n" +
+            "SO_TXREHASH 74\n" +
+            "SO_TXTIME 61\n" +
+            "SO_TYPE 3\n" +
+            "SO_WIFI_STATUS 41\n" +
+            "SO_ZEROCOPY 60\n" +
+            "STICKY_TIMEOUTS 0x4000000\n" +
+            "S_IFBLK 0x6000\n" +
+            "S_IFCHR 0x2000\n" +
+            "S_IFDIR 0x4000\n" +
+            "S_IFIFO 0x1000\n" +
+            "S_IFLNK 0xA000\n" +
+            "S_IFMT 0xF000\n" +
+            "S_IFREG 0x8000\n" +
+            "S_IFSOCK 0xC000\n" +
+            "TCGETS 0x5401\n" +
+            "TCSETS 0x5402\n" +
+            "TCSETSF 0x5404\n" +
+            "TCSETSW 0x5403\n" +
+            "TIOCCBRK 0x5428\n" +
+            "TIOCCONS 0x541D\n" +
+            "TIOCEXCL 0x540C\n" +
+            "TIOCGDEV 0x80045432\n" +
+            "TIOCGETD 0x5424\n" +
+            "TIOCGEXCL 0x80045440\n" +
+            "TIOCGICOUNT 0x545D\n" +
+            "TIOCGLCKTRMIOS 0x5456\n" +
+            "TIOCGPGRP 0x540F\n" +
+            "TIOCGPKT 0x80045438\n" +
+            "TIOCGPTLCK 0x80045439\n" +
+            "TIOCGPTN 0x80045430\n" +
+            "TIOCGPTPEER 0x5441\n" +
+            "TIOCGRS485 0x542E\n" +
+            "TIOCGSERIAL 0x541E\n" +
+            "TIOCGSID 0x5429\n" +
+            "TIOCGSOFTCAR 0x5419\n" +
+            "TIOCGWINSZ 0x5413\n" +
+            "TIOCINQ 0x541B\n" +
+            "TIOCLINUX 0x541C\n" +
+            "TIOCMBIC 0x5417\n" +
+            "TIOCMBIS 0x5416\n" +
+            "TIOCMGET 0x5415\n" +
+            "TIOCMIWAIT 0x545C\n" +
+            "TIOCMSET 0x5418\n" +
+            "TIOCNOTTY 0x5422\n" +
+            "TIOCNXCL 0x540D\n" +
+            "TIOCOUTQ 0x5411\n" +
+            "TIOCPKT 0x5420\n" +
+            "TIOCSBRK 0x5427\n" +
+            "TIOCSCTTY 0x540E\n" +
+            "TIOCSERCONFIG 0x5453\n" +
+            "TIOCSERGETLSR 0x5459\n" +
+            "TIOCSERGETMULTI 0x545A\n" +
+            "TIOCSERGSTRUCT 0x5458\n" +
+            "TIOCSERGWILD 0x5454\n" +
+            "TIOCSERSETMULTI 0x545B\n" +
+            "TIOCSERSWILD 0x5455\n" +
+            "TIOCSETD 0x5423\n" +
+            "TIOCSIG 0x40045436\n" +
+            "TIOCSLCKTRMIOS 0x5457\n" +
+            "TIOCSPGRP 0x5410\n" +
+            "TIOCSPTLCK 0x40045431\n" +
+            "TIOCSRS485 0x542F\n" +
+            "TIOCSSERIAL 0x541F\n" +
+            "TIOCSSOFTCAR 0x541A\n" +
+            "TIOCSTI 0x5412\n" +
+            "TIOCSWINSZ 0x5414\n" +
+            "TIOCVHANGUP 0x5437\n" +
+            "UNAME26 0x20000\n" +
+            "WCONTINUED 8\n" +
+            "WEXITED 4\n" +
+            "WHOLE_SECONDS 0x2000000\n" +
+            "WNOHANG 1\n" +
+            "WNOWAIT 0x1000000\n" +
+            "WSTOPPED 2\n" +
+            "WUNTRACED 2\n" +
+            "W_OK 2\n" +
+            "X_OK 1\n";
     }
 }

@@ -6,472 +6,471 @@ namespace Seccomp.Compiler.Tables
 {
     internal static partial class SignatureData
     {
-        /// <summary>Kernel entry point name (without sys_) and its parameters as "C type name".</summary>
-        internal static readonly (string Name, string[] Args)[] All = new (string Name, string[] Args)[]
-        {
-            ("accept", new[] { "int fd", "struct sockaddr __user * upeer_sockaddr", "int __user * upeer_addrlen" }),
-            ("accept4", new[] { "int fd", "struct sockaddr __user * upeer_sockaddr", "int __user * upeer_addrlen", "int flags" }),
-            ("access", new[] { "const char __user * filename", "int mode" }),
-            ("acct", new[] { "const char __user * name" }),
-            ("add_key", new[] { "const char __user * _type", "const char __user * _description", "const void __user * _payload", "size_t plen", "key_serial_t destringid" }),
-            ("adjtimex", new[] { "struct __kernel_timex __user * txc_p" }),
-            ("adjtimex_time32", new[] { "struct old_timex32 __user * txc_p" }),
-            ("alarm", new[] { "unsigned int seconds" }),
-            ("arch_prctl", new[] { "int option", "unsigned long arg2" }),
-            ("bind", new[] { "int fd", "struct sockaddr __user * umyaddr", "int addrlen" }),
-            ("bpf", new[] { "int cmd", "union bpf_attr __user * attr", "unsigned int size", "struct bpf_common_attr __user * attr_common", "unsigned int size_common" }),
-            ("brk", new[] { "unsigned long brk" }),
-            ("cachestat", new[] { "unsigned int fd", "struct cachestat_range __user * cstat_range", "struct cachestat __user * cstat", "unsigned int flags" }),
-            ("capget", new[] { "cap_user_header_t header", "cap_user_data_t dataptr" }),
-            ("capset", new[] { "cap_user_header_t header", "const cap_user_data_t data" }),
-            ("chdir", new[] { "const char __user * filename" }),
-            ("chmod", new[] { "const char __user * filename", "umode_t mode" }),
-            ("chown", new[] { "const char __user * filename", "uid_t user", "gid_t group" }),
-            ("chown16", new[] { "const char __user * filename", "old_uid_t user", "old_gid_t group" }),
-            ("chroot", new[] { "const char __user * filename" }),
-            ("clock_adjtime", new[] { "clockid_t which_clock", "struct __kernel_timex __user * tx" }),
-            ("clock_adjtime32", new[] { "clockid_t which_clock", "struct old_timex32 __user * tx" }),
-            ("clock_getres", new[] { "clockid_t which_clock", "struct __kernel_timespec __user * tp" }),
-            ("clock_getres_time32", new[] { "clockid_t which_clock", "struct old_timespec32 __user * tp" }),
-            ("clock_gettime", new[] { "clockid_t which_clock", "struct __kernel_timespec __user * tp" }),
-            ("clock_gettime32", new[] { "clockid_t which_clock", "struct old_timespec32 __user * tp" }),
-            ("clock_nanosleep", new[] { "clockid_t which_clock", "int flags", "const struct __kernel_timespec __user * rqtp", "struct __kernel_timespec __user * rmtp" }),
-            ("clock_nanosleep_time32", new[] { "clockid_t which_clock", "int flags", "struct old_timespec32 __user * rqtp", "struct old_timespec32 __user * rmtp" }),
-            ("clock_settime", new[] { "clockid_t which_clock", "const struct __kernel_timespec __user * tp" }),
-            ("clock_settime32", new[] { "clockid_t which_clock", "struct old_timespec32 __user * tp" }),
-            ("clone", new[] { "unsigned long clone_flags", "unsigned long newsp", "int __user * parent_tidptr", "int __user * child_tidptr", "unsigned long tls" }),
-            ("clone3", new[] { "struct clone_args __user * uargs", "size_t size" }),
-            ("close", new[] { "unsigned int fd" }),
-            ("close_range", new[] { "unsigned int fd", "unsigned int max_fd", "unsigned int flags" }),
-            ("connect", new[] { "int fd", "struct sockaddr __user * uservaddr", "int addrlen" }),
-            ("copy_file_range", new[] { "int fd_in", "loff_t __user * off_in", "int fd_out", "loff_t __user * off_out", "size_t len", "unsigned int flags" }),
-            ("creat", new[] { "const char __user * pathname", "umode_t mode" }),
-            ("delete_module", new[] { "const char __user * name_user", "unsigned int flags" }),
-            ("dup", new[] { "unsigned int fildes" }),
-            ("dup2", new[] { "unsigned int oldfd", "unsigned int newfd" }),
-            ("dup3", new[] { "unsigned int oldfd", "unsigned int newfd", "int flags" }),
-            ("epoll_create", new[] { "int size" }),
-            ("epoll_create1", new[] { "int flags" }),
-            ("epoll_ctl", new[] { "int epfd", "int op", "int fd", "struct epoll_event __user * event" }),
-            ("epoll_pwait", new[] { "int epfd", "struct epoll_event __user * events", "int maxevents", "int timeout", "const sigset_t __user * sigmask", "size_t sigsetsize" }),
-            ("epoll_pwait2", new[] { "int epfd", "struct epoll_event __user * events", "int maxevents", "const struct __kernel_timespec __user * timeout", "const sigset_t __user * sigmask", "size_t sigsetsize" }),
-            ("epoll_wait", new[] { "int epfd", "struct epoll_event __user * events", "int maxevents", "int timeout" }),
-            ("eventfd", new[] { "unsigned int count" }),
-            ("eventfd2", new[] { "unsigned int count", "int flags" }),
-            ("execve", new[] { "const char __user * filename", "const char __user *const __user * argv", "const char __user *const __user * envp" }),
-            ("execveat", new[] { "int dfd", "const char __user * filename", "const char __user *const __user * argv", "const char __user *const __user * envp", "int flags" }),
-            ("exit", new[] { "int error_code" }),
-            ("exit_group", new[] { "int error_code" }),
-            ("faccessat", new[] { "int dfd", "const char __user * filename", "int mode" }),
-            ("faccessat2", new[] { "int dfd", "const char __user * filename", "int mode", "int flags" }),
-            ("fadvise64", new[] { "int fd", "loff_t offset", "size_t len", "int advice" }),
-            ("fadvise64_64", new[] { "int fd", "loff_t offset", "loff_t len", "int advice" }),
-            ("fallocate", new[] { "int fd", "int mode", "loff_t offset", "loff_t len" }),
-            ("fanotify_init", new[] { "unsigned int flags", "unsigned int event_f_flags" }),
-            ("fanotify_mark", new[] { "int fanotify_fd", "unsigned int flags", "u64 mask", "int fd", "const char __user * pathname" }),
-            ("fchdir", new[] { "unsigned int fd" }),
-            ("fchmod", new[] { "unsigned int fd", "umode_t mode" }),
-            ("fchmodat", new[] { "int dfd", "const char __user * filename", "umode_t mode" }),
-            ("fchmodat2", new[] { "int dfd", "const char __user * filename", "umode_t mode", "unsigned int flags" }),
-            ("fchown", new[] { "unsigned int fd", "uid_t user", "gid_t group" }),
-            ("fchown16", new[] { "unsigned int fd", "old_uid_t user", "old_gid_t group" }),
-            ("fchownat", new[] { "int dfd", "const char __user * filename", "uid_t user", "gid_t group", "int flag" }),
-            ("fcntl", new[] { "unsigned int fd", "unsigned int cmd", "unsigned long arg" }),
-            ("fcntl64", new[] { "unsigned int fd", "unsigned int cmd", "unsigned long arg" }),
-            ("fdatasync", new[] { "unsigned int fd" }),
-            ("fgetxattr", new[] { "int fd", "const char __user * name", "void __user * value", "size_t size" }),
-            ("file_getattr", new[] { "int dfd", "const char __user * filename", "struct file_attr __user * attr", "size_t usize", "unsigned int at_flags" }),
-            ("file_setattr", new[] { "int dfd", "const char __user * filename", "struct file_attr __user * attr", "size_t usize", "unsigned int at_flags" }),
-            ("finit_module", new[] { "int fd", "const char __user * uargs", "int flags" }),
-            ("flistxattr", new[] { "int fd", "char __user * list", "size_t size" }),
-            ("flock", new[] { "unsigned int fd", "unsigned int cmd" }),
-            ("fork", new string[0]),
-            ("fremovexattr", new[] { "int fd", "const char __user * name" }),
-            ("fsconfig", new[] { "int fs_fd", "unsigned int cmd", "const char __user * key", "const void __user * value", "int aux" }),
-            ("fsetxattr", new[] { "int fd", "const char __user * name", "const void __user * value", "size_t size", "int flags" }),
-            ("fsmount", new[] { "int fs_fd", "unsigned int flags", "unsigned int ms_flags" }),
-            ("fsopen", new[] { "const char __user * fs_name", "unsigned int flags" }),
-            ("fspick", new[] { "int dfd", "const char __user * path", "unsigned int flags" }),
-            ("fstat", new[] { "unsigned int fd", "struct __old_kernel_stat __user * statbuf" }),
-            ("fstat64", new[] { "unsigned long fd", "struct stat64 __user * statbuf" }),
-            ("fstatat64", new[] { "int dfd", "const char __user * filename", "struct stat64 __user * statbuf", "int flag" }),
-            ("fstatfs", new[] { "unsigned int fd", "struct statfs __user * buf" }),
-            ("fstatfs64", new[] { "unsigned int fd", "size_t sz", "struct statfs64 __user * buf" }),
-            ("fsync", new[] { "unsigned int fd" }),
-            ("ftruncate", new[] { "unsigned int fd", "off_t length" }),
-            ("ftruncate64", new[] { "unsigned int fd", "loff_t length" }),
-            ("futex", new[] { "u32 __user * uaddr", "int op", "u32 val", "const struct __kernel_timespec __user * utime", "u32 __user * uaddr2", "u32 val3" }),
-            ("futex_requeue", new[] { "struct futex_waitv __user * waiters", "unsigned int flags", "int nr_wake", "int nr_requeue" }),
-            ("futex_time32", new[] { "u32 __user * uaddr", "int op", "u32 val", "const struct old_timespec32 __user * utime", "u32 __user * uaddr2", "u32 val3" }),
-            ("futex_wait", new[] { "void __user * uaddr", "unsigned long val", "unsigned long mask", "unsigned int flags", "struct __kernel_timespec __user * timespec", "clockid_t clockid" }),
-            ("futex_waitv", new[] { "struct futex_waitv __user * waiters", "unsigned int nr_futexes", "unsigned int flags", "struct __kernel_timespec __user * timeout", "clockid_t clockid" }),
-            ("futex_wake", new[] { "void __user * uaddr", "unsigned long mask", "int nr", "unsigned int flags" }),
-            ("futimesat", new[] { "int dfd", "const char __user * filename", "struct __kernel_old_timeval __user * utimes" }),
-            ("futimesat_time32", new[] { "unsigned int dfd", "const char __user * filename", "struct old_timeval32 __user * t" }),
-            ("get_mempolicy", new[] { "int __user * policy", "unsigned long __user * nmask", "unsigned long maxnode", "unsigned long addr", "unsigned long flags" }),
-            ("get_robust_list", new[] { "int pid", "struct robust_list_head __user * __user * head_ptr", "size_t __user * len_ptr" }),
-            ("getcpu", new[] { "unsigned __user * cpu", "unsigned __user * node", "void __user * cache" }),
-            ("getcwd", new[] { "char __user * buf", "unsigned long size" }),
-            ("getdents", new[] { "unsigned int fd", "struct linux_dirent __user * dirent", "unsigned int count" }),
-            ("getdents64", new[] { "unsigned int fd", "struct linux_dirent64 __user * dirent", "unsigned int count" }),
-            ("getegid", new string[0]),
-            ("getegid16", new string[0]),
-            ("geteuid", new string[0]),
-            ("geteuid16", new string[0]),
-            ("getgid", new string[0]),
-            ("getgid16", new string[0]),
-            ("getgroups", new[] { "int gidsetsize", "gid_t __user * grouplist" }),
-            ("getgroups16", new[] { "int gidsetsize", "old_gid_t __user * grouplist" }),
-            ("gethostname", new[] { "char __user * name", "int len" }),
-            ("getitimer", new[] { "int which", "struct __kernel_old_itimerval __user * value" }),
-            ("getpeername", new[] { "int fd", "struct sockaddr __user * usockaddr", "int __user * usockaddr_len" }),
-            ("getpgid", new[] { "pid_t pid" }),
-            ("getpgrp", new string[0]),
-            ("getpid", new string[0]),
-            ("getppid", new string[0]),
-            ("getpriority", new[] { "int which", "int who" }),
-            ("getrandom", new[] { "char __user * buf", "size_t count", "unsigned int flags" }),
-            ("getresgid", new[] { "gid_t __user * rgid", "gid_t __user * egid", "gid_t __user * sgid" }),
-            ("getresgid16", new[] { "old_gid_t __user * rgid", "old_gid_t __user * egid", "old_gid_t __user * sgid" }),
-            ("getresuid", new[] { "uid_t __user * ruid", "uid_t __user * euid", "uid_t __user * suid" }),
-            ("getresuid16", new[] { "old_uid_t __user * ruid", "old_uid_t __user * euid", "old_uid_t __user * suid" }),
-            ("getrlimit", new[] { "unsigned int resource", "struct rlimit __user * rlim" }),
-            ("getrusage", new[] { "int who", "struct rusage __user * ru" }),
-            ("getsid", new[] { "pid_t pid" }),
-            ("getsockname", new[] { "int fd", "struct sockaddr __user * usockaddr", "int __user * usockaddr_len" }),
-            ("getsockopt", new[] { "int fd", "int level", "int optname", "char __user * optval", "int __user * optlen" }),
-            ("gettid", new string[0]),
-            ("gettimeofday", new[] { "struct __kernel_old_timeval __user * tv", "struct timezone __user * tz" }),
-            ("getuid", new string[0]),
-            ("getuid16", new string[0]),
-            ("getxattr", new[] { "const char __user * path", "const char __user * name", "void __user * value", "size_t size" }),
-            ("getxattrat", new[] { "int dfd", "const char __user * path", "unsigned int at_flags", "const char __user * name", "struct xattr_args __user * args", "size_t size" }),
-            ("init_module", new[] { "void __user * umod", "unsigned long len", "const char __user * uargs" }),
-            ("inotify_add_watch", new[] { "int fd", "const char __user * path", "u32 mask" }),
-            ("inotify_init", new string[0]),
-            ("inotify_init1", new[] { "int flags" }),
-            ("inotify_rm_watch", new[] { "int fd", "__s32 wd" }),
-            ("io_cancel", new[] { "aio_context_t ctx_id", "struct iocb __user * iocb", "struct io_event __user * result" }),
-            ("io_destroy", new[] { "aio_context_t ctx" }),
-            ("io_getevents", new[] { "aio_context_t ctx_id", "long min_nr", "long nr", "struct io_event __user * events", "struct __kernel_timespec __user * timeout" }),
-            ("io_getevents_time32", new[] { "__u32 ctx_id", "__s32 min_nr", "__s32 nr", "struct io_event __user * events", "struct old_timespec32 __user * timeout" }),
-            ("io_pgetevents", new[] { "aio_context_t ctx_id", "long min_nr", "long nr", "struct io_event __user * events", "struct __kernel_timespec __user * timeout", "const struct __aio_sigset __user * sig" }),
-            ("io_pgetevents_time32", new[] { "aio_context_t ctx_id", "long min_nr", "long nr", "struct io_event __user * events", "struct old_timespec32 __user * timeout", "const struct __aio_sigset __user * sig" }),
-            ("io_setup", new[] { "unsigned nr_reqs", "aio_context_t __user * ctx" }),
-            ("io_submit", new[] { "aio_context_t ctx_id", "long nr", "struct iocb __user * __user * iocbpp" }),
-            ("io_uring_enter", new[] { "unsigned int fd", "u32 to_submit", "u32 min_complete", "u32 flags", "const void __user * argp", "size_t argsz" }),
-            ("io_uring_register", new[] { "unsigned int fd", "unsigned int op", "void __user * arg", "unsigned int nr_args" }),
-            ("io_uring_setup", new[] { "u32 entries", "struct io_uring_params __user * p" }),
-            ("ioctl", new[] { "unsigned int fd", "unsigned int cmd", "unsigned long arg" }),
-            ("ioperm", new[] { "unsigned long from", "unsigned long num", "int on" }),
-            ("iopl", new[] { "unsigned int level" }),
-            ("ioprio_get", new[] { "int which", "int who" }),
-            ("ioprio_set", new[] { "int which", "int who", "int ioprio" }),
-            ("ipc", new[] { "unsigned int call", "int first", "unsigned long second", "unsigned long third", "void __user * ptr", "long fifth" }),
-            ("kcmp", new[] { "pid_t pid1", "pid_t pid2", "int type", "unsigned long idx1", "unsigned long idx2" }),
-            ("kexec_file_load", new[] { "int kernel_fd", "int initrd_fd", "unsigned long cmdline_len", "const char __user * cmdline_ptr", "unsigned long flags" }),
-            ("kexec_load", new[] { "unsigned long entry", "unsigned long nr_segments", "struct kexec_segment __user * segments", "unsigned long flags" }),
-            ("keyctl", new[] { "int cmd", "unsigned long arg2", "unsigned long arg3", "unsigned long arg4", "unsigned long arg5" }),
-            ("kill", new[] { "pid_t pid", "int sig" }),
-            ("landlock_add_rule", new[] { "int ruleset_fd", "enum landlock_rule_type rule_type", "const void __user * rule_attr", "__u32 flags" }),
-            ("landlock_create_ruleset", new[] { "const struct landlock_ruleset_attr __user * attr", "size_t size", "__u32 flags" }),
-            ("landlock_restrict_self", new[] { "int ruleset_fd", "__u32 flags" }),
-            ("lchown", new[] { "const char __user * filename", "uid_t user", "gid_t group" }),
-            ("lchown16", new[] { "const char __user * filename", "old_uid_t user", "old_gid_t group" }),
-            ("lgetxattr", new[] { "const char __user * path", "const char __user * name", "void __user * value", "size_t size" }),
-            ("link", new[] { "const char __user * oldname", "const char __user * newname" }),
-            ("linkat", new[] { "int olddfd", "const char __user * oldname", "int newdfd", "const char __user * newname", "int flags" }),
-            ("listen", new[] { "int fd", "int backlog" }),
-            ("listmount", new[] { "const struct mnt_id_req __user * req", "u64 __user * mnt_ids", "size_t nr_mnt_ids", "unsigned int flags" }),
-            ("listns", new[] { "const struct ns_id_req __user * req", "u64 __user * ns_ids", "size_t nr_ns_ids", "unsigned int flags" }),
-            ("listxattr", new[] { "const char __user * path", "char __user * list", "size_t size" }),
-            ("listxattrat", new[] { "int dfd", "const char __user * path", "unsigned int at_flags", "char __user * list", "size_t size" }),
-            ("llistxattr", new[] { "const char __user * path", "char __user * list", "size_t size" }),
-            ("llseek", new[] { "unsigned int fd", "unsigned long offset_high", "unsigned long offset_low", "loff_t __user * result", "unsigned int whence" }),
-            ("lremovexattr", new[] { "const char __user * path", "const char __user * name" }),
-            ("lseek", new[] { "unsigned int fd", "off_t offset", "unsigned int whence" }),
-            ("lsetxattr", new[] { "const char __user * path", "const char __user * name", "const void __user * value", "size_t size", "int flags" }),
-            ("lsm_get_self_attr", new[] { "unsigned int attr", "struct lsm_ctx __user * ctx", "u32 __user * size", "u32 flags" }),
-            ("lsm_list_modules", new[] { "u64 __user * ids", "u32 __user * size", "u32 flags" }),
-            ("lsm_set_self_attr", new[] { "unsigned int attr", "struct lsm_ctx __user * ctx", "u32 size", "u32 flags" }),
-            ("lstat", new[] { "const char __user * filename", "struct __old_kernel_stat __user * statbuf" }),
-            ("lstat64", new[] { "const char __user * filename", "struct stat64 __user * statbuf" }),
-            ("madvise", new[] { "unsigned long start", "size_t len", "int behavior" }),
-            ("map_shadow_stack", new[] { "unsigned long addr", "unsigned long size", "unsigned int flags" }),
-            ("mbind", new[] { "unsigned long start", "unsigned long len", "unsigned long mode", "const unsigned long __user * nmask", "unsigned long maxnode", "unsigned flags" }),
-            ("membarrier", new[] { "int cmd", "unsigned int flags", "int cpu_id" }),
-            ("memfd_create", new[] { "const char __user * uname_ptr", "unsigned int flags" }),
-            ("memfd_secret", new[] { "unsigned int flags" }),
-            ("migrate_pages", new[] { "pid_t pid", "unsigned long maxnode", "const unsigned long __user * from", "const unsigned long __user * to" }),
-            ("mincore", new[] { "unsigned long start", "size_t len", "unsigned char __user * vec" }),
-            ("mkdir", new[] { "const char __user * pathname", "umode_t mode" }),
-            ("mkdirat", new[] { "int dfd", "const char __user * pathname", "umode_t mode" }),
-            ("mknod", new[] { "const char __user * filename", "umode_t mode", "unsigned dev" }),
-            ("mknodat", new[] { "int dfd", "const char __user * filename", "umode_t mode", "unsigned dev" }),
-            ("mlock", new[] { "unsigned long start", "size_t len" }),
-            ("mlock2", new[] { "unsigned long start", "size_t len", "int flags" }),
-            ("mlockall", new[] { "int flags" }),
-            ("mmap", new[] { "unsigned long addr", "unsigned long len", "unsigned long prot", "unsigned long flags", "unsigned long fd", "unsigned long off" }),
-            ("mmap_pgoff", new[] { "unsigned long addr", "unsigned long len", "unsigned long prot", "unsigned long flags", "unsigned long fd", "unsigned long pgoff" }),
-            ("modify_ldt", new[] { "int func", "void __user * ptr", "unsigned long bytecount" }),
-            ("mount", new[] { "char __user * dev_name", "char __user * dir_name", "char __user * type", "unsigned long flags", "void __user * data" }),
-            ("mount_setattr", new[] { "int dfd", "const char __user * path", "unsigned int flags", "struct mount_attr __user * uattr", "size_t usize" }),
-            ("move_mount", new[] { "int from_dfd", "const char __user * from_path", "int to_dfd", "const char __user * to_path", "unsigned int ms_flags" }),
-            ("move_pages", new[] { "pid_t pid", "unsigned long nr_pages", "const void __user * __user * pages", "const int __user * nodes", "int __user * status", "int flags" }),
-            ("mprotect", new[] { "unsigned long start", "size_t len", "unsigned long prot" }),
-            ("mq_getsetattr", new[] { "mqd_t mqdes", "const struct mq_attr __user * mqstat", "struct mq_attr __user * omqstat" }),
-            ("mq_notify", new[] { "mqd_t mqdes", "const struct sigevent __user * notification" }),
-            ("mq_open", new[] { "const char __user * name", "int oflag", "umode_t mode", "struct mq_attr __user * attr" }),
-            ("mq_timedreceive", new[] { "mqd_t mqdes", "char __user * msg_ptr", "size_t msg_len", "unsigned int __user * msg_prio", "const struct __kernel_timespec __user * abs_timeout" }),
-            ("mq_timedreceive_time32", new[] { "mqd_t mqdes", "char __user * u_msg_ptr", "unsigned int msg_len", "unsigned int __user * u_msg_prio", "const struct old_timespec32 __user * u_abs_timeout" }),
-            ("mq_timedsend", new[] { "mqd_t mqdes", "const char __user * msg_ptr", "size_t msg_len", "unsigned int msg_prio", "const struct __kernel_timespec __user * abs_timeout" }),
-            ("mq_timedsend_time32", new[] { "mqd_t mqdes", "const char __user * u_msg_ptr", "unsigned int msg_len", "unsigned int msg_prio", "const struct old_timespec32 __user * u_abs_timeout" }),
-            ("mq_unlink", new[] { "const char __user * name" }),
-            ("mremap", new[] { "unsigned long addr", "unsigned long old_len", "unsigned long new_len", "unsigned long flags", "unsigned long new_addr" }),
-            ("mseal", new[] { "unsigned long start", "size_t len", "unsigned long flags" }),
-            ("msgctl", new[] { "int msqid", "int cmd", "struct msqid_ds __user * buf" }),
-            ("msgget", new[] { "key_t key", "int msgflg" }),
-            ("msgrcv", new[] { "int msqid", "struct msgbuf __user * msgp", "size_t msgsz", "long msgtyp", "int msgflg" }),
-            ("msgsnd", new[] { "int msqid", "struct msgbuf __user * msgp", "size_t msgsz", "int msgflg" }),
-            ("msync", new[] { "unsigned long start", "size_t len", "int flags" }),
-            ("munlock", new[] { "unsigned long start", "size_t len" }),
-            ("munlockall", new string[0]),
-            ("munmap", new[] { "unsigned long addr", "size_t len" }),
-            ("name_to_handle_at", new[] { "int dfd", "const char __user * name", "struct file_handle __user * handle", "void __user * mnt_id", "int flag" }),
-            ("nanosleep", new[] { "struct __kernel_timespec __user * rqtp", "struct __kernel_timespec __user * rmtp" }),
-            ("nanosleep_time32", new[] { "struct old_timespec32 __user * rqtp", "struct old_timespec32 __user * rmtp" }),
-            ("newfstat", new[] { "unsigned int fd", "struct stat __user * statbuf" }),
-            ("newfstatat", new[] { "int dfd", "const char __user * filename", "struct stat __user * statbuf", "int flag" }),
-            ("newlstat", new[] { "const char __user * filename", "struct stat __user * statbuf" }),
-            ("newstat", new[] { "const char __user * filename", "struct stat __user * statbuf" }),
-            ("newuname", new[] { "struct new_utsname __user * name" }),
-            ("nice", new[] { "int increment" }),
-            ("old_getrlimit", new[] { "unsigned int resource", "struct rlimit __user * rlim" }),
-            ("old_mmap", new[] { "struct mmap_arg_struct __user * arg" }),
-            ("old_msgctl", new[] { "int msqid", "int cmd", "struct msqid_ds __user * buf" }),
-            ("old_readdir", new[] { "unsigned int fd", "struct old_linux_dirent __user * dirent", "unsigned int count" }),
-            ("old_select", new[] { "struct sel_arg_struct __user * arg" }),
-            ("old_semctl", new[] { "int semid", "int semnum", "int cmd", "unsigned long arg" }),
-            ("old_shmctl", new[] { "int shmid", "int cmd", "struct shmid_ds __user * buf" }),
-            ("oldumount", new[] { "char __user * name" }),
-            ("olduname", new[] { "struct oldold_utsname __user * name" }),
-            ("open", new[] { "const char __user * filename", "int flags", "umode_t mode" }),
-            ("open_by_handle_at", new[] { "int mountdirfd", "struct file_handle __user * handle", "int flags" }),
-            ("open_tree", new[] { "int dfd", "const char __user * path", "unsigned flags" }),
-            ("open_tree_attr", new[] { "int dfd", "const char __user * path", "unsigned flags", "struct mount_attr __user * uattr", "size_t usize" }),
-            ("openat", new[] { "int dfd", "const char __user * filename", "int flags", "umode_t mode" }),
-            ("openat2", new[] { "int dfd", "const char __user * filename", "struct open_how __user * how", "size_t size" }),
-            ("pause", new string[0]),
-            ("pciconfig_iobase", new[] { "long which", "unsigned long bus", "unsigned long devfn" }),
-            ("pciconfig_read", new[] { "unsigned long bus", "unsigned long dfn", "unsigned long off", "unsigned long len", "void __user * buf" }),
-            ("pciconfig_write", new[] { "unsigned long bus", "unsigned long dfn", "unsigned long off", "unsigned long len", "void __user * buf" }),
-            ("perf_event_open", new[] { "struct perf_event_attr __user * attr_uptr", "pid_t pid", "int cpu", "int group_fd", "unsigned long flags" }),
-            ("personality", new[] { "unsigned int personality" }),
-            ("pidfd_getfd", new[] { "int pidfd", "int fd", "unsigned int flags" }),
-            ("pidfd_open", new[] { "pid_t pid", "unsigned int flags" }),
-            ("pidfd_send_signal", new[] { "int pidfd", "int sig", "siginfo_t __user * info", "unsigned int flags" }),
-            ("pipe", new[] { "int __user * fildes" }),
-            ("pipe2", new[] { "int __user * fildes", "int flags" }),
-            ("pivot_root", new[] { "const char __user * new_root", "const char __user * put_old" }),
-            ("pkey_alloc", new[] { "unsigned long flags", "unsigned long init_val" }),
-            ("pkey_free", new[] { "int pkey" }),
-            ("pkey_mprotect", new[] { "unsigned long start", "size_t len", "unsigned long prot", "int pkey" }),
-            ("poll", new[] { "struct pollfd __user * ufds", "unsigned int nfds", "int timeout" }),
-            ("ppoll", new[] { "struct pollfd __user * ufds", "unsigned int nfds", "struct __kernel_timespec __user * tsp", "const sigset_t __user * sigmask", "size_t sigsetsize" }),
-            ("ppoll_time32", new[] { "struct pollfd __user * ufds", "unsigned int nfds", "struct old_timespec32 __user * tsp", "const sigset_t __user * sigmask", "size_t sigsetsize" }),
-            ("prctl", new[] { "int option", "unsigned long arg2", "unsigned long arg3", "unsigned long arg4", "unsigned long arg5" }),
-            ("pread64", new[] { "unsigned int fd", "char __user * buf", "size_t count", "loff_t pos" }),
-            ("preadv", new[] { "unsigned long fd", "const struct iovec __user * vec", "unsigned long vlen", "unsigned long pos_l", "unsigned long pos_h" }),
-            ("preadv2", new[] { "unsigned long fd", "const struct iovec __user * vec", "unsigned long vlen", "unsigned long pos_l", "unsigned long pos_h", "rwf_t flags" }),
-            ("prlimit64", new[] { "pid_t pid", "unsigned int resource", "const struct rlimit64 __user * new_rlim", "struct rlimit64 __user * old_rlim" }),
-            ("process_madvise", new[] { "int pidfd", "const struct iovec __user * vec", "size_t vlen", "int behavior", "unsigned int flags" }),
-            ("process_mrelease", new[] { "int pidfd", "unsigned int flags" }),
-            ("process_vm_readv", new[] { "pid_t pid", "const struct iovec __user * lvec", "unsigned long liovcnt", "const struct iovec __user * rvec", "unsigned long riovcnt", "unsigned long flags" }),
-            ("process_vm_writev", new[] { "pid_t pid", "const struct iovec __user * lvec", "unsigned long liovcnt", "const struct iovec __user * rvec", "unsigned long riovcnt", "unsigned long flags" }),
-            ("pselect6", new[] { "int n", "fd_set __user * inp", "fd_set __user * outp", "fd_set __user * exp", "struct __kernel_timespec __user * tsp", "void __user * sig" }),
-            ("pselect6_time32", new[] { "int n", "fd_set __user * inp", "fd_set __user * outp", "fd_set __user * exp", "struct old_timespec32 __user * tsp", "void __user * sig" }),
-            ("ptrace", new[] { "long request", "long pid", "unsigned long addr", "unsigned long data" }),
-            ("pwrite64", new[] { "unsigned int fd", "const char __user * buf", "size_t count", "loff_t pos" }),
-            ("pwritev", new[] { "unsigned long fd", "const struct iovec __user * vec", "unsigned long vlen", "unsigned long pos_l", "unsigned long pos_h" }),
-            ("pwritev2", new[] { "unsigned long fd", "const struct iovec __user * vec", "unsigned long vlen", "unsigned long pos_l", "unsigned long pos_h", "rwf_t flags" }),
-            ("quotactl", new[] { "unsigned int cmd", "const char __user * special", "qid_t id", "void __user * addr" }),
-            ("quotactl_fd", new[] { "unsigned int fd", "unsigned int cmd", "qid_t id", "void __user * addr" }),
-            ("read", new[] { "unsigned int fd", "char __user * buf", "size_t count" }),
-            ("readahead", new[] { "int fd", "loff_t offset", "size_t count" }),
-            ("readlink", new[] { "const char __user * path", "char __user * buf", "int bufsiz" }),
-            ("readlinkat", new[] { "int dfd", "const char __user * path", "char __user * buf", "int bufsiz" }),
-            ("readv", new[] { "unsigned long fd", "const struct iovec __user * vec", "unsigned long vlen" }),
-            ("reboot", new[] { "int magic1", "int magic2", "unsigned int cmd", "void __user * arg" }),
-            ("recv", new[] { "int fd", "void __user * ubuf", "size_t size", "unsigned flags" }),
-            ("recvfrom", new[] { "int fd", "void __user * ubuf", "size_t size", "unsigned flags", "struct sockaddr __user * addr", "int __user * addr_len" }),
-            ("recvmmsg", new[] { "int fd", "struct mmsghdr __user * msg", "unsigned int vlen", "unsigned flags", "struct __kernel_timespec __user * timeout" }),
-            ("recvmmsg_time32", new[] { "int fd", "struct mmsghdr __user * msg", "unsigned int vlen", "unsigned flags", "struct old_timespec32 __user * timeout" }),
-            ("recvmsg", new[] { "int fd", "struct user_msghdr __user * msg", "unsigned flags" }),
-            ("remap_file_pages", new[] { "unsigned long start", "unsigned long size", "unsigned long prot", "unsigned long pgoff", "unsigned long flags" }),
-            ("removexattr", new[] { "const char __user * path", "const char __user * name" }),
-            ("removexattrat", new[] { "int dfd", "const char __user * path", "unsigned int at_flags", "const char __user * name" }),
-            ("rename", new[] { "const char __user * oldname", "const char __user * newname" }),
-            ("renameat", new[] { "int olddfd", "const char __user * oldname", "int newdfd", "const char __user * newname" }),
-            ("renameat2", new[] { "int olddfd", "const char __user * oldname", "int newdfd", "const char __user * newname", "unsigned int flags" }),
-            ("request_key", new[] { "const char __user * _type", "const char __user * _description", "const char __user * _callout_info", "key_serial_t destringid" }),
-            ("restart_syscall", new string[0]),
-            ("rmdir", new[] { "const char __user * pathname" }),
-            ("rseq", new[] { "struct rseq __user * rseq", "uint32_t rseq_len", "int flags", "uint32_t sig" }),
-            ("rseq_slice_yield", new string[0]),
-            ("rt_sigaction", new[] { "int sig", "const struct sigaction __user * act", "struct sigaction __user * oact", "size_t sigsetsize" }),
-            ("rt_sigpending", new[] { "sigset_t __user * set", "size_t sigsetsize" }),
-            ("rt_sigprocmask", new[] { "int how", "sigset_t __user * set", "sigset_t __user * oset", "size_t sigsetsize" }),
-            ("rt_sigqueueinfo", new[] { "pid_t pid", "int sig", "siginfo_t __user * uinfo" }),
-            ("rt_sigreturn", new string[0]),
-            ("rt_sigsuspend", new[] { "sigset_t __user * unewset", "size_t sigsetsize" }),
-            ("rt_sigtimedwait", new[] { "const sigset_t __user * uthese", "siginfo_t __user * uinfo", "const struct __kernel_timespec __user * uts", "size_t sigsetsize" }),
-            ("rt_sigtimedwait_time32", new[] { "const sigset_t __user * uthese", "siginfo_t __user * uinfo", "const struct old_timespec32 __user * uts", "size_t sigsetsize" }),
-            ("rt_tgsigqueueinfo", new[] { "pid_t tgid", "pid_t pid", "int sig", "siginfo_t __user * uinfo" }),
-            ("sched_get_priority_max", new[] { "int policy" }),
-            ("sched_get_priority_min", new[] { "int policy" }),
-            ("sched_getaffinity", new[] { "pid_t pid", "unsigned int len", "unsigned long __user * user_mask_ptr" }),
-            ("sched_getattr", new[] { "pid_t pid", "struct sched_attr __user * attr", "unsigned int size", "unsigned int flags" }),
-            ("sched_getparam", new[] { "pid_t pid", "struct sched_param __user * param" }),
-            ("sched_getscheduler", new[] { "pid_t pid" }),
-            ("sched_rr_get_interval", new[] { "pid_t pid", "struct __kernel_timespec __user * interval" }),
-            ("sched_rr_get_interval_time32", new[] { "pid_t pid", "struct old_timespec32 __user * interval" }),
-            ("sched_setaffinity", new[] { "pid_t pid", "unsigned int len", "unsigned long __user * user_mask_ptr" }),
-            ("sched_setattr", new[] { "pid_t pid", "struct sched_attr __user * attr", "unsigned int flags" }),
-            ("sched_setparam", new[] { "pid_t pid", "struct sched_param __user * param" }),
-            ("sched_setscheduler", new[] { "pid_t pid", "int policy", "struct sched_param __user * param" }),
-            ("sched_yield", new string[0]),
-            ("seccomp", new[] { "unsigned int op", "unsigned int flags", "void __user * uargs" }),
-            ("select", new[] { "int n", "fd_set __user * inp", "fd_set __user * outp", "fd_set __user * exp", "struct __kernel_old_timeval __user * tvp" }),
-            ("semctl", new[] { "int semid", "int semnum", "int cmd", "unsigned long arg" }),
-            ("semget", new[] { "key_t key", "int nsems", "int semflg" }),
-            ("semop", new[] { "int semid", "struct sembuf __user * sops", "unsigned nsops" }),
-            ("semtimedop", new[] { "int semid", "struct sembuf __user * sops", "unsigned nsops", "const struct __kernel_timespec __user * timeout" }),
-            ("semtimedop_time32", new[] { "int semid", "struct sembuf __user * sops", "unsigned nsops", "const struct old_timespec32 __user * timeout" }),
-            ("send", new[] { "int fd", "void __user * buff", "size_t len", "unsigned flags" }),
-            ("sendfile", new[] { "int out_fd", "int in_fd", "off_t __user * offset", "size_t count" }),
-            ("sendfile64", new[] { "int out_fd", "int in_fd", "loff_t __user * offset", "size_t count" }),
-            ("sendmmsg", new[] { "int fd", "struct mmsghdr __user * msg", "unsigned int vlen", "unsigned flags" }),
-            ("sendmsg", new[] { "int fd", "struct user_msghdr __user * msg", "unsigned flags" }),
-            ("sendto", new[] { "int fd", "void __user * buff", "size_t len", "unsigned flags", "struct sockaddr __user * addr", "int addr_len" }),
-            ("set_mempolicy", new[] { "int mode", "const unsigned long __user * nmask", "unsigned long maxnode" }),
-            ("set_mempolicy_home_node", new[] { "unsigned long start", "unsigned long len", "unsigned long home_node", "unsigned long flags" }),
-            ("set_robust_list", new[] { "struct robust_list_head __user * head", "size_t len" }),
-            ("set_tid_address", new[] { "int __user * tidptr" }),
-            ("setdomainname", new[] { "char __user * name", "int len" }),
-            ("setfsgid", new[] { "gid_t gid" }),
-            ("setfsgid16", new[] { "old_gid_t gid" }),
-            ("setfsuid", new[] { "uid_t uid" }),
-            ("setfsuid16", new[] { "old_uid_t uid" }),
-            ("setgid", new[] { "gid_t gid" }),
-            ("setgid16", new[] { "old_gid_t gid" }),
-            ("setgroups", new[] { "int gidsetsize", "gid_t __user * grouplist" }),
-            ("setgroups16", new[] { "int gidsetsize", "old_gid_t __user * grouplist" }),
-            ("sethostname", new[] { "char __user * name", "int len" }),
-            ("setitimer", new[] { "int which", "struct __kernel_old_itimerval __user * value", "struct __kernel_old_itimerval __user * ovalue" }),
-            ("setns", new[] { "int fd", "int nstype" }),
-            ("setpgid", new[] { "pid_t pid", "pid_t pgid" }),
-            ("setpriority", new[] { "int which", "int who", "int niceval" }),
-            ("setregid", new[] { "gid_t rgid", "gid_t egid" }),
-            ("setregid16", new[] { "old_gid_t rgid", "old_gid_t egid" }),
-            ("setresgid", new[] { "gid_t rgid", "gid_t egid", "gid_t sgid" }),
-            ("setresgid16", new[] { "old_gid_t rgid", "old_gid_t egid", "old_gid_t sgid" }),
-            ("setresuid", new[] { "uid_t ruid", "uid_t euid", "uid_t suid" }),
-            ("setresuid16", new[] { "old_uid_t ruid", "old_uid_t euid", "old_uid_t suid" }),
-            ("setreuid", new[] { "uid_t ruid", "uid_t euid" }),
-            ("setreuid16", new[] { "old_uid_t ruid", "old_uid_t euid" }),
-            ("setrlimit", new[] { "unsigned int resource", "struct rlimit __user * rlim" }),
-            ("setsid", new string[0]),
-            ("setsockopt", new[] { "int fd", "int level", "int optname", "char __user * optval", "int optlen" }),
-            ("settimeofday", new[] { "struct __kernel_old_timeval __user * tv", "struct timezone __user * tz" }),
-            ("setuid", new[] { "uid_t uid" }),
-            ("setuid16", new[] { "old_uid_t uid" }),
-            ("setxattr", new[] { "const char __user * path", "const char __user * name", "const void __user * value", "size_t size", "int flags" }),
-            ("setxattrat", new[] { "int dfd", "const char __user * path", "unsigned int at_flags", "const char __user * name", "const struct xattr_args __user * args", "size_t size" }),
-            ("sgetmask", new string[0]),
-            ("shmat", new[] { "int shmid", "char __user * shmaddr", "int shmflg" }),
-            ("shmctl", new[] { "int shmid", "int cmd", "struct shmid_ds __user * buf" }),
-            ("shmdt", new[] { "char __user * shmaddr" }),
-            ("shmget", new[] { "key_t key", "size_t size", "int flag" }),
-            ("shutdown", new[] { "int fd", "int how" }),
-            ("sigaction", new[] { "int sig", "const struct old_sigaction __user * act", "struct old_sigaction __user * oact" }),
-            ("sigaltstack", new[] { "const struct sigaltstack __user * uss", "struct sigaltstack __user * uoss" }),
-            ("signal", new[] { "int sig", "__sighandler_t handler" }),
-            ("signalfd", new[] { "int ufd", "sigset_t __user * user_mask", "size_t sizemask" }),
-            ("signalfd4", new[] { "int ufd", "sigset_t __user * user_mask", "size_t sizemask", "int flags" }),
-            ("sigpending", new[] { "old_sigset_t __user * uset" }),
-            ("sigprocmask", new[] { "int how", "old_sigset_t __user * set", "old_sigset_t __user * oset" }),
-            ("sigsuspend", new[] { "old_sigset_t mask" }),
-            ("socket", new[] { "int family", "int type", "int protocol" }),
-            ("socketcall", new[] { "int call", "unsigned long __user * args" }),
-            ("socketpair", new[] { "int family", "int type", "int protocol", "int __user * usockvec" }),
-            ("splice", new[] { "int fd_in", "loff_t __user * off_in", "int fd_out", "loff_t __user * off_out", "size_t len", "unsigned int flags" }),
-            ("spu_create", new[] { "const char __user * name", "unsigned int flags", "umode_t mode", "int fd" }),
-            ("spu_run", new[] { "int fd", "__u32 __user * unpc", "__u32 __user * ustatus" }),
-            ("ssetmask", new[] { "int newmask" }),
-            ("stat", new[] { "const char __user * filename", "struct __old_kernel_stat __user * statbuf" }),
-            ("stat64", new[] { "const char __user * filename", "struct stat64 __user * statbuf" }),
-            ("statfs", new[] { "const char __user * path", "struct statfs __user * buf" }),
-            ("statfs64", new[] { "const char __user * path", "size_t sz", "struct statfs64 __user * buf" }),
-            ("statmount", new[] { "const struct mnt_id_req __user * req", "struct statmount __user * buf", "size_t bufsize", "unsigned int flags" }),
-            ("statx", new[] { "int dfd", "const char __user * path", "unsigned flags", "unsigned mask", "struct statx __user * buffer" }),
-            ("stime", new[] { "__kernel_old_time_t __user * tptr" }),
-            ("stime32", new[] { "old_time32_t __user * tptr" }),
-            ("swapoff", new[] { "const char __user * specialfile" }),
-            ("swapon", new[] { "const char __user * specialfile", "int swap_flags" }),
-            ("symlink", new[] { "const char __user * old", "const char __user * new" }),
-            ("symlinkat", new[] { "const char __user * oldname", "int newdfd", "const char __user * newname" }),
-            ("sync", new string[0]),
-            ("sync_file_range", new[] { "int fd", "loff_t offset", "loff_t nbytes", "unsigned int flags" }),
-            ("sync_file_range2", new[] { "int fd", "unsigned int flags", "loff_t offset", "loff_t nbytes" }),
-            ("syncfs", new[] { "int fd" }),
-            ("sysfs", new[] { "int option", "unsigned long arg1", "unsigned long arg2" }),
-            ("sysinfo", new[] { "struct sysinfo __user * info" }),
-            ("syslog", new[] { "int type", "char __user * buf", "int len" }),
-            ("tee", new[] { "int fdin", "int fdout", "size_t len", "unsigned int flags" }),
-            ("tgkill", new[] { "pid_t tgid", "pid_t pid", "int sig" }),
-            ("time", new[] { "__kernel_old_time_t __user * tloc" }),
-            ("time32", new[] { "old_time32_t __user * tloc" }),
-            ("timer_create", new[] { "clockid_t which_clock", "struct sigevent __user * timer_event_spec", "timer_t __user * created_timer_id" }),
-            ("timer_delete", new[] { "timer_t timer_id" }),
-            ("timer_getoverrun", new[] { "timer_t timer_id" }),
-            ("timer_gettime", new[] { "timer_t timer_id", "struct __kernel_itimerspec __user * setting" }),
-            ("timer_gettime32", new[] { "timer_t timer_id", "struct old_itimerspec32 __user * setting" }),
-            ("timer_settime", new[] { "timer_t timer_id", "int flags", "const struct __kernel_itimerspec __user * new_setting", "struct __kernel_itimerspec __user * old_setting" }),
-            ("timer_settime32", new[] { "timer_t timer_id", "int flags", "struct old_itimerspec32 __user * new", "struct old_itimerspec32 __user * old" }),
-            ("timerfd_create", new[] { "int clockid", "int flags" }),
-            ("timerfd_gettime", new[] { "int ufd", "struct __kernel_itimerspec __user * otmr" }),
-            ("timerfd_gettime32", new[] { "int ufd", "struct old_itimerspec32 __user * otmr" }),
-            ("timerfd_settime", new[] { "int ufd", "int flags", "const struct __kernel_itimerspec __user * utmr", "struct __kernel_itimerspec __user * otmr" }),
-            ("timerfd_settime32", new[] { "int ufd", "int flags", "const struct old_itimerspec32 __user * utmr", "struct old_itimerspec32 __user * otmr" }),
-            ("times", new[] { "struct tms __user * tbuf" }),
-            ("tkill", new[] { "pid_t pid", "int sig" }),
-            ("truncate", new[] { "const char __user * path", "long length" }),
-            ("truncate64", new[] { "const char __user * path", "loff_t length" }),
-            ("umask", new[] { "int mask" }),
-            ("umount", new[] { "char __user * name", "int flags" }),
-            ("uname", new[] { "struct old_utsname __user * name" }),
-            ("unlink", new[] { "const char __user * pathname" }),
-            ("unlinkat", new[] { "int dfd", "const char __user * pathname", "int flag" }),
-            ("unshare", new[] { "unsigned long unshare_flags" }),
-            ("uprobe", new string[0]),
-            ("uretprobe", new string[0]),
-            ("uselib", new[] { "const char __user * library" }),
-            ("userfaultfd", new[] { "int flags" }),
-            ("ustat", new[] { "unsigned dev", "struct ustat __user * ubuf" }),
-            ("utime", new[] { "char __user * filename", "struct utimbuf __user * times" }),
-            ("utime32", new[] { "const char __user * filename", "struct old_utimbuf32 __user * t" }),
-            ("utimensat", new[] { "int dfd", "const char __user * filename", "struct __kernel_timespec __user * utimes", "int flags" }),
-            ("utimensat_time32", new[] { "unsigned int dfd", "const char __user * filename", "struct old_timespec32 __user * t", "int flags" }),
-            ("utimes", new[] { "char __user * filename", "struct __kernel_old_timeval __user * utimes" }),
-            ("utimes_time32", new[] { "const char __user * filename", "struct old_timeval32 __user * t" }),
-            ("vfork", new string[0]),
-            ("vhangup", new string[0]),
-            ("vmsplice", new[] { "int fd", "const struct iovec __user * iov", "unsigned long nr_segs", "unsigned int flags" }),
-            ("wait4", new[] { "pid_t pid", "int __user * stat_addr", "int options", "struct rusage __user * ru" }),
-            ("waitid", new[] { "int which", "pid_t pid", "struct siginfo __user * infop", "int options", "struct rusage __user * ru" }),
-            ("waitpid", new[] { "pid_t pid", "int __user * stat_addr", "int options" }),
-            ("write", new[] { "unsigned int fd", "const char __user * buf", "size_t count" }),
-            ("writev", new[] { "unsigned long fd", "const struct iovec __user * vec", "unsigned long vlen" }),
-        };
+        /// <summary>Kernel entry point name (without sys_) and its parameters as "C type name", one entry per line:
+        /// "name|param|param...". One string, parsed on first use.</summary>
+        internal const string All =
+            "accept|int fd|struct sockaddr __user * upeer_sockaddr|int __user * upeer_addrlen\n" +
+            "accept4|int fd|struct sockaddr __user * upeer_sockaddr|int __user * upeer_addrlen|int flags\n" +
+            "access|const char __user * filename|int mode\n" +
+            "acct|const char __user * name\n" +
+            "add_key|const char __user * _type|const char __user * _description|const void __user * _payload|size_t plen|key_serial_t destringid\n" +
+            "adjtimex|struct __kernel_timex __user * txc_p\n" +
+            "adjtimex_time32|struct old_timex32 __user * txc_p\n" +
+            "alarm|unsigned int seconds\n" +
+            "arch_prctl|int option|unsigned long arg2\n" +
+            "bind|int fd|struct sockaddr __user * umyaddr|int addrlen\n" +
+            "bpf|int cmd|union bpf_attr __user * attr|unsigned int size|struct bpf_common_attr __user * attr_common|unsigned int size_common\n" +
+            "brk|unsigned long brk\n" +
+            "cachestat|unsigned int fd|struct cachestat_range __user * cstat_range|struct cachestat __user * cstat|unsigned int flags\n" +
+            "capget|cap_user_header_t header|cap_user_data_t dataptr\n" +
+            "capset|cap_user_header_t header|const cap_user_data_t data\n" +
+            "chdir|const char __user * filename\n" +
+            "chmod|const char __user * filename|umode_t mode\n" +
+            "chown|const char __user * filename|uid_t user|gid_t group\n" +
+            "chown16|const char __user * filename|old_uid_t user|old_gid_t group\n" +
+            "chroot|const char __user * filename\n" +
+            "clock_adjtime|clockid_t which_clock|struct __kernel_timex __user * tx\n" +
+            "clock_adjtime32|clockid_t which_clock|struct old_timex32 __user * tx\n" +
+            "clock_getres|clockid_t which_clock|struct __kernel_timespec __user * tp\n" +
+            "clock_getres_time32|clockid_t which_clock|struct old_timespec32 __user * tp\n" +
+            "clock_gettime|clockid_t which_clock|struct __kernel_timespec __user * tp\n" +
+            "clock_gettime32|clockid_t which_clock|struct old_timespec32 __user * tp\n" +
+            "clock_nanosleep|clockid_t which_clock|int flags|const struct __kernel_timespec __user * rqtp|struct __kernel_timespec __user * rmtp\n" +
+            "clock_nanosleep_time32|clockid_t which_clock|int flags|struct old_timespec32 __user * rqtp|struct old_timespec32 __user * rmtp\n" +
+            "clock_settime|clockid_t which_clock|const struct __kernel_timespec __user * tp\n" +
+            "clock_settime32|clockid_t which_clock|struct old_timespec32 __user * tp\n" +
+            "clone|unsigned long clone_flags|unsigned long newsp|int __user * parent_tidptr|int __user * child_tidptr|unsigned long tls\n" +
+            "clone3|struct clone_args __user * uargs|size_t size\n" +
+            "close|unsigned int fd\n" +
+            "close_range|unsigned int fd|unsigned int max_fd|unsigned int flags\n" +
+            "connect|int fd|struct sockaddr __user * uservaddr|int addrlen\n" +
+            "copy_file_range|int fd_in|loff_t __user * off_in|int fd_out|loff_t __user * off_out|size_t len|unsigned int flags\n" +
+            "creat|const char __user * pathname|umode_t mode\n" +
+            "delete_module|const char __user * name_user|unsigned int flags\n" +
+            "dup|unsigned int fildes\n" +
+            "dup2|unsigned int oldfd|unsigned int newfd\n" +
+            "dup3|unsigned int oldfd|unsigned int newfd|int flags\n" +
+            "epoll_create|int size\n" +
+            "epoll_create1|int flags\n" +
+            "epoll_ctl|int epfd|int op|int fd|struct epoll_event __user * event\n" +
+            "epoll_pwait|int epfd|struct epoll_event __user * events|int maxevents|int timeout|const sigset_t __user * sigmask|size_t sigsetsize\n" +
+            "epoll_pwait2|int epfd|struct epoll_event __user * events|int maxevents|const struct __kernel_timespec __user * timeout|const sigset_t __user * sigmask|size_t sigsetsize\n" +
+            "epoll_wait|int epfd|struct epoll_event __user * events|int maxevents|int timeout\n" +
+            "eventfd|unsigned int count\n" +
+            "eventfd2|unsigned int count|int flags\n" +
+            "execve|const char __user * filename|const char __user *const __user * argv|const char __user *const __user * envp\n" +
+            "execveat|int dfd|const char __user * filename|const char __user *const __user * argv|const char __user *const __user * envp|int flags\n" +
+            "exit|int error_code\n" +
+            "exit_group|int error_code\n" +
+            "faccessat|int dfd|const char __user * filename|int mode\n" +
+            "faccessat2|int dfd|const char __user * filename|int mode|int flags\n" +
+            "fadvise64|int fd|loff_t offset|size_t len|int advice\n" +
+            "fadvise64_64|int fd|loff_t offset|loff_t len|int advice\n" +
+            "fallocate|int fd|int mode|loff_t offset|loff_t len\n" +
+            "fanotify_init|unsigned int flags|unsigned int event_f_flags\n" +
+            "fanotify_mark|int fanotify_fd|unsigned int flags|u64 mask|int fd|const char __user * pathname\n" +
+            "fchdir|unsigned int fd\n" +
+            "fchmod|unsigned int fd|umode_t mode\n" +
+            "fchmodat|int dfd|const char __user * filename|umode_t mode\n" +
+            "fchmodat2|int dfd|const char __user * filename|umode_t mode|unsigned int flags\n" +
+            "fchown|unsigned int fd|uid_t user|gid_t group\n" +
+            "fchown16|unsigned int fd|old_uid_t user|old_gid_t group\n" +
+            "fchownat|int dfd|const char __user * filename|uid_t user|gid_t group|int flag\n" +
+            "fcntl|unsigned int fd|unsigned int cmd|unsigned long arg\n" +
+            "fcntl64|unsigned int fd|unsigned int cmd|unsigned long arg\n" +
+            "fdatasync|unsigned int fd\n" +
+            "fgetxattr|int fd|const char __user * name|void __user * value|size_t size\n" +
+            "file_getattr|int dfd|const char __user * filename|struct file_attr __user * attr|size_t usize|unsigned int at_flags\n" +
+            "file_setattr|int dfd|const char __user * filename|struct file_attr __user * attr|size_t usize|unsigned int at_flags\n" +
+            "finit_module|int fd|const char __user * uargs|int flags\n" +
+            "flistxattr|int fd|char __user * list|size_t size\n" +
+            "flock|unsigned int fd|unsigned int cmd\n" +
+            "fork\n" +
+            "fremovexattr|int fd|const char __user * name\n" +
+            "fsconfig|int fs_fd|unsigned int cmd|const char __user * key|const void __user * value|int aux\n" +
+            "fsetxattr|int fd|const char __user * name|const void __user * value|size_t size|int flags\n" +
+            "fsmount|int fs_fd|unsigned int flags|unsigned int ms_flags\n" +
+            "fsopen|const char __user * fs_name|unsigned int flags\n" +
+            "fspick|int dfd|const char __user * path|unsigned int flags\n" +
+            "fstat|unsigned int fd|struct __old_kernel_stat __user * statbuf\n" +
+            "fstat64|unsigned long fd|struct stat64 __user * statbuf\n" +
+            "fstatat64|int dfd|const char __user * filename|struct stat64 __user * statbuf|int flag\n" +
+            "fstatfs|unsigned int fd|struct statfs __user * buf\n" +
+            "fstatfs64|unsigned int fd|size_t sz|struct statfs64 __user * buf\n" +
+            "fsync|unsigned int fd\n" +
+            "ftruncate|unsigned int fd|off_t length\n" +
+            "ftruncate64|unsigned int fd|loff_t length\n" +
+            "futex|u32 __user * uaddr|int op|u32 val|const struct __kernel_timespec __user * utime|u32 __user * uaddr2|u32 val3\n" +
+            "futex_requeue|struct futex_waitv __user * waiters|unsigned int flags|int nr_wake|int nr_requeue\n" +
+            "futex_time32|u32 __user * uaddr|int op|u32 val|const struct old_timespec32 __user * utime|u32 __user * uaddr2|u32 val3\n" +
+            "futex_wait|void __user * uaddr|unsigned long val|unsigned long mask|unsigned int flags|struct __kernel_timespec __user * timespec|clockid_t clockid\n" +
+            "futex_waitv|struct futex_waitv __user * waiters|unsigned int nr_futexes|unsigned int flags|struct __kernel_timespec __user * timeout|clockid_t clockid\n" +
+            "futex_wake|void __user * uaddr|unsigned long mask|int nr|unsigned int flags\n" +
+            "futimesat|int dfd|const char __user * filename|struct __kernel_old_timeval __user * utimes\n" +
+            "futimesat_time32|unsigned int dfd|const char __user * filename|struct old_timeval32 __user * t\n" +
+            "get_mempolicy|int __user * policy|unsigned long __user * nmask|unsigned long maxnode|unsigned long addr|unsigned long flags\n" +
+            "get_robust_list|int pid|struct robust_list_head __user * __user * head_ptr|size_t __user * len_ptr\n" +
+            "getcpu|unsigned __user * cpu|unsigned __user * node|void __user * cache\n" +
+            "getcwd|char __user * buf|unsigned long size\n" +
+            "getdents|unsigned int fd|struct linux_dirent __user * dirent|unsigned int count\n" +
+            "getdents64|unsigned int fd|struct linux_dirent64 __user * dirent|unsigned int count\n" +
+            "getegid\n" +
+            "getegid16\n" +
+            "geteuid\n" +
+            "geteuid16\n" +
+            "getgid\n" +
+            "getgid16\n" +
+            "getgroups|int gidsetsize|gid_t __user * grouplist\n" +
+            "getgroups16|int gidsetsize|old_gid_t __user * grouplist\n" +
+            "gethostname|char __user * name|int len\n" +
+            "getitimer|int which|struct __kernel_old_itimerval __user * value\n" +
+            "getpeername|int fd|struct sockaddr __user * usockaddr|int __user * usockaddr_len\n" +
+            "getpgid|pid_t pid\n" +
+            "getpgrp\n" +
+            "getpid\n" +
+            "getppid\n" +
+            "getpriority|int which|int who\n" +
+            "getrandom|char __user * buf|size_t count|unsigned int flags\n" +
+            "getresgid|gid_t __user * rgid|gid_t __user * egid|gid_t __user * sgid\n" +
+            "getresgid16|old_gid_t __user * rgid|old_gid_t __user * egid|old_gid_t __user * sgid\n" +
+            "getresuid|uid_t __user * ruid|uid_t __user * euid|uid_t __user * suid\n" +
+            "getresuid16|old_uid_t __user * ruid|old_uid_t __user * euid|old_uid_t __user * suid\n" +
+            "getrlimit|unsigned int resource|struct rlimit __user * rlim\n" +
+            "getrusage|int who|struct rusage __user * ru\n" +
+            "getsid|pid_t pid\n" +
+            "getsockname|int fd|struct sockaddr __user * usockaddr|int __user * usockaddr_len\n" +
+            "getsockopt|int fd|int level|int optname|char __user * optval|int __user * optlen\n" +
+            "gettid\n" +
+            "gettimeofday|struct __kernel_old_timeval __user * tv|struct timezone __user * tz\n" +
+            "getuid\n" +
+            "getuid16\n" +
+            "getxattr|const char __user * path|const char __user * name|void __user * value|size_t size\n" +
+            "getxattrat|int dfd|const char __user * path|unsigned int at_flags|const char __user * name|struct xattr_args __user * args|size_t size\n" +
+            "init_module|void __user * umod|unsigned long len|const char __user * uargs\n" +
+            "inotify_add_watch|int fd|const char __user * path|u32 mask\n" +
+            "inotify_init\n" +
+            "inotify_init1|int flags\n" +
+            "inotify_rm_watch|int fd|__s32 wd\n" +
+            "io_cancel|aio_context_t ctx_id|struct iocb __user * iocb|struct io_event __user * result\n" +
+            "io_destroy|aio_context_t ctx\n" +
+            "io_getevents|aio_context_t ctx_id|long min_nr|long nr|struct io_event __user * events|struct __kernel_timespec __user * timeout\n" +
+            "io_getevents_time32|__u32 ctx_id|__s32 min_nr|__s32 nr|struct io_event __user * events|struct old_timespec32 __user * timeout\n" +
+            "io_pgetevents|aio_context_t ctx_id|long min_nr|long nr|struct io_event __user * events|struct __kernel_timespec __user * timeout|const struct __aio_sigset __user * sig\n" +
+            "io_pgetevents_time32|aio_context_t ctx_id|long min_nr|long nr|struct io_event __user * events|struct old_timespec32 __user * timeout|const struct __aio_sigset __user * sig\n" +
+            "io_setup|unsigned nr_reqs|aio_context_t __user * ctx\n" +
+            "io_submit|aio_context_t ctx_id|long nr|struct iocb __user * __user * iocbpp\n" +
+            "io_uring_enter|unsigned int fd|u32 to_submit|u32 min_complete|u32 flags|const void __user * argp|size_t argsz\n" +
+            "io_uring_register|unsigned int fd|unsigned int op|void __user * arg|unsigned int nr_args\n" +
+            "io_uring_setup|u32 entries|struct io_uring_params __user * p\n" +
+            "ioctl|unsigned int fd|unsigned int cmd|unsigned long arg\n" +
+            "ioperm|unsigned long from|unsigned long num|int on\n" +
+            "iopl|unsigned int level\n" +
+            "ioprio_get|int which|int who\n" +
+            "ioprio_set|int which|int who|int ioprio\n" +
+            "ipc|unsigned int call|int first|unsigned long second|unsigned long third|void __user * ptr|long fifth\n" +
+            "kcmp|pid_t pid1|pid_t pid2|int type|unsigned long idx1|unsigned long idx2\n" +
+            "kexec_file_load|int kernel_fd|int initrd_fd|unsigned long cmdline_len|const char __user * cmdline_ptr|unsigned long flags\n" +
+            "kexec_load|unsigned long entry|unsigned long nr_segments|struct kexec_segment __user * segments|unsigned long flags\n" +
+            "keyctl|int cmd|unsigned long arg2|unsigned long arg3|unsigned long arg4|unsigned long arg5\n" +
+            "kill|pid_t pid|int sig\n" +
+            "landlock_add_rule|int ruleset_fd|enum landlock_rule_type rule_type|const void __user * rule_attr|__u32 flags\n" +
+            "landlock_create_ruleset|const struct landlock_ruleset_attr __user * attr|size_t size|__u32 flags\n" +
+            "landlock_restrict_self|int ruleset_fd|__u32 flags\n" +
+            "lchown|const char __user * filename|uid_t user|gid_t group\n" +
+            "lchown16|const char __user * filename|old_uid_t user|old_gid_t group\n" +
+            "lgetxattr|const char __user * path|const char __user * name|void __user * value|size_t size\n" +
+            "link|const char __user * oldname|const char __user * newname\n" +
+            "linkat|int olddfd|const char __user * oldname|int newdfd|const char __user * newname|int flags\n" +
+            "listen|int fd|int backlog\n" +
+            "listmount|const struct mnt_id_req __user * req|u64 __user * mnt_ids|size_t nr_mnt_ids|unsigned int flags\n" +
+            "listns|const struct ns_id_req __user * req|u64 __user * ns_ids|size_t nr_ns_ids|unsigned int flags\n" +
+            "listxattr|const char __user * path|char __user * list|size_t size\n" +
+            "listxattrat|int dfd|const char __user * path|unsigned int at_flags|char __user * list|size_t size\n" +
+            "llistxattr|const char __user * path|char __user * list|size_t size\n" +
+            "llseek|unsigned int fd|unsigned long offset_high|unsigned long offset_low|loff_t __user * result|unsigned int whence\n" +
+            "lremovexattr|const char __user * path|const char __user * name\n" +
+            "lseek|unsigned int fd|off_t offset|unsigned int whence\n" +
+            "lsetxattr|const char __user * path|const char __user * name|const void __user * value|size_t size|int flags\n" +
+            "lsm_get_self_attr|unsigned int attr|struct lsm_ctx __user * ctx|u32 __user * size|u32 flags\n" +
+            "lsm_list_modules|u64 __user * ids|u32 __user * size|u32 flags\n" +
+            "lsm_set_self_attr|unsigned int attr|struct lsm_ctx __user * ctx|u32 size|u32 flags\n" +
+            "lstat|const char __user * filename|struct __old_kernel_stat __user * statbuf\n" +
+            "lstat64|const char __user * filename|struct stat64 __user * statbuf\n" +
+            "madvise|unsigned long start|size_t len|int behavior\n" +
+            "map_shadow_stack|unsigned long addr|unsigned long size|unsigned int flags\n" +
+            "mbind|unsigned long start|unsigned long len|unsigned long mode|const unsigned long __user * nmask|unsigned long maxnode|unsigned flags\n" +
+            "membarrier|int cmd|unsigned int flags|int cpu_id\n" +
+            "memfd_create|const char __user * uname_ptr|unsigned int flags\n" +
+            "memfd_secret|unsigned int flags\n" +
+            "migrate_pages|pid_t pid|unsigned long maxnode|const unsigned long __user * from|const unsigned long __user * to\n" +
+            "mincore|unsigned long start|size_t len|unsigned char __user * vec\n" +
+            "mkdir|const char __user * pathname|umode_t mode\n" +
+            "mkdirat|int dfd|const char __user * pathname|umode_t mode\n" +
+            "mknod|const char __user * filename|umode_t mode|unsigned dev\n" +
+            "mknodat|int dfd|const char __user * filename|umode_t mode|unsigned dev\n" +
+            "mlock|unsigned long start|size_t len\n" +
+            "mlock2|unsigned long start|size_t len|int flags\n" +
+            "mlockall|int flags\n" +
+            "mmap|unsigned long addr|unsigned long len|unsigned long prot|unsigned long flags|unsigned long fd|unsigned long off\n" +
+            "mmap_pgoff|unsigned long addr|unsigned long len|unsigned long prot|unsigned long flags|unsigned long fd|unsigned long pgoff\n" +
+            "modify_ldt|int func|void __user * ptr|unsigned long bytecount\n" +
+            "mount|char __user * dev_name|char __user * dir_name|char __user * type|unsigned long flags|void __user * data\n" +
+            "mount_setattr|int dfd|const char __user * path|unsigned int flags|struct mount_attr __user * uattr|size_t usize\n" +
+            "move_mount|int from_dfd|const char __user * from_path|int to_dfd|const char __user * to_path|unsigned int ms_flags\n" +
+            "move_pages|pid_t pid|unsigned long nr_pages|const void __user * __user * pages|const int __user * nodes|int __user * status|int flags\n" +
+            "mprotect|unsigned long start|size_t len|unsigned long prot\n" +
+            "mq_getsetattr|mqd_t mqdes|const struct mq_attr __user * mqstat|struct mq_attr __user * omqstat\n" +
+            "mq_notify|mqd_t mqdes|const struct sigevent __user * notification\n" +
+            "mq_open|const char __user * name|int oflag|umode_t mode|struct mq_attr __user * attr\n" +
+            "mq_timedreceive|mqd_t mqdes|char __user * msg_ptr|size_t msg_len|unsigned int __user * msg_prio|const struct __kernel_timespec __user * abs_timeout\n" +
+            "mq_timedreceive_time32|mqd_t mqdes|char __user * u_msg_ptr|unsigned int msg_len|unsigned int __user * u_msg_prio|const struct old_timespec32 __user * u_abs_timeout\n" +
+            "mq_timedsend|mqd_t mqdes|const char __user * msg_ptr|size_t msg_len|unsigned int msg_prio|const struct __kernel_timespec __user * abs_timeout\n" +
+            "mq_timedsend_time32|mqd_t mqdes|const char __user * u_msg_ptr|unsigned int msg_len|unsigned int msg_prio|const struct old_timespec32 __user * u_abs_timeout\n" +
+            "mq_unlink|const char __user * name\n" +
+            "mremap|unsigned long addr|unsigned long old_len|unsigned long new_len|unsigned long flags|unsigned long new_addr\n" +
+            "mseal|unsigned long start|size_t len|unsigned long flags\n" +
+            "msgctl|int msqid|int cmd|struct msqid_ds __user * buf\n" +
+            "msgget|key_t key|int msgflg\n" +
+            "msgrcv|int msqid|struct msgbuf __user * msgp|size_t msgsz|long msgtyp|int msgflg\n" +
+            "msgsnd|int msqid|struct msgbuf __user * msgp|size_t msgsz|int msgflg\n" +
+            "msync|unsigned long start|size_t len|int flags\n" +
+            "munlock|unsigned long start|size_t len\n" +
+            "munlockall\n" +
+            "munmap|unsigned long addr|size_t len\n" +
+            "name_to_handle_at|int dfd|const char __user * name|struct file_handle __user * handle|void __user * mnt_id|int flag\n" +
+            "nanosleep|struct __kernel_timespec __user * rqtp|struct __kernel_timespec __user * rmtp\n" +
+            "nanosleep_time32|struct old_timespec32 __user * rqtp|struct old_timespec32 __user * rmtp\n" +
+            "newfstat|unsigned int fd|struct stat __user * statbuf\n" +
+            "newfstatat|int dfd|const char __user * filename|struct stat __user * statbuf|int flag\n" +
+            "newlstat|const char __user * filename|struct stat __user * statbuf\n" +
+            "newstat|const char __user * filename|struct stat __user * statbuf\n" +
+            "newuname|struct new_utsname __user * name\n" +
+            "nice|int increment\n" +
+            "old_getrlimit|unsigned int resource|struct rlimit __user * rlim\n" +
+            "old_mmap|struct mmap_arg_struct __user * arg\n" +
+            "old_msgctl|int msqid|int cmd|struct msqid_ds __user * buf\n" +
+            "old_readdir|unsigned int fd|struct old_linux_dirent __user * dirent|unsigned int count\n" +
+            "old_select|struct sel_arg_struct __user * arg\n" +
+            "old_semctl|int semid|int semnum|int cmd|unsigned long arg\n" +
+            "old_shmctl|int shmid|int cmd|struct shmid_ds __user * buf\n" +
+            "oldumount|char __user * name\n" +
+            "olduname|struct oldold_utsname __user * name\n" +
+            "open|const char __user * filename|int flags|umode_t mode\n" +
+            "open_by_handle_at|int mountdirfd|struct file_handle __user * handle|int flags\n" +
+            "open_tree|int dfd|const char __user * path|unsigned flags\n" +
+            "open_tree_attr|int dfd|const char __user * path|unsigned flags|struct mount_attr __user * uattr|size_t usize\n" +
+            "openat|int dfd|const char __user * filename|int flags|umode_t mode\n" +
+            "openat2|int dfd|const char __user * filename|struct open_how __user * how|size_t size\n" +
+            "pause\n" +
+            "pciconfig_iobase|long which|unsigned long bus|unsigned long devfn\n" +
+            "pciconfig_read|unsigned long bus|unsigned long dfn|unsigned long off|unsigned long len|void __user * buf\n" +
+            "pciconfig_write|unsigned long bus|unsigned long dfn|unsigned long off|unsigned long len|void __user * buf\n" +
+            "perf_event_open|struct perf_event_attr __user * attr_uptr|pid_t pid|int cpu|int group_fd|unsigned long flags\n" +
+            "personality|unsigned int personality\n" +
+            "pidfd_getfd|int pidfd|int fd|unsigned int flags\n" +
+            "pidfd_open|pid_t pid|unsigned int flags\n" +
+            "pidfd_send_signal|int pidfd|int sig|siginfo_t __user * info|unsigned int flags\n" +
+            "pipe|int __user * fildes\n" +
+            "pipe2|int __user * fildes|int flags\n" +
+            "pivot_root|const char __user * new_root|const char __user * put_old\n" +
+            "pkey_alloc|unsigned long flags|unsigned long init_val\n" +
+            "pkey_free|int pkey\n" +
+            "pkey_mprotect|unsigned long start|size_t len|unsigned long prot|int pkey\n" +
+            "poll|struct pollfd __user * ufds|unsigned int nfds|int timeout\n" +
+            "ppoll|struct pollfd __user * ufds|unsigned int nfds|struct __kernel_timespec __user * tsp|const sigset_t __user * sigmask|size_t sigsetsize\n" +
+            "ppoll_time32|struct pollfd __user * ufds|unsigned int nfds|struct old_timespec32 __user * tsp|const sigset_t __user * sigmask|size_t sigsetsize\n" +
+            "prctl|int option|unsigned long arg2|unsigned long arg3|unsigned long arg4|unsigned long arg5\n" +
+            "pread64|unsigned int fd|char __user * buf|size_t count|loff_t pos\n" +
+            "preadv|unsigned long fd|const struct iovec __user * vec|unsigned long vlen|unsigned long pos_l|unsigned long pos_h\n" +
+            "preadv2|unsigned long fd|const struct iovec __user * vec|unsigned long vlen|unsigned long pos_l|unsigned long pos_h|rwf_t flags\n" +
+            "prlimit64|pid_t pid|unsigned int resource|const struct rlimit64 __user * new_rlim|struct rlimit64 __user * old_rlim\n" +
+            "process_madvise|int pidfd|const struct iovec __user * vec|size_t vlen|int behavior|unsigned int flags\n" +
+            "process_mrelease|int pidfd|unsigned int flags\n" +
+            "process_vm_readv|pid_t pid|const struct iovec __user * lvec|unsigned long liovcnt|const struct iovec __user * rvec|unsigned long riovcnt|unsigned long flags\n" +
+            "process_vm_writev|pid_t pid|const struct iovec __user * lvec|unsigned long liovcnt|const struct iovec __user * rvec|unsigned long riovcnt|unsigned long flags\n" +
+            "pselect6|int n|fd_set __user * inp|fd_set __user * outp|fd_set __user * exp|struct __kernel_timespec __user * tsp|void __user * sig\n" +
+            "pselect6_time32|int n|fd_set __user * inp|fd_set __user * outp|fd_set __user * exp|struct old_timespec32 __user * tsp|void __user * sig\n" +
+            "ptrace|long request|long pid|unsigned long addr|unsigned long data\n" +
+            "pwrite64|unsigned int fd|const char __user * buf|size_t count|loff_t pos\n" +
+            "pwritev|unsigned long fd|const struct iovec __user * vec|unsigned long vlen|unsigned long pos_l|unsigned long pos_h\n" +
+            "pwritev2|unsigned long fd|const struct iovec __user * vec|unsigned long vlen|unsigned long pos_l|unsigned long pos_h|rwf_t flags\n" +
+            "quotactl|unsigned int cmd|const char __user * special|qid_t id|void __user * addr\n" +
+            "quotactl_fd|unsigned int fd|unsigned int cmd|qid_t id|void __user * addr\n" +
+            "read|unsigned int fd|char __user * buf|size_t count\n" +
+            "readahead|int fd|loff_t offset|size_t count\n" +
+            "readlink|const char __user * path|char __user * buf|int bufsiz\n" +
+            "readlinkat|int dfd|const char __user * path|char __user * buf|int bufsiz\n" +
+            "readv|unsigned long fd|const struct iovec __user * vec|unsigned long vlen\n" +
+            "reboot|int magic1|int magic2|unsigned int cmd|void __user * arg\n" +
+            "recv|int fd|void __user * ubuf|size_t size|unsigned flags\n" +
+            "recvfrom|int fd|void __user * ubuf|size_t size|unsigned flags|struct sockaddr __user * addr|int __user * addr_len\n" +
+            "recvmmsg|int fd|struct mmsghdr __user * msg|unsigned int vlen|unsigned flags|struct __kernel_timespec __user * timeout\n" +
+            "recvmmsg_time32|int fd|struct mmsghdr __user * msg|unsigned int vlen|unsigned flags|struct old_timespec32 __user * timeout\n" +
+            "recvmsg|int fd|struct user_msghdr __user * msg|unsigned flags\n" +
+            "remap_file_pages|unsigned long start|unsigned long size|unsigned long prot|unsigned long pgoff|unsigned long flags\n" +
+            "removexattr|const char __user * path|const char __user * name\n" +
+            "removexattrat|int dfd|const char __user * path|unsigned int at_flags|const char __user * name\n" +
+            "rename|const char __user * oldname|const char __user * newname\n" +
+            "renameat|int olddfd|const char __user * oldname|int newdfd|const char __user * newname\n" +
+            "renameat2|int olddfd|const char __user * oldname|int newdfd|const char __user * newname|unsigned int flags\n" +
+            "request_key|const char __user * _type|const char __user * _description|const char __user * _callout_info|key_serial_t destringid\n" +
+            "restart_syscall\n" +
+            "rmdir|const char __user * pathname\n" +
+            "rseq|struct rseq __user * rseq|uint32_t rseq_len|int flags|uint32_t sig\n" +
+            "rseq_slice_yield\n" +
+            "rt_sigaction|int sig|const struct sigaction __user * act|struct sigaction __user * oact|size_t sigsetsize\n" +
+            "rt_sigpending|sigset_t __user * set|size_t sigsetsize\n" +
+            "rt_sigprocmask|int how|sigset_t __user * set|sigset_t __user * oset|size_t sigsetsize\n" +
+            "rt_sigqueueinfo|pid_t pid|int sig|siginfo_t __user * uinfo\n" +
+            "rt_sigreturn\n" +
+            "rt_sigsuspend|sigset_t __user * unewset|size_t sigsetsize\n" +
+            "rt_sigtimedwait|const sigset_t __user * uthese|siginfo_t __user * uinfo|const struct __kernel_timespec __user * uts|size_t sigsetsize\n" +
+            "rt_sigtimedwait_time32|const sigset_t __user * uthese|siginfo_t __user * uinfo|const struct old_timespec32 __user * uts|size_t sigsetsize\n" +
+            "rt_tgsigqueueinfo|pid_t tgid|pid_t pid|int sig|siginfo_t __user * uinfo\n" +
+            "sched_get_priority_max|int policy\n" +
+            "sched_get_priority_min|int policy\n" +
+            "sched_getaffinity|pid_t pid|unsigned int len|unsigned long __user * user_mask_ptr\n" +
+            "sched_getattr|pid_t pid|struct sched_attr __user * attr|unsigned int size|unsigned int flags\n" +
+            "sched_getparam|pid_t pid|struct sched_param __user * param\n" +
+            "sched_getscheduler|pid_t pid\n" +
+            "sched_rr_get_interval|pid_t pid|struct __kernel_timespec __user * interval\n" +
+            "sched_rr_get_interval_time32|pid_t pid|struct old_timespec32 __user * interval\n" +
+            "sched_setaffinity|pid_t pid|unsigned int len|unsigned long __user * user_mask_ptr\n" +
+            "sched_setattr|pid_t pid|struct sched_attr __user * attr|unsigned int flags\n" +
+            "sched_setparam|pid_t pid|struct sched_param __user * param\n" +
+            "sched_setscheduler|pid_t pid|int policy|struct sched_param __user * param\n" +
+            "sched_yield\n" +
+            "seccomp|unsigned int op|unsigned int flags|void __user * uargs\n" +
+            "select|int n|fd_set __user * inp|fd_set __user * outp|fd_set __user * exp|struct __kernel_old_timeval __user * tvp\n" +
+            "semctl|int semid|int semnum|int cmd|unsigned long arg\n" +
+            "semget|key_t key|int nsems|int semflg\n" +
+            "semop|int semid|struct sembuf __user * sops|unsigned nsops\n" +
+            "semtimedop|int semid|struct sembuf __user * sops|unsigned nsops|const struct __kernel_timespec __user * timeout\n" +
+            "semtimedop_time32|int semid|struct sembuf __user * sops|unsigned nsops|const struct old_timespec32 __user * timeout\n" +
+            "send|int fd|void __user * buff|size_t len|unsigned flags\n" +
+            "sendfile|int out_fd|int in_fd|off_t __user * offset|size_t count\n" +
+            "sendfile64|int out_fd|int in_fd|loff_t __user * offset|size_t count\n" +
+            "sendmmsg|int fd|struct mmsghdr __user * msg|unsigned int vlen|unsigned flags\n" +
+            "sendmsg|int fd|struct user_msghdr __user * msg|unsigned flags\n" +
+            "sendto|int fd|void __user * buff|size_t len|unsigned flags|struct sockaddr __user * addr|int addr_len\n" +
+            "set_mempolicy|int mode|const unsigned long __user * nmask|unsigned long maxnode\n" +
+            "set_mempolicy_home_node|unsigned long start|unsigned long len|unsigned long home_node|unsigned long flags\n" +
+            "set_robust_list|struct robust_list_head __user * head|size_t len\n" +
+            "set_tid_address|int __user * tidptr\n" +
+            "setdomainname|char __user * name|int len\n" +
+            "setfsgid|gid_t gid\n" +
+            "setfsgid16|old_gid_t gid\n" +
+            "setfsuid|uid_t uid\n" +
+            "setfsuid16|old_uid_t uid\n" +
+            "setgid|gid_t gid\n" +
+            "setgid16|old_gid_t gid\n" +
+            "setgroups|int gidsetsize|gid_t __user * grouplist\n" +
+            "setgroups16|int gidsetsize|old_gid_t __user * grouplist\n" +
+            "sethostname|char __user * name|int len\n" +
+            "setitimer|int which|struct __kernel_old_itimerval __user * value|struct __kernel_old_itimerval __user * ovalue\n" +
+            "setns|int fd|int nstype\n" +
+            "setpgid|pid_t pid|pid_t pgid\n" +
+            "setpriority|int which|int who|int niceval\n" +
+            "setregid|gid_t rgid|gid_t egid\n" +
+            "setregid16|old_gid_t rgid|old_gid_t egid\n" +
+            "setresgid|gid_t rgid|gid_t egid|gid_t sgid\n" +
+            "setresgid16|old_gid_t rgid|old_gid_t egid|old_gid_t sgid\n" +
+            "setresuid|uid_t ruid|uid_t euid|uid_t suid\n" +
+            "setresuid16|old_uid_t ruid|old_uid_t euid|old_uid_t suid\n" +
+            "setreuid|uid_t ruid|uid_t euid\n" +
+            "setreuid16|old_uid_t ruid|old_uid_t euid\n" +
+            "setrlimit|unsigned int resource|struct rlimit __user * rlim\n" +
+            "setsid\n" +
+            "setsockopt|int fd|int level|int optname|char __user * optval|int optlen\n" +
+            "settimeofday|struct __kernel_old_timeval __user * tv|struct timezone __user * tz\n" +
+            "setuid|uid_t uid\n" +
+            "setuid16|old_uid_t uid\n" +
+            "setxattr|const char __user * path|const char __user * name|const void __user * value|size_t size|int flags\n" +
+            "setxattrat|int dfd|const char __user * path|unsigned int at_flags|const char __user * name|const struct xattr_args __user * args|size_t size\n" +
+            "sgetmask\n" +
+            "shmat|int shmid|char __user * shmaddr|int shmflg\n" +
+            "shmctl|int shmid|int cmd|struct shmid_ds __user * buf\n" +
+            "shmdt|char __user * shmaddr\n" +
+            "shmget|key_t key|size_t size|int flag\n" +
+            "shutdown|int fd|int how\n" +
+            "sigaction|int sig|const struct old_sigaction __user * act|struct old_sigaction __user * oact\n" +
+            "sigaltstack|const struct sigaltstack __user * uss|struct sigaltstack __user * uoss\n" +
+            "signal|int sig|__sighandler_t handler\n" +
+            "signalfd|int ufd|sigset_t __user * user_mask|size_t sizemask\n" +
+            "signalfd4|int ufd|sigset_t __user * user_mask|size_t sizemask|int flags\n" +
+            "sigpending|old_sigset_t __user * uset\n" +
+            "sigprocmask|int how|old_sigset_t __user * set|old_sigset_t __user * oset\n" +
+            "sigsuspend|old_sigset_t mask\n" +
+            "socket|int family|int type|int protocol\n" +
+            "socketcall|int call|unsigned long __user * args\n" +
+            "socketpair|int family|int type|int protocol|int __user * usockvec\n" +
+            "splice|int fd_in|loff_t __user * off_in|int fd_out|loff_t __user * off_out|size_t len|unsigned int flags\n" +
+            "spu_create|const char __user * name|unsigned int flags|umode_t mode|int fd\n" +
+            "spu_run|int fd|__u32 __user * unpc|__u32 __user * ustatus\n" +
+            "ssetmask|int newmask\n" +
+            "stat|const char __user * filename|struct __old_kernel_stat __user * statbuf\n" +
+            "stat64|const char __user * filename|struct stat64 __user * statbuf\n" +
+            "statfs|const char __user * path|struct statfs __user * buf\n" +
+            "statfs64|const char __user * path|size_t sz|struct statfs64 __user * buf\n" +
+            "statmount|const struct mnt_id_req __user * req|struct statmount __user * buf|size_t bufsize|unsigned int flags\n" +
+            "statx|int dfd|const char __user * path|unsigned flags|unsigned mask|struct statx __user * buffer\n" +
+            "stime|__kernel_old_time_t __user * tptr\n" +
+            "stime32|old_time32_t __user * tptr\n" +
+            "swapoff|const char __user * specialfile\n" +
+            "swapon|const char __user * specialfile|int swap_flags\n" +
+            "symlink|const char __user * old|const char __user * new\n" +
+            "symlinkat|const char __user * oldname|int newdfd|const char __user * newname\n" +
+            "sync\n" +
+            "sync_file_range|int fd|loff_t offset|loff_t nbytes|unsigned int flags\n" +
+            "sync_file_range2|int fd|unsigned int flags|loff_t offset|loff_t nbytes\n" +
+            "syncfs|int fd\n" +
+            "sysfs|int option|unsigned long arg1|unsigned long arg2\n" +
+            "sysinfo|struct sysinfo __user * info\n" +
+            "syslog|int type|char __user * buf|int len\n" +
+            "tee|int fdin|int fdout|size_t len|unsigned int flags\n" +
+            "tgkill|pid_t tgid|pid_t pid|int sig\n" +
+            "time|__kernel_old_time_t __user * tloc\n" +
+            "time32|old_time32_t __user * tloc\n" +
+            "timer_create|clockid_t which_clock|struct sigevent __user * timer_event_spec|timer_t __user * created_timer_id\n" +
+            "timer_delete|timer_t timer_id\n" +
+            "timer_getoverrun|timer_t timer_id\n" +
+            "timer_gettime|timer_t timer_id|struct __kernel_itimerspec __user * setting\n" +
+            "timer_gettime32|timer_t timer_id|struct old_itimerspec32 __user * setting\n" +
+            "timer_settime|timer_t timer_id|int flags|const struct __kernel_itimerspec __user * new_setting|struct __kernel_itimerspec __user * old_setting\n" +
+            "timer_settime32|timer_t timer_id|int flags|struct old_itimerspec32 __user * new|struct old_itimerspec32 __user * old\n" +
+            "timerfd_create|int clockid|int flags\n" +
+            "timerfd_gettime|int ufd|struct __kernel_itimerspec __user * otmr\n" +
+            "timerfd_gettime32|int ufd|struct old_itimerspec32 __user * otmr\n" +
+            "timerfd_settime|int ufd|int flags|const struct __kernel_itimerspec __user * utmr|struct __kernel_itimerspec __user * otmr\n" +
+            "timerfd_settime32|int ufd|int flags|const struct old_itimerspec32 __user * utmr|struct old_itimerspec32 __user * otmr\n" +
+            "times|struct tms __user * tbuf\n" +
+            "tkill|pid_t pid|int sig\n" +
+            "truncate|const char __user * path|long length\n" +
+            "truncate64|const char __user * path|loff_t length\n" +
+            "umask|int mask\n" +
+            "umount|char __user * name|int flags\n" +
+            "uname|struct old_utsname __user * name\n" +
+            "unlink|const char __user * pathname\n" +
+            "unlinkat|int dfd|const char __user * pathname|int flag\n" +
+            "unshare|unsigned long unshare_flags\n" +
+            "uprobe\n" +
+            "uretprobe\n" +
+            "uselib|const char __user * library\n" +
+            "userfaultfd|int flags\n" +
+            "ustat|unsigned dev|struct ustat __user * ubuf\n" +
+            "utime|char __user * filename|struct utimbuf __user * times\n" +
+            "utime32|const char __user * filename|struct old_utimbuf32 __user * t\n" +
+            "utimensat|int dfd|const char __user * filename|struct __kernel_timespec __user * utimes|int flags\n" +
+            "utimensat_time32|unsigned int dfd|const char __user * filename|struct old_timespec32 __user * t|int flags\n" +
+            "utimes|char __user * filename|struct __kernel_old_timeval __user * utimes\n" +
+            "utimes_time32|const char __user * filename|struct old_timeval32 __user * t\n" +
+            "vfork\n" +
+            "vhangup\n" +
+            "vmsplice|int fd|const struct iovec __user * iov|unsigned long nr_segs|unsigned int flags\n" +
+            "wait4|pid_t pid|int __user * stat_addr|int options|struct rusage __user * ru\n" +
+            "waitid|int which|pid_t pid|struct siginfo __user * infop|int options|struct rusage __user * ru\n" +
+            "waitpid|pid_t pid|int __user * stat_addr|int options\n" +
+            "write|unsigned int fd|const char __user * buf|size_t count\n" +
+            "writev|unsigned long fd|const struct iovec __user * vec|unsigned long vlen\n";
     }
 }

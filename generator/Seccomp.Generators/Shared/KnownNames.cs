@@ -1,11 +1,42 @@
+using Seccomp.Compiler.Diagnostics;
+
 namespace Seccomp.Generators
 {
-    /// <summary>Metadata names of the runtime's attributes, read by the generator and the analyzers.</summary>
+    /// <summary>
+    /// How the runtime's attributes are spelled in C#: their metadata names and their properties. The compiler core
+    /// names settings by meaning (<see cref="PolicyProperty"/>); this front end is the one place that knows the words.
+    /// </summary>
     internal static class KnownNames
     {
         public const string Namespace = "Seccomp";
         public const string PolicyAttribute = "Seccomp.SeccompPolicyAttribute";
         public const string RuleAttributeBase = "Seccomp.SeccompRuleAttribute";
         public const string WhenProperty = "When";
+
+        public const string DefaultAction = nameof(DefaultAction);
+        public const string DefaultErrno = nameof(DefaultErrno);
+        public const string BadArchAction = nameof(BadArchAction);
+        public const string UnknownSyscalls = nameof(UnknownSyscalls);
+        public const string UnknownSyscallsErrno = nameof(UnknownSyscallsErrno);
+        public const string Architectures = nameof(Architectures);
+        public const string LogDenied = nameof(LogDenied);
+        public const string Errno = nameof(Errno);
+        public const string Data = nameof(Data);
+        public const string Thread = nameof(Thread);
+
+        /// <summary>The attribute property that holds a setting.</summary>
+        public static string Spell(PolicyProperty property) => property switch
+        {
+            PolicyProperty.DefaultAction => DefaultAction,
+            PolicyProperty.DefaultErrno => DefaultErrno,
+            PolicyProperty.BadArchAction => BadArchAction,
+            PolicyProperty.UnknownSyscalls => UnknownSyscalls,
+            PolicyProperty.UnknownSyscallsErrno => UnknownSyscallsErrno,
+            PolicyProperty.Architectures => Architectures,
+            PolicyProperty.RuleErrno => Errno,
+            PolicyProperty.RuleData => Data,
+            PolicyProperty.RuleKillThread => Thread,
+            _ => "",
+        };
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Seccomp.Compiler;
+using Seccomp.Compiler.Diagnostics;
 using Seccomp.Compiler.Policy;
 
 namespace Seccomp.Generators
@@ -9,7 +10,7 @@ namespace Seccomp.Generators
     /// <summary>The policy read from a class's attributes, with the attributes kept for the analyzers' locations.</summary>
     internal sealed class ReadPolicy
     {
-        public ReadPolicy(PolicyModel model, IReadOnlyList<AttributeData> rules, AttributeData policy, IReadOnlyList<PolicyError> readErrors)
+        public ReadPolicy(PolicyModel model, IReadOnlyList<AttributeData> rules, AttributeData policy, IReadOnlyList<PolicyDiagnostic> readErrors)
         {
             Model = model;
             RuleAttributes = rules;
@@ -25,7 +26,7 @@ namespace Seccomp.Generators
         public AttributeData PolicyAttribute { get; }
 
         /// <summary>Problems found while reading the attributes themselves (null names).</summary>
-        public IReadOnlyList<PolicyError> ReadErrors { get; }
+        public IReadOnlyList<PolicyDiagnostic> ReadErrors { get; }
     }
 
     /// <summary>
@@ -34,9 +35,6 @@ namespace Seccomp.Generators
     /// </summary>
     internal static class PolicyReader
     {
-        public const string NullNameId = "SECC0007";
-        public const string InvalidEnumId = "SECC0009";
-
         public static ReadPolicy? Read(INamedTypeSymbol type)
         {
             AttributeData? policyAttr = null;
@@ -50,34 +48,35 @@ namespace Seccomp.Generators
             }
             if (policyAttr == null) return null;
 
-            var errors = new List<PolicyError>();
+            var errors = new List<PolicyDiagnostic>();
             // A cast can put any number in an enum; one the runtime does not define is an error, never a guess.
-            ActionKind Action(string property, ActionKind fallback)
+            SeccompAction Action(PolicyProperty property, SeccompAction fallback)
             {
-                int value = Named(policyAttr, property, (int)fallback);
-                if (value >= (int)ActionKind.KillProcess && value <= (int)ActionKind.Allow) return (ActionKind)value;
-                errors.Add(new(InvalidEnumId, true, $"{property} = {value} is not a SeccompAction", -1, ErrorSite.Policy, Property: property));
+                string name = KnownNames.Spell(property);
+                int value = Named(policyAttr, name, (int)fallback);
+                if (value >= (int)SeccompAction.KillProcess && value <= (int)SeccompAction.Allow) return (SeccompAction)value;
+                errors.Add(new(DiagnosticIds.InvalidEnumValue, $"{name} = {value} is not a SeccompAction", PolicyLocation.Policy(property)));
                 return fallback;
             }
-            var defaultKind = Action("DefaultAction", ActionKind.Errno);
-            int defaultErrno = Named(policyAttr, "DefaultErrno", 1);
-            var badArch = Action("BadArchAction", ActionKind.KillProcess);
-            var unknownKind = Action("UnknownSyscalls", ActionKind.Errno);
-            int unknownErrno = Named(policyAttr, "UnknownSyscallsErrno", 38);
+            var defaultKind = Action(PolicyProperty.DefaultAction, AttributeDefaults.DefaultAction);
+            int defaultErrno = Named(policyAttr, KnownNames.DefaultErrno, AttributeDefaults.DefaultErrno);
+            var badArch = Action(PolicyProperty.BadArchAction, AttributeDefaults.BadArchAction);
+            var unknownKind = Action(PolicyProperty.UnknownSyscalls, AttributeDefaults.UnknownSyscalls);
+            int unknownErrno = Named(policyAttr, KnownNames.UnknownSyscallsErrno, AttributeDefaults.UnknownSyscallsErrno);
 
-            var archs = new List<TargetArch>();
-            var archArg = policyAttr.NamedArguments.FirstOrDefault(kv => kv.Key == "Architectures").Value;
+            var archs = new List<SeccompArch>();
+            var archArg = policyAttr.NamedArguments.FirstOrDefault(kv => kv.Key == KnownNames.Architectures).Value;
             if (archArg.Kind == TypedConstantKind.Array && !archArg.IsNull)
             {
                 foreach (var v in archArg.Values)
                 {
                     if (v.Value is int a && a >= 0 && a < ArchInfo.All.Count)
                     {
-                        if (!archs.Contains((TargetArch)a)) archs.Add((TargetArch)a);
+                        if (!archs.Contains((SeccompArch)a)) archs.Add((SeccompArch)a);
                     }
                     else
                     {
-                        errors.Add(new(InvalidEnumId, true, $"Architectures: {v.Value ?? "null"} is not a SeccompArch", -1, ErrorSite.Policy, Property: "Architectures"));
+                        errors.Add(new(DiagnosticIds.InvalidEnumValue, $"{KnownNames.Architectures}: {v.Value ?? "null"} is not a SeccompArch", PolicyLocation.Policy(PolicyProperty.Architectures)));
                     }
                 }
             }
@@ -94,7 +93,7 @@ namespace Seccomp.Generators
                 if (attr.ConstructorArguments.Length == 1 && attr.ConstructorArguments[0].Kind == TypedConstantKind.Array
                     && attr.ConstructorArguments[0].IsNull)
                 {
-                    errors.Add(new(NullNameId, true, "The syscall list is null", i, ErrorSite.SyscallName, 0));
+                    errors.Add(new(DiagnosticIds.NullSyscallName, "The syscall list is null", new PolicyLocation(i, LocationSite.SyscallName, 0)));
                     names.Add("");
                 }
                 else if (attr.ConstructorArguments.Length == 1 && attr.ConstructorArguments[0].Kind == TypedConstantKind.Array)
@@ -105,7 +104,7 @@ namespace Seccomp.Generators
                         if (values[n].Value is string s) names.Add(s);
                         else
                         {
-                            errors.Add(new(NullNameId, true, "A syscall name is null", i, ErrorSite.SyscallName, n));
+                            errors.Add(new(DiagnosticIds.NullSyscallName, "A syscall name is null", new PolicyLocation(i, LocationSite.SyscallName, n)));
                             names.Add("");
                         }
                     }
@@ -116,17 +115,17 @@ namespace Seccomp.Generators
 
             var model = new PolicyModel(
                 VerdictOf(defaultKind, defaultErrno),
-                VerdictOf(badArch, 1),
+                VerdictOf(badArch, AttributeDefaults.DefaultErrno),
                 VerdictOf(unknownKind, unknownErrno),
                 EquatableArray.From(archs),
                 EquatableArray.From(ruleModels));
             return new ReadPolicy(model, rules, policyAttr, errors);
         }
 
-        public static bool LogDenied(AttributeData policyAttr) => Named(policyAttr, "LogDenied", 0) != 0;
+        public static bool LogDenied(AttributeData policyAttr) => Named(policyAttr, KnownNames.LogDenied, AttributeDefaults.LogDenied ? 1 : 0) != 0;
 
-        private static Verdict VerdictOf(ActionKind kind, int errno) =>
-            kind == ActionKind.Errno ? new Verdict(kind, ClampErrno(errno)) : Verdict.Of(kind, 0);
+        private static Verdict VerdictOf(SeccompAction kind, int errno) =>
+            kind == SeccompAction.Errno ? new Verdict(kind, ClampErrno(errno)) : Verdict.Of(kind, 0);
 
         /// <summary>Out-of-range values stay visibly out of range (the checker reports them) rather than wrap to 0 or 1.</summary>
         private static ushort ClampErrno(int errno) => errno < 0 || errno > ushort.MaxValue ? ushort.MaxValue : (ushort)errno;
@@ -138,13 +137,13 @@ namespace Seccomp.Generators
                 case "AllowAttribute": return Verdict.Allow;
                 case "DenyAttribute":
                 {
-                    return new Verdict(ActionKind.Errno, ClampErrno(Named(attr, "Errno", 1)));
+                    return new Verdict(SeccompAction.Errno, ClampErrno(Named(attr, KnownNames.Errno, AttributeDefaults.DenyErrno)));
                 }
-                case "KillAttribute": return Named(attr, "Thread", 0) != 0 ? new Verdict(ActionKind.KillThread, 0) : Verdict.KillProcess;
-                case "LogAttribute": return new Verdict(ActionKind.Log, 0);
-                case "TrapAttribute": return new Verdict(ActionKind.Trap, (ushort)Named(attr, "Data", 0));
-                case "TraceAttribute": return new Verdict(ActionKind.Trace, (ushort)Named(attr, "Data", 0));
-                case "NotifyAttribute": return new Verdict(ActionKind.Notify, 0);
+                case "KillAttribute": return Named(attr, KnownNames.Thread, AttributeDefaults.KillThread ? 1 : 0) != 0 ? new Verdict(SeccompAction.KillThread, 0) : Verdict.KillProcess;
+                case "LogAttribute": return new Verdict(SeccompAction.Log, 0);
+                case "TrapAttribute": return new Verdict(SeccompAction.Trap, (ushort)Named(attr, KnownNames.Data, AttributeDefaults.Data));
+                case "TraceAttribute": return new Verdict(SeccompAction.Trace, (ushort)Named(attr, KnownNames.Data, AttributeDefaults.Data));
+                case "NotifyAttribute": return new Verdict(SeccompAction.Notify, 0);
                 default: return Verdict.KillProcess;
             }
         }

@@ -1,14 +1,14 @@
 using System;
-using Seccomp.Compiler.Bpf;
+using Seccomp.Bpf;
 
 namespace Seccomp
 {
     /// <summary>
     /// Runs a classic BPF seccomp program on a <see cref="SeccompData"/>, as the kernel would, counting the
-    /// instructions it executes. Programs are first checked by the verifier, so a malformed one is rejected up front
-    /// rather than half-run.
+    /// instructions it executes. Only programs the verifier passed get here (the <see cref="SeccompProgram"/>
+    /// constructor checks), so every jump lands inside the program and every instruction is one seccomp accepts.
     /// </summary>
-    public static class BpfInterpreter
+    internal static class BpfInterpreter
     {
         public static uint Run(ReadOnlySpan<BpfInstruction> program, in SeccompData data, out int executed)
         {
@@ -70,8 +70,10 @@ namespace Seccomp
             Op.AND => a & b,
             Op.OR => a | b,
             Op.XOR => a ^ b,
-            Op.LSH => b >= 32 ? 0 : a << (int)b,
-            Op.RSH => b >= 32 ? 0 : a >> (int)b,
+            // The kernel runs classic BPF as 32-bit eBPF ALU operations, whose shift count is taken mod 32 (the
+            // interpreter masks it with 31, as x86's shl/shr do); C# masks a uint's shift count the same way.
+            Op.LSH => a << (int)b,
+            Op.RSH => a >> (int)b,
             _ => throw new InvalidOperationException($"instruction {pc}: ALU operation 0x{op:x2} is not valid in a seccomp filter"),
         };
     }

@@ -36,31 +36,4 @@ namespace Seccomp
 
         internal static SeccompOptions Default => new();
     }
-
-    /// <summary>A documented substitution made because the kernel lacks a feature.</summary>
-    public sealed record SeccompFallback(string Feature, string Substitute, bool Weaker)
-    {
-        public override string ToString() =>
-            $"seccomp: the kernel lacks {Feature}; using {Substitute}{(Weaker ? " (weaker: allowed by AllowWeakerFallbacks)" : "")}";
-    }
-
-    /// <summary>What <c>Install()</c> did.</summary>
-    public sealed record SeccompInstallation(
-        SeccompArch Arch,
-        int InstructionCount,
-        SeccompFilterFlags Flags,
-        IReadOnlyList<SeccompFallback> Fallbacks,
-        int ListenerFd);
-
-    /// <summary>seccomp(2) filter flags (include/uapi/linux/seccomp.h).</summary>
-    [Flags]
-    public enum SeccompFilterFlags : uint
-    {
-        None = 0,
-        Tsync = 1,
-        Log = 2,
-        SpecAllow = 4,
-        NewListener = 8,
-        TsyncEsrch = 16,
-    }
 }

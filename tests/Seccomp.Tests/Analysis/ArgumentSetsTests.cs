@@ -1,4 +1,5 @@
 using System;
+using Seccomp.Compiler.Diagnostics;
 using System.Collections.Generic;
 using System.Linq;
 using Seccomp.Compiler;
@@ -13,9 +14,9 @@ namespace Seccomp.Tests.Analysis;
 /// <summary>The exact sets of argument vectors agree with the reference evaluator, which the BPF is tested against.</summary>
 public class ArgumentSetsTests
 {
-    internal static Condition Bind(string when, string syscall, TargetArch arch = TargetArch.X86_64)
+    internal static Condition Bind(string when, string syscall, CoreArch arch = CoreArch.X86_64)
     {
-        var c = ConditionChecker.Bind(when, syscall, ArchInfo.Get(arch), out var problems);
+        var c = ConditionBinder.Bind(when, syscall, ArchInfo.Get(arch), out var problems);
         Assert.True(problems.Count == 0, string.Join("; ", problems.Select(p => p.Message)));
         return c!;
     }
@@ -30,7 +31,7 @@ public class ArgumentSetsTests
         var sets = new ArgumentSets();
         for (int i = 0; i < 150; i++)
         {
-            var arch = rng.Next(2) == 0 ? TargetArch.X86_64 : TargetArch.Aarch64;
+            var arch = rng.Next(2) == 0 ? CoreArch.X86_64 : CoreArch.Aarch64;
             var policy = RandomPolicies.Create(rng, "P", conditions: true, new[] { arch }, maxRules: 3);
             foreach (var rule in policy.Model.Rules.Where(r => r.When != null))
             {
@@ -112,10 +113,10 @@ public class ArgumentSetsTests
         var model = PolicyAnalysisTests.Policy(Verdict.Allow,
             PolicyAnalysisTests.Rule(0, Verdict.KillProcess, null, "ptrace"),
             PolicyAnalysisTests.Rule(1, Verdict.Allow, "request == 1 && pid == 2 && addr == 3", "ptrace"),
-            PolicyAnalysisTests.Rule(2, new Verdict(ActionKind.KillThread, 0), null, "bpf"));
-        var full = PolicyAnalysis.Analyze(model);
-        Assert.Contains(full, f => f.Kind == FindingKind.UnreachableRule);
-        var limited = PolicyAnalysis.Analyze(model, maxNodes: 40);
-        Assert.Equal(new[] { FindingKind.KillThread }, limited.Select(f => f.Kind));
+            PolicyAnalysisTests.Rule(2, new Verdict(CoreAction.KillThread, 0), null, "bpf"));
+        var full = PolicyAnalysisTests.Findings(model);
+        Assert.Contains(full, f => f.Kind == DiagnosticIds.UnreachableRule);
+        var limited = PolicyAnalysis.Analyze(model, new ConditionBindings(), maxNodes: 40).Select(Finding.Of).ToList();
+        Assert.Equal(new[] { DiagnosticIds.KillThread }, limited.Select(f => f.Kind));
     }
 }

@@ -9,13 +9,13 @@ namespace Seccomp.Tests.Analysis;
 /// <summary>Constant conditions and constant parts, with the values that make them so.</summary>
 public class ConditionAnalysisTests
 {
-    private static ConstantPart[] Find(string when, string syscall, TargetArch arch = TargetArch.X86_64)
+    private static ConstantPart[] Find(string when, string syscall, CoreArch arch = CoreArch.X86_64)
     {
         var info = ArchInfo.Get(arch);
         var spans = new ConditionSpans();
         var expr = ConditionParser.Parse(when, out var syntax);
         Assert.Null(syntax);
-        var condition = ConditionChecker.Bind(expr!, syscall, info, out var problems, spans);
+        var condition = ConditionBinder.Bind(expr!, syscall, info, out var problems, spans);
         Assert.Empty(problems);
         return ConditionAnalysis.Find(new ArgumentSets(), condition!, spans, when, Signatures.Get(syscall, arch)).ToArray();
     }
@@ -90,7 +90,7 @@ public class ConditionAnalysisTests
     {
         // O_DIRECT is 0x4000 on x86_64 and 0x10000 on aarch64: the mask excludes it only on aarch64.
         const string when = "(flags & 0x4000) == O_DIRECT";
-        Assert.Empty(Find(when, "openat", TargetArch.X86_64));
-        Assert.False(Assert.Single(Find(when, "openat", TargetArch.Aarch64)).AlwaysTrue);
+        Assert.Empty(Find(when, "openat", CoreArch.X86_64));
+        Assert.False(Assert.Single(Find(when, "openat", CoreArch.Aarch64)).AlwaysTrue);
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using Seccomp.Compiler.Diagnostics;
 using System.Collections.Generic;
 using System.Linq;
 using Seccomp.Compiler;
@@ -21,26 +22,33 @@ public class PolicyAnalysisTests
         new(index, action, EquatableArray.From(names), when);
 
     internal static PolicyModel Policy(Verdict defaultAction, params RuleModel[] rules) =>
-        Policy(defaultAction, new[] { TargetArch.X86_64, TargetArch.Aarch64 }, rules);
+        Policy(defaultAction, new[] { CoreArch.X86_64, CoreArch.Aarch64 }, rules);
 
-    internal static PolicyModel Policy(Verdict defaultAction, TargetArch[] archs, params RuleModel[] rules) => new(
+    internal static PolicyModel Policy(Verdict defaultAction, CoreArch[] archs, params RuleModel[] rules) => new(
         defaultAction, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction, EquatableArray.From(archs), EquatableArray.From(rules));
 
-    private List<AnalysisFinding> Analyze(PolicyModel policy)
+    private List<Finding> Analyze(PolicyModel policy)
     {
-        Assert.DoesNotContain(PolicyResolver.Check(policy), e => e.IsError);
-        var findings = PolicyAnalysis.Analyze(policy);
+        var findings = Findings(policy);
         foreach (var f in findings) _out.WriteLine($"{f.Kind} rule {f.RuleIndex} {f.Site} name {f.NameIndex} [{f.Start},{f.Length}] {f.Property}: {f.Message}");
         return findings;
     }
 
+    /// <summary>What the one entry point says about a valid policy, flattened for the assertions below.</summary>
+    internal static List<Finding> Findings(PolicyModel policy)
+    {
+        var compilation = PolicyCompiler.Compile(policy);
+        Assert.DoesNotContain(compilation.Diagnostics, e => e.IsError);
+        return compilation.Diagnostics.Select(Finding.Of).ToList();
+    }
+
     /// <summary>The findings other than the runtime's needs (most small test policies deny them by default).</summary>
-    private List<AnalysisFinding> Analyze(PolicyModel policy, params FindingKind[] kinds) =>
+    private List<Finding> Analyze(PolicyModel policy, params string[] kinds) =>
         Analyze(policy).Where(f => kinds.Contains(f.Kind)).ToList();
 
     private static readonly Verdict Allow = Verdict.Allow;
     private static readonly Verdict Kill = Verdict.KillProcess;
-    private static readonly Verdict Log = new(ActionKind.Log, 0);
+    private static readonly Verdict Log = new(CoreAction.Log, 0);
     private static Verdict Deny(int errno = 1) => Verdict.Errno(errno);
 
     // ---- Unreachable, duplicate, same as default ---------------------------------------------------------------------
@@ -50,9 +58,9 @@ public class PolicyAnalysisTests
     {
         var f = Assert.Single(Analyze(Policy(Allow,
             Rule(0, Kill, "(flags & O_CREAT) != 0", "openat"),
-            Rule(1, Deny(13), "flags & O_CREAT", "openat")), FindingKind.UnreachableRule));
+            Rule(1, Deny(13), "flags & O_CREAT", "openat")), DiagnosticIds.UnreachableRule));
         Assert.Equal(1, f.RuleIndex);
-        Assert.Equal(Seccomp.Compiler.Policy.ErrorSite.Policy, f.Site);
+        Assert.Equal(LocationSite.Policy, f.Site);
         Assert.Equal("[Deny(\"openat\", Errno = EACCES, When = \"flags & O_CREAT\")] never decides a call: "
             + "[Kill(\"openat\", When = \"(flags & O_CREAT) != 0\")] matches wherever it does, and KILL_PROCESS is more restrictive than ERRNO(EACCES)",
             f.Message);
@@ -64,7 +72,7 @@ public class PolicyAnalysisTests
         var f = Assert.Single(Analyze(Policy(Deny(),
             Rule(0, Kill, "fd < 5", "read"),
             Rule(1, Deny(9), "fd >= 5", "read"),
-            Rule(2, Allow, "fd < 10", "read")), FindingKind.UnreachableRule));
+            Rule(2, Allow, "fd < 10", "read")), DiagnosticIds.UnreachableRule));
         Assert.Equal(2, f.RuleIndex);
         Assert.Contains("[Kill(\"read\", When = \"fd < 5\")] and [Deny(\"read\", Errno = EBADF, When = \"fd >= 5\")] match wherever it does, and their actions are more restrictive than ALLOW", f.Message);
     }
@@ -74,8 +82,8 @@ public class PolicyAnalysisTests
     {
         var f = Assert.Single(Analyze(Policy(Allow,
             Rule(0, Kill, null, "ptrace"),
-            Rule(1, Deny(), null, "getpid", "ptrace")), FindingKind.UnreachableRule));
-        Assert.Equal((1, Seccomp.Compiler.Policy.ErrorSite.SyscallName, 1), (f.RuleIndex, f.Site, f.NameIndex));
+            Rule(1, Deny(), null, "getpid", "ptrace")), DiagnosticIds.UnreachableRule));
+        Assert.Equal((1, LocationSite.SyscallName, 1), (f.RuleIndex, f.Site, f.NameIndex));
         Assert.StartsWith("'ptrace' in [Deny(\"getpid\", \"ptrace\")] never decides a call", f.Message);
     }
 
@@ -86,7 +94,7 @@ public class PolicyAnalysisTests
             Rule(0, Kill, "fd < 5", "read"),
             Rule(1, Allow, "fd < 10", "read"),
             Rule(2, Kill, "fd == 1", "write"),
-            Rule(3, Allow, null, "write", "close")), FindingKind.UnreachableRule, FindingKind.DuplicateRule, FindingKind.RuleSameAsDefault));
+            Rule(3, Allow, null, "write", "close")), DiagnosticIds.UnreachableRule, DiagnosticIds.DuplicateRule, DiagnosticIds.RuleSameAsDefault));
     }
 
     [Fact]
@@ -97,7 +105,7 @@ public class PolicyAnalysisTests
             Rule(1, Allow, "family == AF_INET", "socket"),
             Rule(2, Allow, "family == 2", "socket"),
             Rule(3, Allow, null, "accept4", "read"),
-            Rule(4, Allow, "cmd == FIONBIO", "ioctl")), FindingKind.DuplicateRule);
+            Rule(4, Allow, "cmd == FIONBIO", "ioctl")), DiagnosticIds.DuplicateRule);
         Assert.Equal(new[] { (2, -1), (3, 1), (4, -1) }, findings.Select(f => (f.RuleIndex, f.NameIndex)).OrderBy(x => x));
         Assert.Contains(findings, f => f.Message == "[Allow(\"ioctl\", When = \"cmd == FIONBIO\")] is a duplicate: [Allow(\"@dotnet-runtime\")] already gives ALLOW wherever it matches");
     }
@@ -107,7 +115,7 @@ public class PolicyAnalysisTests
     {
         var f = Assert.Single(Analyze(Policy(Deny(),
             Rule(0, Allow, "fd < 3", "read"),
-            Rule(1, Allow, "fd < 10", "read")), FindingKind.DuplicateRule));
+            Rule(1, Allow, "fd < 10", "read")), DiagnosticIds.DuplicateRule));
         Assert.Equal(0, f.RuleIndex);
     }
 
@@ -118,7 +126,7 @@ public class PolicyAnalysisTests
             Rule(0, Allow, null, "openat"),
             Rule(1, Deny(), "flags & O_CREAT", "openat"),
             Rule(2, Deny(), null, "execve"),
-            Rule(3, Deny(13), null, "execveat")), FindingKind.RuleSameAsDefault);
+            Rule(3, Deny(13), null, "execveat")), DiagnosticIds.RuleSameAsDefault);
         var f = Assert.Single(findings);
         Assert.Equal(2, f.RuleIndex);
         Assert.Equal("[Deny(\"execve\")] changes nothing: the default action is already ERRNO(EPERM) and no more permissive rule matches these calls", f.Message);
@@ -129,8 +137,8 @@ public class PolicyAnalysisTests
     {
         var findings = Analyze(Policy(Deny(),
             Rule(0, Deny(), null, "ptrace"),
-            Rule(1, Allow, null, "ptrace")), FindingKind.UnreachableRule, FindingKind.RuleSameAsDefault);
-        Assert.Equal(new[] { (FindingKind.UnreachableRule, 1) }, findings.Select(f => (f.Kind, f.RuleIndex)));
+            Rule(1, Allow, null, "ptrace")), DiagnosticIds.UnreachableRule, DiagnosticIds.RuleSameAsDefault);
+        Assert.Equal(new[] { (DiagnosticIds.UnreachableRule, 1) }, findings.Select(f => (f.Kind, f.RuleIndex)));
     }
 
     // ---- Conflicting errno values ---------------------------------------------------------------------------------
@@ -144,14 +152,14 @@ public class PolicyAnalysisTests
             Rule(2, Deny(2), "fd == 5", "close"),
             Rule(3, Deny(13), "fd > 3 && fd < 10", "close"),
             Rule(4, Deny(13), null, "read"),
-            Rule(5, Deny(2), "fd == 0", "read")), FindingKind.ConflictingErrno);
+            Rule(5, Deny(2), "fd == 0", "read")), DiagnosticIds.ConflictingErrno);
         // openat: the EACCES rule is covered; close and read: the ENOENT rule is a narrower exception.
         Assert.Equal(new[] { 1 }, findings.Select(f => f.RuleIndex));
         Assert.Contains(findings, f => f.Message.StartsWith("[Deny(\"openat\", Errno = EACCES, When = \"flags & O_CREAT\")] never returns EACCES: [Deny(\"openat\", Errno = ENOENT)] matches the same calls", StringComparison.Ordinal));
 
         var partial = Analyze(Policy(Allow,
             Rule(0, Deny(2), "flags & O_CREAT", "openat"),
-            Rule(1, Deny(13), "dfd == 5", "openat")), FindingKind.ConflictingErrno);
+            Rule(1, Deny(13), "dfd == 5", "openat")), DiagnosticIds.ConflictingErrno);
         Assert.Equal("[Deny(\"openat\", Errno = EACCES, When = \"dfd == 5\")] and [Deny(\"openat\", Errno = ENOENT, When = \"flags & O_CREAT\")] "
             + "both match some calls (e.g. openat(dfd=5, flags=0x40)) with different errno values: there ERRNO(ENOENT) wins over ERRNO(EACCES)",
             Assert.Single(partial).Message);
@@ -165,7 +173,7 @@ public class PolicyAnalysisTests
         var findings = Analyze(Policy(Allow,
             Rule(0, Kill, "fd == 1 && fd == 2", "read"),
             Rule(1, Kill, "count < 0 || fd == 3", "read"),
-            Rule(2, Kill, "(flags & 0x4000) == O_DIRECT", "openat")), FindingKind.ConditionNeverTrue, FindingKind.ConditionAlwaysTrue);
+            Rule(2, Kill, "(flags & 0x4000) == O_DIRECT", "openat")), DiagnosticIds.ConditionNeverTrue, DiagnosticIds.ConditionAlwaysTrue);
         Assert.Equal(3, findings.Count);
         Assert.Equal("[Kill(\"read\", When = \"fd == 1 && fd == 2\")]: the condition is never true: 'fd' cannot be both 1 and 2; the rule applies to no call", findings[0].Message);
         Assert.Equal((0, 18), (findings[0].Start, findings[0].Length));
@@ -178,7 +186,7 @@ public class PolicyAnalysisTests
     public void ConstantConditions_ForSomeSyscallsOfARule()
     {
         // arg2 is 'size_t count' for read but 'int flags' for openat: '< 0' is dead only for read.
-        var f = Assert.Single(Analyze(Policy(Allow, Rule(0, Kill, "arg2 < 0", "read", "openat")), FindingKind.ConditionNeverTrue));
+        var f = Assert.Single(Analyze(Policy(Allow, Rule(0, Kill, "arg2 < 0", "read", "openat")), DiagnosticIds.ConditionNeverTrue));
         Assert.Contains("the condition is never true for read:", f.Message);
     }
 
@@ -188,16 +196,16 @@ public class PolicyAnalysisTests
     public void TraceNotifyAndKillThread()
     {
         var model = Policy(Allow,
-            Rule(0, new Verdict(ActionKind.Notify, 0), null, "openat"),
-            Rule(1, new Verdict(ActionKind.Trace, 3), null, "connect"),
-            Rule(2, new Verdict(ActionKind.KillThread, 0), null, "ptrace")) with { BadArchAction = new Verdict(ActionKind.KillThread, 0) };
-        var findings = Analyze(model, FindingKind.NeedsTracerOrListener, FindingKind.KillThread);
+            Rule(0, new Verdict(CoreAction.Notify, 0), null, "openat"),
+            Rule(1, new Verdict(CoreAction.Trace, 3), null, "connect"),
+            Rule(2, new Verdict(CoreAction.KillThread, 0), null, "ptrace")) with { BadArchAction = new Verdict(CoreAction.KillThread, 0) };
+        var findings = Analyze(model, DiagnosticIds.NeedsTracerOrListener, DiagnosticIds.KillThread);
         Assert.Equal(new[]
         {
-            (FindingKind.KillThread, -1, "BadArchAction"),
-            (FindingKind.NeedsTracerOrListener, 0, null),
-            (FindingKind.NeedsTracerOrListener, 1, null),
-            (FindingKind.KillThread, 2, "Thread"),
+            (DiagnosticIds.KillThread, -1, PolicyProperty.BadArchAction),
+            (DiagnosticIds.NeedsTracerOrListener, 0, PolicyProperty.None),
+            (DiagnosticIds.NeedsTracerOrListener, 1, PolicyProperty.None),
+            (DiagnosticIds.KillThread, 2, PolicyProperty.RuleKillThread),
         }, findings.Select(f => (f.Kind, f.RuleIndex, f.Property)));
         Assert.Contains("without a listener they fail with ENOSYS", findings[1].Message);
         Assert.Contains("without a tracer attached they fail with ENOSYS", findings[2].Message);
@@ -217,10 +225,10 @@ public class PolicyAnalysisTests
             Rule(4, Allow, "(clone_flags & CLONE_NEWUSER) == 0", "clone"),
             Rule(5, Allow, "personality in (0, 8, 0x20000, 0x20008, 0xffffffff)", "personality"),
             Rule(6, Allow, null, "io_uring_setup"),
-            Rule(7, Kill, null, "io_uring_setup")), FindingKind.DangerousAllowance);
+            Rule(7, Kill, null, "io_uring_setup")), DiagnosticIds.DangerousAllowance);
         Assert.Equal(new[] { (0, 0), (1, -1), (2, -1), (3, -1) }, findings.Select(f => (f.RuleIndex, f.NameIndex)).OrderBy(x => x));
         Assert.Contains(findings, f => f.Message.StartsWith("[Allow(\"unshare\", When = \"unshare_flags & CLONE_NEWNS\")] allows unshare with CLONE_NEWUSER (its condition does not exclude it) while the default action is ERRNO(EPERM)", StringComparison.Ordinal));
-        Assert.Empty(Analyze(Policy(Allow, Rule(0, Allow, null, "ptrace")), FindingKind.DangerousAllowance));
+        Assert.Empty(Analyze(Policy(Allow, Rule(0, Allow, null, "ptrace")), DiagnosticIds.DangerousAllowance));
     }
 
     // ---- The runtime's calls ----------------------------------------------------------------------------------
@@ -228,15 +236,15 @@ public class PolicyAnalysisTests
     [Fact]
     public void RuntimeNeeds_DeniedByDefaultOrByRules()
     {
-        var byDefault = Assert.Single(Analyze(Policy(Deny(), Rule(0, Allow, null, "read")), FindingKind.RuntimeNeedsSyscall));
-        Assert.Equal((-1, "DefaultAction"), (byDefault.RuleIndex, byDefault.Property));
+        var byDefault = Assert.Single(Analyze(Policy(Deny(), Rule(0, Allow, null, "read")), DiagnosticIds.RuntimeNeedsSyscall));
+        Assert.Equal((-1, PolicyProperty.DefaultAction), (byDefault.RuleIndex, byDefault.Property));
         Assert.StartsWith("The default action ERRNO(EPERM) denies futex, mmap, mprotect, munmap, madvise, membarrier, tgkill", byDefault.Message);
 
         var byRules = Analyze(Policy(Allow,
             Rule(0, Kill, null, "futex"),
             Rule(1, Deny(), null, "ptrace", "membarrier"),
             Rule(2, Deny(), null, "clone3"),
-            Rule(3, Kill, "addr == 0", "mmap")), FindingKind.RuntimeNeedsSyscall);
+            Rule(3, Kill, "addr == 0", "mmap")), DiagnosticIds.RuntimeNeedsSyscall);
         Assert.Equal(new[] { (0, -1), (1, 1), (2, -1) }, byRules.Select(f => (f.RuleIndex, f.NameIndex)).OrderBy(x => x));
         Assert.Contains(byRules, f => f.Message.Contains("falls back to clone only when clone3 fails with ENOSYS, not with ERRNO(EPERM)", StringComparison.Ordinal));
     }
@@ -246,14 +254,14 @@ public class PolicyAnalysisTests
     {
         var f = Assert.Single(Analyze(Policy(Allow,
             Rule(0, Deny(38), null, "clone3"),
-            Rule(1, Deny(), "clone_flags & CLONE_THREAD", "clone")), FindingKind.RuntimeNeedsSyscall));
+            Rule(1, Deny(), "clone_flags & CLONE_THREAD", "clone")), DiagnosticIds.RuntimeNeedsSyscall));
         Assert.Equal(1, f.RuleIndex);
         Assert.Contains("clone with the flags of a new thread", f.Message);
 
         Assert.Empty(Analyze(Policy(Deny(),
             Rule(0, Allow, null, "@dotnet-runtime"),
             Rule(1, Deny(), "clone_flags & CLONE_NEWUSER", "clone"),
-            Rule(2, Deny(38), null, "clone3")), FindingKind.RuntimeNeedsSyscall, FindingKind.DangerousAllowance));
+            Rule(2, Deny(38), null, "clone3")), DiagnosticIds.RuntimeNeedsSyscall, DiagnosticIds.DangerousAllowance));
     }
 
     [Fact]
@@ -261,7 +269,7 @@ public class PolicyAnalysisTests
     {
         var findings = Analyze(AttributeModel.FromType(typeof(Seccomp.Tests.Policies.DockerDefaultPolicy)));
         Assert.Equal(new[] { "ptrace", "process_vm_writev" },
-            findings.Select(f => Assert.IsType<AnalysisFinding>(f)).Select(f => f.Kind == FindingKind.DangerousAllowance ? f.Message.Split('\'')[1] : f.Kind.ToString()));
+            findings.Select(f => f.Kind == DiagnosticIds.DangerousAllowance ? f.Message.Split('\'')[1] : f.Kind.ToString()));
     }
 
     // ---- Soundness on random policies ----------------------------------------------------------------------------
@@ -283,13 +291,13 @@ public class PolicyAnalysisTests
         {
             var policy = RandomPolicies.Create(rng, "P", conditions, maxRules: 12);
             var model = policy.Model;
-            var findings = PolicyAnalysis.Analyze(model);
+            var findings = Findings(model);
 
-            var dead = findings.Where(f => f.Kind is FindingKind.UnreachableRule or FindingKind.DuplicateRule or FindingKind.RuleSameAsDefault).ToList();
+            var dead = findings.Where(f => f.Kind is DiagnosticIds.UnreachableRule or DiagnosticIds.DuplicateRule or DiagnosticIds.RuleSameAsDefault).ToList();
             var rules = new List<RuleModel>();
             foreach (var rule in model.Rules)
             {
-                if (dead.Any(f => f.RuleIndex == rule.Index && f.Site == Seccomp.Compiler.Policy.ErrorSite.Policy)) continue;
+                if (dead.Any(f => f.RuleIndex == rule.Index && f.Site == LocationSite.Policy)) continue;
                 var names = rule.Syscalls.Where((_, n) => !dead.Any(f => f.RuleIndex == rule.Index && f.NameIndex == n)).ToArray();
                 rules.Add(rule with { Syscalls = EquatableArray.From(names) });
             }
@@ -299,8 +307,8 @@ public class PolicyAnalysisTests
             foreach (var target in model.Architectures)
             {
                 var arch = ArchInfo.Get(target);
-                var before = PolicyResolver.Resolve(model, target);
-                var after = PolicyResolver.Resolve(pruned, target);
+                var before = PolicyCompiler.Compile(model).Program(target).Resolved;
+                var after = PolicyCompiler.Compile(pruned).Program(target).Resolved;
                 for (int k = 0; k < 300; k++)
                 {
                     var (_, nr, args) = RandomPolicies.RandomCall(rng, arch, policy);
@@ -308,7 +316,7 @@ public class PolicyAnalysisTests
                 }
             }
 
-            foreach (var f in findings.Where(f => f.Kind is FindingKind.ConditionNeverTrue or FindingKind.ConditionAlwaysTrue
+            foreach (var f in findings.Where(f => f.Kind is DiagnosticIds.ConditionNeverTrue or DiagnosticIds.ConditionAlwaysTrue
                 && (f.Message.Contains("the condition is never true:") || f.Message.Contains("the condition is always true:"))))
             {
                 constant++;
@@ -320,7 +328,7 @@ public class PolicyAnalysisTests
                         for (int k = 0; k < 100; k++)
                         {
                             var (_, _, args) = RandomPolicies.RandomCall(rng, ArchInfo.Get(target), policy);
-                            Assert.Equal(f.Kind == FindingKind.ConditionAlwaysTrue, ReferenceEvaluator.Holds(condition, args));
+                            Assert.Equal(f.Kind == DiagnosticIds.ConditionAlwaysTrue, ReferenceEvaluator.Holds(condition, args));
                         }
                     }
             }

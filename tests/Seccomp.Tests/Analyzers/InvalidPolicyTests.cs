@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System;
+using Seccomp.Compiler.Diagnostics;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading.Tasks;
@@ -170,8 +172,10 @@ public class InvalidPolicyTests
         """.Replace("LIST", LargeList(500)), "SECC0010");
 
     /// <summary>A compiler that emits a program the verifier rejects: what SECC0011 reports (an internal error).</summary>
-    private static CompileResult BrokenCompiler(ResolvedPolicy policy) => new CompileResult.Failure(policy.Arch.Arch,
-        EquatableArray.From(new[] { new PolicyError(BpfCompiler.VerifierId, true, $"internal error: the {policy.Arch.Name} program fails verification: jump out of range", -1, ErrorSite.Policy) }));
+    private static PolicyCompilation BrokenCompiler(PolicyModel model, System.Threading.CancellationToken ct) => new(model,
+        model.Architectures.Select(a => new PolicyDiagnostic(DiagnosticIds.VerifierFailure,
+            $"internal error: the {ArchInfo.Get(a).Name} program fails verification: jump out of range", PolicyLocation.Policy())).ToList(),
+        new List<CompiledProgram>());
 
     [Fact]
     public Task Secc0011_VerifierFailure()

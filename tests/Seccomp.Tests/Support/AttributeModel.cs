@@ -19,11 +19,11 @@ internal static class AttributeModel
     {
         var policy = type.GetCustomAttribute<SeccompPolicyAttribute>()!;
         var rules = type.GetCustomAttributes<SeccompRuleAttribute>().Select((a, i) => new RuleModel(i, VerdictOf(a), EquatableArray.From(a.Syscalls), a.When)).ToArray();
-        var archs = (policy.Architectures ?? new[] { SeccompArch.X86_64, SeccompArch.Aarch64, SeccompArch.Riscv64 }).Select(a => (TargetArch)a);
+        var archs = (policy.Architectures ?? new[] { SeccompArch.X86_64, SeccompArch.Aarch64, SeccompArch.Riscv64 }).Select(a => (CoreArch)a);
         return new PolicyModel(
-            policy.DefaultAction == SeccompAction.Errno ? Verdict.Errno((int)policy.DefaultErrno) : Verdict.Of((ActionKind)policy.DefaultAction, 0),
-            Verdict.Of((ActionKind)policy.BadArchAction, 1),
-            policy.UnknownSyscalls == SeccompAction.Errno ? Verdict.Errno((int)policy.UnknownSyscallsErrno) : Verdict.Of((ActionKind)policy.UnknownSyscalls, 0),
+            policy.DefaultAction == SeccompAction.Errno ? Verdict.Errno((int)policy.DefaultErrno) : Verdict.Of((CoreAction)policy.DefaultAction, 0),
+            Verdict.Of((CoreAction)policy.BadArchAction, 1),
+            policy.UnknownSyscalls == SeccompAction.Errno ? Verdict.Errno((int)policy.UnknownSyscallsErrno) : Verdict.Of((CoreAction)policy.UnknownSyscalls, 0),
             EquatableArray.From(archs), EquatableArray.From(rules));
     }
 
@@ -31,25 +31,25 @@ internal static class AttributeModel
     {
         AllowAttribute => Verdict.Allow,
         DenyAttribute d => Verdict.Errno((int)d.Errno),
-        KillAttribute k => k.Thread ? new Verdict(ActionKind.KillThread, 0) : Verdict.KillProcess,
-        LogAttribute => new Verdict(ActionKind.Log, 0),
-        TrapAttribute t => new Verdict(ActionKind.Trap, t.Data),
-        TraceAttribute t => new Verdict(ActionKind.Trace, t.Data),
-        _ => new Verdict(ActionKind.Notify, 0),
+        KillAttribute k => k.Thread ? new Verdict(CoreAction.KillThread, 0) : Verdict.KillProcess,
+        LogAttribute => new Verdict(CoreAction.Log, 0),
+        TrapAttribute t => new Verdict(CoreAction.Trap, t.Data),
+        TraceAttribute t => new Verdict(CoreAction.Trace, t.Data),
+        _ => new Verdict(CoreAction.Notify, 0),
     };
 
     /// <summary>
     /// The policy as libseccomp rules for one architecture: each condition in disjunctive normal form, one libseccomp
     /// rule per conjunction. Null when a condition has no libseccomp equivalent (a negated mask test).
     /// </summary>
-    public static List<LibSeccompRule>? ToLibSeccomp(PolicyModel model, TargetArch arch)
+    public static List<LibSeccompRule>? ToLibSeccomp(PolicyModel model, CoreArch arch)
     {
         var info = ArchInfo.Get(arch);
         var result = new List<LibSeccompRule>();
         Condition? Bind(string? when, string name)
         {
             if (when == null) return null;
-            var c = ConditionChecker.Bind(when, name, info, out var problems);
+            var c = ConditionBinder.Bind(when, name, info, out var problems);
             return c ?? throw new InvalidOperationException(problems[0].Message);
         }
         foreach (var rule in model.Rules)
@@ -118,7 +118,7 @@ internal static class AttributeModel
     }
 
     /// <summary>Numbers for the calls libseccomp 2.5.4 does not know, from our tables.</summary>
-    public static Dictionary<string, int> ExtraSyscalls(TargetArch arch) =>
+    public static Dictionary<string, int> ExtraSyscalls(CoreArch arch) =>
         ArchInfo.Get(arch).Syscalls.Where(kv => LibSeccomp.ResolveSyscall(ArchInfo.Get(arch).AuditArch, kv.Key) < 0)
             .ToDictionary(kv => kv.Key, kv => kv.Value);
 }

@@ -6,7 +6,7 @@ using System.IO;
 namespace Seccomp.Tests.Support;
 
 /// <summary>What a child scenario printed and how it ended.</summary>
-public sealed record ChildResult(int ExitCode, IReadOnlyDictionary<string, string> Values, string Stdout, string Stderr)
+internal sealed record ChildResult(int ExitCode, IReadOnlyDictionary<string, string> Values, string Stdout, string Stderr)
 {
     /// <summary>The signal that killed the child, or 0 (the runtime reports 128 + signal).</summary>
     public int Signal => ExitCode > 128 && ExitCode < 128 + 65 ? ExitCode - 128 : 0;
@@ -21,7 +21,7 @@ public sealed record ChildResult(int ExitCode, IReadOnlyDictionary<string, strin
 /// <summary>
 /// Runs a scenario of Seccomp.TestChild in its own process: filters are installed there, never in the test host.
 /// </summary>
-public static class ChildProcess
+internal static class ChildProcess
 {
     public const int SIGSYS = 31;
 

@@ -11,7 +11,7 @@ using Seccomp.Generators;
 namespace Seccomp.Tests.Support;
 
 /// <summary>Runs the generator (and the analyzers) on source text in memory, as the compiler would in a build.</summary>
-public static class GeneratorHarness
+internal static class GeneratorHarness
 {
     private static readonly Lazy<MetadataReference[]> s_references = new(() =>
     {

@@ -9,7 +9,7 @@ namespace Seccomp.Tests.Support;
 /// it takes uses only loads of nr/arch, JA, JEQ/JGE/JGT/JSET with a constant, AND with a constant, and ends in
 /// RET ALLOW. Anything else (an argument load, another action) makes the call go through the filter every time.
 /// </summary>
-public static class KernelCacheEmulator
+internal static class KernelCacheEmulator
 {
     public static bool IsConstAllow(IReadOnlyList<BpfInstruction> program, uint arch, uint nr)
     {

@@ -6,7 +6,7 @@ using System.Threading;
 namespace Seccomp.Tests.Support;
 
 /// <summary>The kernel's seccomp audit lines (type=1326), read with dmesg.</summary>
-public static class KernelLog
+internal static class KernelLog
 {
     /// <summary>The audit line for a process and syscall number, waiting up to 3 s for the kernel to write it.</summary>
     public static string? FindSeccompLine(int pid, int syscall)

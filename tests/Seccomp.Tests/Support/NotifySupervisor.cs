@@ -7,13 +7,13 @@ namespace Seccomp.Tests.Support;
 /// The supervising side of SECCOMP_RET_USER_NOTIF: takes a child's listener fd with pidfd_getfd, receives one
 /// notification and answers it. Nothing here installs a filter.
 /// </summary>
-public static unsafe partial class NotifySupervisor
+internal static unsafe partial class NotifySupervisor
 {
     private const uint NotifRecv = 0xC0502100; // SECCOMP_IOWR(0, struct seccomp_notif): 80 bytes
     private const uint NotifSend = 0xC0182101; // SECCOMP_IOWR(1, struct seccomp_notif_resp): 24 bytes
 
     [StructLayout(LayoutKind.Sequential)]
-    public struct Notif
+    internal struct Notif
     {
         public ulong Id;
         public uint Pid;

@@ -3,7 +3,7 @@ using System.IO;
 
 namespace Seccomp.Tests.Support;
 
-public static class Paths
+internal static class Paths
 {
     /// <summary>The repository root: the folder holding Seccomp.Generators.sln, above the test binaries.</summary>
     public static string Repo { get; } = Find();

@@ -10,13 +10,13 @@ using Seccomp.Compiler.Policy;
 namespace Seccomp.Tests.Support;
 
 /// <summary>A random policy as the compiler's model and as the attribute source a user would write.</summary>
-public sealed record RandomPolicy(PolicyModel Model, string Source, string ClassName, IReadOnlyList<ulong> Constants, IReadOnlyList<string> Names);
+internal sealed record RandomPolicy(PolicyModel Model, string Source, string ClassName, IReadOnlyList<ulong> Constants, IReadOnlyList<string> Names);
 
 /// <summary>
 /// Random policies with overlapping rules, every action, random defaults and (optionally) random conditions over
 /// the real argument types, plus random call vectors aimed at the edges those conditions create.
 /// </summary>
-public static class RandomPolicies
+internal static class RandomPolicies
 {
     /// <summary>Syscalls present on every supported architecture, with a mix of argument types.</summary>
     public static readonly string[] Pool =
@@ -29,28 +29,28 @@ public static class RandomPolicies
     };
 
     private static readonly string[] ConditionPool =
-        Pool.Where(n => Signatures.Get(n, TargetArch.X86_64) is { Count: > 0 }).ToArray();
+        Pool.Where(n => Signatures.Get(n, CoreArch.X86_64) is { Count: > 0 }).ToArray();
 
     public static Verdict RandomVerdict(Random rng, bool allowAnyData = true)
     {
-        var kind = (ActionKind)rng.Next(8);
+        var kind = (CoreAction)rng.Next(8);
         int data = kind switch
         {
-            ActionKind.Errno => rng.Next(4) == 0 ? rng.Next(1, 4096) : rng.Next(1, 40),
-            ActionKind.Trap or ActionKind.Trace => allowAnyData ? rng.Next(0, 65536) : rng.Next(0, 10),
+            CoreAction.Errno => rng.Next(4) == 0 ? rng.Next(1, 4096) : rng.Next(1, 40),
+            CoreAction.Trap or CoreAction.Trace => allowAnyData ? rng.Next(0, 65536) : rng.Next(0, 10),
             _ => 0,
         };
         return Verdict.Of(kind, data);
     }
 
-    public static RandomPolicy Create(Random rng, string className, bool conditions, TargetArch[]? archs = null,
+    public static RandomPolicy Create(Random rng, string className, bool conditions, CoreArch[]? archs = null,
         int maxRules = 30, bool oneActionPerSyscall = false)
     {
-        archs ??= new[] { TargetArch.X86_64, TargetArch.Aarch64 };
+        archs ??= new[] { CoreArch.X86_64, CoreArch.Aarch64 };
         var defaultAction = RandomVerdict(rng);
         // The policy attribute has no data for a TRAP or TRACE default.
-        if (defaultAction.Kind is ActionKind.Trap or ActionKind.Trace) defaultAction = Verdict.Of(defaultAction.Kind, 0);
-        var badArch = new[] { Verdict.KillProcess, new Verdict(ActionKind.KillThread, 0), new Verdict(ActionKind.Trap, 0), Verdict.Errno(1) }[rng.Next(4)];
+        if (defaultAction.Kind is CoreAction.Trap or CoreAction.Trace) defaultAction = Verdict.Of(defaultAction.Kind, 0);
+        var badArch = new[] { Verdict.KillProcess, new Verdict(CoreAction.KillThread, 0), new Verdict(CoreAction.Trap, 0), Verdict.Errno(1) }[rng.Next(4)];
         var constants = new List<ulong>();
         var rules = new List<RuleModel>();
         var usedNames = new HashSet<string>();
@@ -83,7 +83,7 @@ public static class RandomPolicies
 
     public static string RandomCondition(Random rng, string syscall, List<ulong> constants, int depth)
     {
-        var ps = Signatures.Get(syscall, TargetArch.X86_64)!;
+        var ps = Signatures.Get(syscall, CoreArch.X86_64)!;
         if (depth > 0)
         {
             switch (rng.Next(10))
@@ -179,22 +179,22 @@ public static class RandomPolicies
         sb.AppendLine("namespace Generated;");
         string archs = string.Join(", ", model.Architectures.Select(a => "SeccompArch." + a));
         sb.Append($"[SeccompPolicy(DefaultAction = SeccompAction.{model.DefaultAction.Kind}");
-        if (model.DefaultAction.Kind == ActionKind.Errno) sb.Append($", DefaultErrno = (Errno){model.DefaultAction.Data}");
+        if (model.DefaultAction.Kind == CoreAction.Errno) sb.Append($", DefaultErrno = (Errno){model.DefaultAction.Data}");
         sb.AppendLine($", BadArchAction = SeccompAction.{model.BadArchAction.Kind}, Architectures = new[] {{ {archs} }})]");
         foreach (var r in model.Rules)
         {
             string names = string.Join(", ", r.Syscalls.Select(n => "\"" + n + "\""));
             string extra = r.Action.Kind switch
             {
-                ActionKind.Errno => $", Errno = (Errno){r.Action.Data}",
-                ActionKind.KillThread => ", Thread = true",
-                ActionKind.Trap or ActionKind.Trace => $", Data = {r.Action.Data}",
+                CoreAction.Errno => $", Errno = (Errno){r.Action.Data}",
+                CoreAction.KillThread => ", Thread = true",
+                CoreAction.Trap or CoreAction.Trace => $", Data = {r.Action.Data}",
                 _ => "",
             };
             string attr = r.Action.Kind switch
             {
-                ActionKind.Allow => "Allow", ActionKind.Errno => "Deny", ActionKind.KillProcess or ActionKind.KillThread => "Kill",
-                ActionKind.Log => "Log", ActionKind.Trap => "Trap", ActionKind.Trace => "Trace", _ => "Notify",
+                CoreAction.Allow => "Allow", CoreAction.Errno => "Deny", CoreAction.KillProcess or CoreAction.KillThread => "Kill",
+                CoreAction.Log => "Log", CoreAction.Trap => "Trap", CoreAction.Trace => "Trace", _ => "Notify",
             };
             string when = r.When != null ? $", When = \"{r.When}\"" : "";
             sb.AppendLine($"[{attr}({names}{extra}{when})]");

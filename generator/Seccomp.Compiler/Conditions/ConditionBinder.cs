@@ -2,45 +2,18 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using Seccomp.Compiler.Policy;
+using Seccomp.Compiler.Diagnostics;
+using Seccomp.Compiler.Tables;
 
 namespace Seccomp.Compiler.Conditions
 {
     /// <summary>
-    /// Binds a parsed condition to one syscall on one architecture: argument names become argument slots with their
+    /// The binder of the condition language: a parsed condition to one syscall on one architecture: argument names become argument slots with their
     /// C types, constants become that architecture's values, and every value is checked against the type it is
     /// compared with.
     /// </summary>
-    public static class ConditionChecker
+    internal static class ConditionBinder
     {
-        public const string UnknownNameId = "SECC0021";
-        public const string OutOfRangeId = "SECC0022";
-        public const string PointerId = "SECC0023";
-        public const string TypeId = "SECC0024";
-
-        /// <summary>Adds the condition's problems for every syscall and architecture the rule covers, each once.</summary>
-        public static void Check(RuleModel rule, IReadOnlyList<ArchInfo> archs, List<PolicyError> errors)
-        {
-            var expr = ConditionParser.Parse(rule.When!, out var syntax);
-            if (syntax != null)
-            {
-                errors.Add(ToError(rule, syntax));
-                return;
-            }
-            var seen = new HashSet<(int, int, string)>();
-            foreach (var arch in archs)
-                foreach (var (name, _) in PolicyResolver.Expand(rule, arch))
-                {
-                    Bind(expr!, name, arch, out var problems);
-                    foreach (var p in problems)
-                        if (seen.Add((p.Span.Start, p.Span.Length, p.Message)))
-                            errors.Add(ToError(rule, p));
-                }
-        }
-
-        private static PolicyError ToError(RuleModel rule, ConditionProblem p) =>
-            new(p.Id, true, p.Message, rule.Index, ErrorSite.Condition, Start: p.Span.Start, Length: p.Span.Length, Suggestion: p.Suggestion);
-
         public static Condition? Bind(string when, string syscall, ArchInfo arch, out List<ConditionProblem> problems)
         {
             var expr = ConditionParser.Parse(when, out var syntax);
@@ -132,7 +105,7 @@ namespace Seccomp.Compiler.Conditions
                 if (v == null) return new ConstCondition(false);
                 if (v.Arg != null && v.Mask != null)
                     return Make(v.Arg, v.Mask.Value, CompareOp.Ne, new Num(0, false), e.Span, e.Span);
-                return Fail(TypeId, e.Span, v.Arg != null
+                return Fail(DiagnosticIds.ConditionType, e.Span, v.Arg != null
                     ? $"'{v.Arg.Name}' alone is not a condition: compare it, e.g. '{v.Arg.Name} != 0'"
                     : "a constant alone is not a condition: compare an argument with it");
             }
@@ -142,13 +115,13 @@ namespace Seccomp.Compiler.Conditions
                 var subject = BindValue(i.Operand);
                 if (subject == null) return new ConstCondition(false);
                 if (subject.Arg == null)
-                    return Fail(TypeId, i.Operand.Span, "the value before 'in' must be an argument");
+                    return Fail(DiagnosticIds.ConditionType, i.Operand.Span, "the value before 'in' must be an argument");
                 var items = new List<Condition>();
                 foreach (var item in i.Items)
                 {
                     var v = BindValue(item);
                     if (v == null) continue;
-                    if (v.Constant == null) { Fail(TypeId, item.Span, "the items of an 'in' list must be constants"); continue; }
+                    if (v.Constant == null) { Fail(DiagnosticIds.ConditionType, item.Span, "the items of an 'in' list must be constants"); continue; }
                     items.Add(Make(subject.Arg, subject.Mask, CompareOp.Eq, v.Constant.Value, item.Span, i.Operand.Span));
                 }
                 return items.Count == 0 ? new ConstCondition(false) : Balanced(items, 0, items.Count - 1);
@@ -173,9 +146,9 @@ namespace Seccomp.Compiler.Conditions
                     ">" => CompareOp.Gt, _ => CompareOp.Ge,
                 };
                 if (left.Arg != null && right.Arg != null)
-                    return Fail(TypeId, b.Span, "a filter compares an argument with a constant, not two arguments");
+                    return Fail(DiagnosticIds.ConditionType, b.Span, "a filter compares an argument with a constant, not two arguments");
                 if (left.Arg == null && right.Arg == null)
-                    return Fail(TypeId, b.Span, "this compares two constants: one side must be an argument");
+                    return Fail(DiagnosticIds.ConditionType, b.Span, "this compares two constants: one side must be an argument");
                 if (left.Arg == null)
                 {
                     // 5 < x is x > 5.
@@ -192,14 +165,14 @@ namespace Seccomp.Compiler.Conditions
                 if (type.Pointer)
                 {
                     if (mask != null || (op != CompareOp.Eq && op != CompareOp.Ne) || value.Bits != 0)
-                        return Fail(PointerId, argSpan,
+                        return Fail(DiagnosticIds.ConditionPointer, argSpan,
                             $"'{arg.Name}' of {_syscall} is a pointer ({type.CType}): the filter sees the address, not the memory "
                             + "it points to, which another thread can change after the check; only '== 0' and '!= 0' are allowed");
                 }
                 if (!Fits(value, type))
-                    return Fail(OutOfRangeId, valueSpan, $"{value.Show()} is outside the range of '{type.CType} {arg.Name}' ({RangeText(type)})");
+                    return Fail(DiagnosticIds.ConditionOutOfRange, valueSpan, $"{value.Show()} is outside the range of '{type.CType} {arg.Name}' ({RangeText(type)})");
                 if (mask is { } m && !Fits(m, type))
-                    return Fail(OutOfRangeId, argSpan, $"the mask {m.Show()} is outside the range of '{type.CType} {arg.Name}' ({RangeText(type)})");
+                    return Fail(DiagnosticIds.ConditionOutOfRange, argSpan, $"the mask {m.Show()} is outside the range of '{type.CType} {arg.Name}' ({RangeText(type)})");
                 ulong width = type.WidthMask;
                 var compare = new CompareCondition(arg.Index, type, mask is { } mm ? mm.Bits & width : width, op, value.Bits & width);
                 _spans?.RecordOperands(compare, argSpan, valueSpan);
@@ -234,11 +207,11 @@ namespace Seccomp.Compiler.Conditions
                     {
                         var v = BindValue(neg.Operand);
                         if (v == null) return null;
-                        if (v.Constant is not { } c) { Fail(TypeId, neg.Span, "only a constant can be negated"); return null; }
+                        if (v.Constant is not { } c) { Fail(DiagnosticIds.ConditionType, neg.Span, "only a constant can be negated"); return null; }
                         if (c.Bits == 0) return v;
                         if (!c.Negative && c.Bits > 0x8000_0000_0000_0000UL)
                         {
-                            Fail(OutOfRangeId, neg.Span, $"-{c.Show()} does not fit in 64 bits");
+                            Fail(DiagnosticIds.ConditionOutOfRange, neg.Span, $"-{c.Show()} does not fit in 64 bits");
                             return null;
                         }
                         return new Value(new Num(unchecked(0UL - c.Bits), !c.Negative), null, null);
@@ -258,12 +231,12 @@ namespace Seccomp.Compiler.Conditions
                         }
                         if (b.Op == "|")
                         {
-                            Fail(TypeId, b.OpSpan, "'|' combines constants; to test bits of an argument write '(x & MASK) == VALUE'");
+                            Fail(DiagnosticIds.ConditionType, b.OpSpan, "'|' combines constants; to test bits of an argument write '(x & MASK) == VALUE'");
                             return null;
                         }
                         if (l.Arg != null && r.Arg != null)
                         {
-                            Fail(TypeId, b.OpSpan, "'&' masks an argument with a constant, not with another argument");
+                            Fail(DiagnosticIds.ConditionType, b.OpSpan, "'&' masks an argument with a constant, not with another argument");
                             return null;
                         }
                         var arg = l.Arg != null ? l : r;
@@ -272,7 +245,7 @@ namespace Seccomp.Compiler.Conditions
                         return new Value(null, arg.Arg, combined);
                     }
                     default:
-                        Fail(TypeId, e.Span, "a condition stands where a value is expected");
+                        Fail(DiagnosticIds.ConditionType, e.Span, "a condition stands where a value is expected");
                         return null;
                 }
             }
@@ -291,24 +264,24 @@ namespace Seccomp.Compiler.Conditions
                     int index = name[3] - '0';
                     if (_params == null) return new Value(null, new Parameter(index, name, ArgType.Unknown64), null);
                     if (index < _params.Count) return new Value(null, _params[index], null);
-                    Fail(UnknownNameId, n.Span, _params.Count == 0
+                    Fail(DiagnosticIds.ConditionUnknownName, n.Span, _params.Count == 0
                         ? $"{_syscall} takes no arguments"
                         : $"{_syscall} takes {_params.Count} argument{(_params.Count == 1 ? "" : "s")} (arg0..arg{_params.Count - 1})");
                     return null;
                 }
-                if (_arch.TryGetConstant(name, out long value))
+                if (Constants.TryGet(_arch.Arch, name, out long value))
                     return new Value(new Num(unchecked((ulong)value), value < 0), null, null);
 
-                bool definedElsewhere = ArchInfo.All.Any(a => a.TryGetConstant(name, out _));
+                bool definedElsewhere = Constants.IsDefinedAnywhere(name);
                 if (definedElsewhere)
                 {
-                    Fail(UnknownNameId, n.Span, $"'{name}' is not defined on {_arch.Name}");
+                    Fail(DiagnosticIds.ConditionUnknownName, n.Span, $"'{name}' is not defined on {_arch.Name}");
                     return null;
                 }
-                var candidates = (_params?.Select(p => p.Name) ?? Enumerable.Empty<string>()).Concat(_arch.ConstantNames);
+                var candidates = (_params?.Select(p => p.Name) ?? Enumerable.Empty<string>()).Concat(Constants.Names(_arch.Arch));
                 string? near = Syscalls.Closest(name, candidates);
                 string args = _params == null ? "" : $" ({string.Join(", ", _params.Select(p => p.Name))})";
-                Fail(UnknownNameId, n.Span,
+                Fail(DiagnosticIds.ConditionUnknownName, n.Span,
                     $"'{name}' is neither an argument of {_syscall}{args} nor a known constant{(near != null ? $"; did you mean '{near}'?" : "")}",
                     near);
                 return null;

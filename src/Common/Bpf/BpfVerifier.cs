@@ -1,19 +1,18 @@
 using System.Collections.Generic;
 
+// Linked into the runtime and the compiler core; internal in both.
+#if SECCOMP_COMPILER
 namespace Seccomp.Compiler.Bpf
+#else
+namespace Seccomp.Bpf
+#endif
 {
-    /// <summary>A rule of the kernel's filter checks that a program breaks, at one instruction.</summary>
-    public readonly record struct VerifierError(int Pc, string Message)
-    {
-        public override string ToString() => Pc < 0 ? Message : $"instruction {Pc}: {Message}";
-    }
-
     /// <summary>
     /// The checks the kernel makes when a seccomp filter is installed (bpf_check_classic and seccomp_check_filter in
     /// Linux), so that a program the generator emits is one the kernel will accept. Every generated program passes
     /// through here before it is written out.
     /// </summary>
-    public static class BpfVerifier
+    internal static class BpfVerifier
     {
         private const int MemoryWords = 16;
 

@@ -1,7 +1,7 @@
-namespace Seccomp.Analyzers
+namespace Seccomp.Compiler.Diagnostics
 {
     /// <summary>
-    /// Every rule ID in one place. Pages: docs/diagnostics/&lt;ID&gt;.md; the table: docs/diagnostics/README.md.
+    /// Every rule ID in one place; <see cref="DiagnosticCatalog"/> describes each. Pages: docs/diagnostics/&lt;ID&gt;.md; the table: docs/diagnostics/README.md.
     /// 0001-0011: invalid policy; 0020-0024: invalid conditions; 0030-0036: rules that do nothing or not what they
     /// seem; 0040-0042: sandbox and runtime; 0050-0051: how the policy is applied.
     /// </summary>

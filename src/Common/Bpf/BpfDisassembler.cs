@@ -1,25 +1,77 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
+#if !SECCOMP_COMPILER
+using Seccomp.Common;
+#endif
 
+// Linked into the runtime and the compiler core; internal in both.
+#if SECCOMP_COMPILER
 namespace Seccomp.Compiler.Bpf
+#else
+namespace Seccomp.Bpf
+#endif
 {
     /// <summary>
     /// Renders classic BPF as text, one line per instruction, with seccomp_data fields and return actions by name:
     /// <c>0003: jeq #0xc000003e, 4, 0</c> reads "if A == 0xc000003e go to 4 else to 0004".
     /// </summary>
-    public static class BpfDisassembler
+    internal static class BpfDisassembler
     {
-        public static string Disassemble(IReadOnlyList<BpfInstruction> program)
+        public static string Disassemble(IReadOnlyList<BpfInstruction> program, ArchInfo? arch = null)
         {
             var sb = new StringBuilder();
-            for (int pc = 0; pc < program.Count; pc++)
-                sb.Append(pc.ToString("D4", CultureInfo.InvariantCulture)).Append(": ").AppendLine(Format(program[pc], pc));
+            var lines = Lines(program, arch);
+            for (int pc = 0; pc < lines.Length; pc++)
+                sb.Append(pc.ToString("D4", CultureInfo.InvariantCulture)).Append(": ").Append(lines[pc]).Append('\n');
             return sb.ToString();
         }
 
+        /// <summary>
+        /// One line per instruction. With <paramref name="arch"/>, a comparison of the syscall number names the call
+        /// (<c>jeq #59 execve, ...</c>): the accumulator holds the number from <c>ld [nr]</c> until something else is
+        /// loaded, on every path into the instruction (jumps only go forward, so one pass in order sees every path).
+        /// </summary>
+        public static string[] Lines(IReadOnlyList<BpfInstruction> program, ArchInfo? arch = null)
+        {
+            int n = program.Count;
+            var lines = new string[n];
+            // Per instruction: 0 = not reached yet, 1 = A holds nr on every path so far, 2 = not on some path.
+            var holdsNr = new byte[n + 1];
+            for (int pc = 0; pc < n; pc++)
+            {
+                var insn = program[pc];
+                bool nr = holdsNr[pc] == 1;
+                lines[pc] = Format(insn, pc, nr ? arch : null);
+                bool after = insn.Code == (Op.LD | Op.W | Op.ABS) ? insn.K == Op.OffsetNr
+                    : Op.Class(insn.Code) is Op.JMP or Op.ST or Op.STX or Op.LDX || insn.Code == (Op.MISC | Op.TAX) ? nr
+                    : false;
+                if (Op.Class(insn.Code) == Op.JMP)
+                {
+                    if (Op.Operation(insn.Code) == Op.JA) Flow(holdsNr, pc + 1 + (int)insn.K, after);
+                    else
+                    {
+                        Flow(holdsNr, pc + 1 + insn.Jt, after);
+                        Flow(holdsNr, pc + 1 + insn.Jf, after);
+                    }
+                }
+                else if (Op.Class(insn.Code) != Op.RET) Flow(holdsNr, pc + 1, after);
+            }
+            return lines;
+        }
+
+        private static void Flow(byte[] state, int target, bool holdsNr)
+        {
+            if ((uint)target >= (uint)state.Length) return;
+            byte s = holdsNr ? (byte)1 : (byte)2;
+            state[target] = state[target] == 0 ? s : (state[target] == s ? s : (byte)2);
+        }
+
         /// <summary>One instruction; jump targets are absolute instruction indices.</summary>
-        public static string Format(BpfInstruction insn, int pc)
+        public static string Format(BpfInstruction insn, int pc) => Format(insn, pc, null);
+
+        /// <summary>One instruction; <paramref name="syscalls"/> names the constant of a comparison with the syscall number.</summary>
+        private static string Format(BpfInstruction insn, int pc, ArchInfo? syscalls)
         {
             ushort code = insn.Code;
             uint k = insn.K;
@@ -44,10 +96,14 @@ namespace Seccomp.Compiler.Bpf
                 case Op.JMP:
                     if (Op.Operation(code) == Op.JA) return $"ja {pc + 1 + (int)k:D4}";
                     string operand = Op.Source(code) == Op.X ? "x" : "#" + Hex(k);
+                    if (syscalls != null && Op.Source(code) == Op.K && Op.Operation(code) != Op.JSET && k <= int.MaxValue
+                        && syscalls.TryGetName((int)k, out var name))
+                        operand += " " + name;
                     return $"{JumpName(Op.Operation(code))} {operand}, {pc + 1 + insn.Jt:D4}, {pc + 1 + insn.Jf:D4}";
                 case Op.RET:
                     if (Op.RetSource(code) == Op.A) return "ret a";
-                    return $"ret {Verdict.FromKernel(k)}";
+                    var action = ActionCodes.Decode(k, out ushort data);
+                    return "ret " + ActionCodes.Format(action, data);
                 case Op.MISC:
                     return (code & 0xf8) == Op.TXA ? "txa" : "tax";
             }

@@ -1,10 +1,21 @@
+// Linked into the runtime (public, namespace Seccomp) and the compiler core (internal, namespace Seccomp.Compiler):
+// one definition, so the numbers the generated code casts are the same on both sides.
+#if SECCOMP_COMPILER
+namespace Seccomp.Compiler
+#else
 namespace Seccomp
+#endif
 {
     /// <summary>
     /// What the kernel does with a call, most restrictive first. When several rules match one call the most
     /// restrictive wins, whatever the order of the attributes (the kernel's own rule across stacked filters).
     /// </summary>
-    public enum SeccompAction
+#if SECCOMP_COMPILER
+    internal
+#else
+    public
+#endif
+    enum SeccompAction
     {
         /// <summary>SECCOMP_RET_KILL_PROCESS: the whole process dies of SIGSYS.</summary>
         KillProcess,
@@ -22,13 +33,5 @@ namespace Seccomp
         Log,
         /// <summary>SECCOMP_RET_ALLOW: the call runs.</summary>
         Allow,
-    }
-
-    /// <summary>CPU architectures a policy can target; each gets its own program.</summary>
-    public enum SeccompArch
-    {
-        X86_64,
-        Aarch64,
-        Riscv64,
     }
 }

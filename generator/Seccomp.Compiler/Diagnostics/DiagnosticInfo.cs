@@ -1,0 +1,11 @@
+namespace Seccomp.Compiler.Diagnostics
+{
+    /// <summary>One rule of the catalog: what the analyzers turn into a DiagnosticDescriptor.</summary>
+    /// <param name="Unnecessary">The flagged code can be removed (the IDE fades it).</param>
+    /// <param name="CompilationEnd">Reported once the whole compilation has been seen.</param>
+    internal sealed record DiagnosticInfo(string Id, string Title, DiagnosticLevel Level, string Category, bool Unnecessary = false, bool CompilationEnd = false)
+    {
+        /// <summary>The page that explains the rule, with a bad and a good example.</summary>
+        public string HelpLink => DiagnosticCatalog.HelpBase + Id + ".md";
+    }
+}

@@ -1,0 +1,69 @@
+using System.Collections.Generic;
+using System.Threading;
+using Seccomp.Compiler.Analysis;
+using Seccomp.Compiler.Codegen;
+using Seccomp.Compiler.Conditions;
+using Seccomp.Compiler.Diagnostics;
+using Seccomp.Compiler.Policy;
+
+namespace Seccomp.Compiler
+{
+    /// <summary>
+    /// The one entry point of the policy compiler: a declared policy in, its diagnostics and its programs out.
+    /// <code>
+    ///   PolicyModel ─ check ─▶ errors? ─ resolve per architecture ─▶ ResolvedPolicy ─ codegen + verify ─▶ program
+    ///                                  └─ analysis (findings) ◀─ the same bound conditions
+    /// </code>
+    /// Each condition is parsed once and bound once per syscall and architecture (<see cref="ConditionBindings"/>).
+    /// The generator and the analyzers run in one compiler process and ask about the same models: the last results
+    /// are kept, keyed by the model's value, so the second asker does no work.
+    /// </summary>
+    internal static class PolicyCompiler
+    {
+        private const int CacheSize = 8;
+        private static readonly LinkedList<PolicyCompilation> s_recent = new();
+
+        public static PolicyCompilation Compile(PolicyModel model, CancellationToken ct = default)
+        {
+            lock (s_recent)
+            {
+                for (var node = s_recent.First; node != null; node = node.Next)
+                {
+                    if (!node.Value.Model.Equals(model)) continue;
+                    s_recent.Remove(node);
+                    s_recent.AddFirst(node);
+                    return node.Value;
+                }
+            }
+            var compilation = CompileCore(model, ct);
+            lock (s_recent)
+            {
+                s_recent.AddFirst(compilation);
+                while (s_recent.Count > CacheSize) s_recent.RemoveLast();
+            }
+            return compilation;
+        }
+
+        private static PolicyCompilation CompileCore(PolicyModel model, CancellationToken ct)
+        {
+            var bindings = new ConditionBindings();
+            var diagnostics = PolicyChecker.Check(model, bindings);
+            var programs = new List<CompiledProgram>();
+            if (!diagnostics.Exists(d => d.IsError))
+            {
+                foreach (var arch in model.Architectures)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    var resolved = PolicyResolver.Resolve(model, arch, bindings);
+                    var program = BpfCompiler.Compile(resolved, diagnostics);
+                    if (program != null) programs.Add(new CompiledProgram(resolved, program));
+                }
+                if (!diagnostics.Exists(d => d.IsError))
+                    diagnostics.AddRange(PolicyAnalysis.Analyze(model, bindings, ct));
+                else
+                    programs.Clear();
+            }
+            return new PolicyCompilation(model, diagnostics, programs);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System;
+using System.Collections.Generic;
+#if SECCOMP_COMPILER
+using Seccomp.Compiler.Tables;
+#else
+using Seccomp.Common.Tables;
+#endif
+
+// Linked into the runtime and the compiler core; internal in both.
+#if SECCOMP_COMPILER
+namespace Seccomp.Compiler
+#else
+namespace Seccomp.Common
+#endif
+{
+    /// <summary>
+    /// Facts about one architecture that both the compiler and the runtime need: its audit token and its syscall
+    /// table. Each table is parsed on first use of that architecture, so a build or a process that targets one
+    /// architecture never pays for the others.
+    /// </summary>
+    internal sealed class ArchInfo
+    {
+        /// <summary>AUDIT_ARCH_* from include/uapi/linux/audit.h: EM_* | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE.</summary>
+        public const uint AuditArchX86_64 = 0xC000003E, AuditArchAarch64 = 0xC00000B7, AuditArchRiscv64 = 0xC00000F3;
+
+        /// <summary>On x86_64, x32 calls share the audit arch and carry this bit in the number.</summary>
+        public const uint X32SyscallBit = 0x40000000;
+
+        private static readonly ArchInfo[] s_all =
+        {
+            new(SeccompArch.X86_64, "x86_64", AuditArchX86_64, SyscallData.X86_64, hasX32: true),
+            new(SeccompArch.Aarch64, "aarch64", AuditArchAarch64, SyscallData.Aarch64, hasX32: false),
+            new(SeccompArch.Riscv64, "riscv64", AuditArchRiscv64, SyscallData.Riscv64, hasX32: false),
+        };
+
+        private readonly string _table;
+        private Table? _parsed;
+
+        private ArchInfo(SeccompArch arch, string name, uint auditArch, string table, bool hasX32)
+        {
+            Arch = arch;
+            Name = name;
+            AuditArch = auditArch;
+            HasX32 = hasX32;
+            _table = table;
+        }
+
+        public static IReadOnlyList<ArchInfo> All => s_all;
+
+        public static ArchInfo Get(SeccompArch arch) => s_all[(int)arch];
+
+        /// <summary>The architecture whose <c>seccomp_data.arch</c> is <paramref name="auditArch"/>, or null.</summary>
+        public static ArchInfo? FromAuditArch(uint auditArch)
+        {
+            foreach (var a in s_all)
+                if (a.AuditArch == auditArch) return a;
+            return null;
+        }
+
+        public SeccompArch Arch { get; }
+
+        /// <summary>Lower-case name as in the kernel's audit records and in diagnostics.</summary>
+        public string Name { get; }
+
+        /// <summary>The value of <c>seccomp_data.arch</c> for this architecture.</summary>
+        public uint AuditArch { get; }
+
+        /// <summary>True on x86_64, where x32 calls share the audit arch and carry bit 0x40000000 in the number.</summary>
+        public bool HasX32 { get; }
+
+        /// <summary>Highest syscall number in the table; numbers above it are newer than this release knows.</summary>
+        public int MaxSyscall => Parsed.Max;
+
+        public IEnumerable<KeyValuePair<string, int>> Syscalls => Parsed.ByName;
+
+        public bool TryGetNumber(string name, out int number) => Parsed.ByName.TryGetValue(name, out number);
+
+        public bool TryGetName(int number, out string name)
+        {
+            if (Parsed.ByNumber.TryGetValue(number, out var n)) { name = n; return true; }
+            name = "";
+            return false;
+        }
+
+        private Table Parsed => _parsed ??= Table.Parse(_table);
+
+        private sealed class Table
+        {
+            public readonly Dictionary<string, int> ByName = new(StringComparer.Ordinal);
+            public readonly Dictionary<int, string> ByNumber = new();
+            public int Max;
+
+            /// <summary>"name number\n" lines, as tools/gen-tables.py writes them.</summary>
+            public static Table Parse(string text)
+            {
+                var t = new Table();
+                int start = 0;
+                while (start < text.Length)
+                {
+                    int end = text.IndexOf('\n', start);
+                    if (end < 0) end = text.Length;
+                    int space = text.IndexOf(' ', start, end - start);
+                    string name = text.Substring(start, space - start);
+                    int nr = 0;
+                    for (int i = space + 1; i < end; i++) nr = nr * 10 + (text[i] - '0');
+                    t.ByName[name] = nr;
+                    t.ByNumber[nr] = name;
+                    if (nr > t.Max) t.Max = nr;
+                    start = end + 1;
+                }
+                return t;
+            }
+        }
+    }
+}

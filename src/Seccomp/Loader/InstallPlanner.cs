@@ -1,0 +1,170 @@
+using System.Collections.Generic;
+using Seccomp.Bpf;
+using Seccomp.Common;
+
+namespace Seccomp
+{
+    /// <summary>The program and flags to install on a kernel with the probed features, or why there are none.</summary>
+    /// <param name="Program">The program to install, or null when it is the one given, unchanged.</param>
+    /// <param name="Flags">The seccomp(2) filter flags to install with.</param>
+    /// <param name="Fallbacks">The documented substitutions made for what the kernel lacks.</param>
+    /// <param name="Error">Why the program cannot be installed on this kernel, or null.</param>
+    internal sealed record InstallPlan(BpfInstruction[]? Program, SeccompFilterFlags Flags, IReadOnlyList<SeccompFallback> Fallbacks, string? Error);
+
+    /// <summary>
+    /// Fits a program to the running kernel before it is installed: complain mode, and the documented fallbacks for
+    /// what the kernel lacks. It decides only; the native calls are in <see cref="NativeMethods"/>.
+    /// </summary>
+    internal static class InstallPlanner
+    {
+        private const int ENOSYS = 38;
+
+        /// <summary>
+        /// Applies complain mode and the documented fallbacks to a program:
+        /// KILL_PROCESS → KILL_THREAD (Linux &lt; 4.14; still kills), USER_NOTIF and TRACE → ERRNO(ENOSYS) (what they
+        /// return anyway with no listener or tracer), FLAG_LOG dropped (logging only). Weaker ones need
+        /// <see cref="SeccompOptions.AllowWeakerFallbacks"/>: LOG → ALLOW, no TSYNC. Anything else fails.
+        /// </summary>
+        public static InstallPlan Plan(IReadOnlyList<BpfInstruction> program, SeccompOptions options, bool policyLogDenied, ISeccompFeatureProbe probe)
+        {
+            var fallbacks = new List<SeccompFallback>();
+            var substitute = new Dictionary<SeccompAction, SeccompVerdict?>();
+            string? error = null;
+            bool weakOk = options.AllowWeakerFallbacks;
+
+            SeccompVerdict Fit(SeccompVerdict v)
+            {
+                if (!substitute.TryGetValue(v.Action, out var sub))
+                {
+                    sub = null;
+                    if (!probe.IsActionAvailable(v.Action))
+                    {
+                        switch (v.Action)
+                        {
+                            case SeccompAction.KillProcess when probe.IsActionAvailable(SeccompAction.KillThread):
+                                sub = new SeccompVerdict(SeccompAction.KillThread);
+                                fallbacks.Add(new("SECCOMP_RET_KILL_PROCESS", "SECCOMP_RET_KILL_THREAD", false));
+                                break;
+                            case SeccompAction.Notify when !options.CreateListener && probe.IsActionAvailable(SeccompAction.Errno):
+                            case SeccompAction.Trace when probe.IsActionAvailable(SeccompAction.Errno):
+                                sub = new SeccompVerdict(SeccompAction.Errno, ENOSYS);
+                                fallbacks.Add(new(ActionCodes.KernelName(v.Action), "SECCOMP_RET_ERRNO(ENOSYS)", false));
+                                break;
+                            case SeccompAction.Log when weakOk && probe.IsActionAvailable(SeccompAction.Allow):
+                                sub = SeccompVerdict.Allow;
+                                fallbacks.Add(new("SECCOMP_RET_LOG", "SECCOMP_RET_ALLOW", true));
+                                break;
+                            default:
+                                error ??= $"the kernel lacks {ActionCodes.KernelName(v.Action)}"
+                                    + (v.Action == SeccompAction.Log && !weakOk ? " (LOG would become ALLOW: set AllowWeakerFallbacks to accept that)" : "");
+                                break;
+                        }
+                    }
+                    substitute[v.Action] = sub;
+                }
+                return sub ?? v;
+            }
+
+            // Complain mode turns every denying answer into LOG, except ERRNO(ENOSYS): that answer is given on purpose
+            // (calls newer than the policy, clone3 in @dotnet-runtime) so that libc falls back to an older call, and
+            // logging it instead would change what the service does. The architecture check and the x32 guard are
+            // kept as declared by a guard put in front of the program (see WithArchitectureGuard).
+            SeccompVerdict Map(SeccompVerdict v)
+            {
+                if (options.Complain && v.Action is not (SeccompAction.Allow or SeccompAction.Log)
+                    && !(v.Action == SeccompAction.Errno && v.Data == ENOSYS))
+                    v = new SeccompVerdict(SeccompAction.Log);
+                return Fit(v);
+            }
+
+            // Copy only when a RET changes: on a kernel with every feature the program goes in as generated.
+            BpfInstruction[]? output = null;
+            for (int i = 0; i < program.Count; i++)
+            {
+                var insn = program[i];
+                if (insn.Code != (Op.RET | Op.K)) continue;
+                var v = SeccompVerdict.FromKernel(insn.K);
+                var mapped = Map(v);
+                if (mapped == v) continue;
+                if (output == null)
+                {
+                    output = new BpfInstruction[program.Count];
+                    for (int j = 0; j < program.Count; j++) output[j] = program[j];
+                }
+                output[i] = insn with { K = mapped.ToKernel() };
+            }
+            if (options.Complain && output != null)
+                output = WithArchitectureGuard(program, output, Fit);
+
+            var flags = SeccompFilterFlags.None;
+            if (probe.IsFilterFlagSupported(SeccompFilterFlags.Tsync)) flags |= SeccompFilterFlags.Tsync;
+            else if (weakOk) fallbacks.Add(new("SECCOMP_FILTER_FLAG_TSYNC", "a filter on the calling thread only", true));
+            else error ??= "the kernel lacks SECCOMP_FILTER_FLAG_TSYNC: threads started before Apply() would stay unfiltered";
+
+            if (options.LogDenied || policyLogDenied)
+            {
+                if (probe.IsFilterFlagSupported(SeccompFilterFlags.Log)) flags |= SeccompFilterFlags.Log;
+                else fallbacks.Add(new("SECCOMP_FILTER_FLAG_LOG", "no logging of denied calls", false));
+            }
+
+            if (options.CreateListener)
+            {
+                if (!probe.IsFilterFlagSupported(SeccompFilterFlags.NewListener))
+                    error ??= "the kernel lacks SECCOMP_FILTER_FLAG_NEW_LISTENER";
+                else
+                {
+                    flags |= SeccompFilterFlags.NewListener;
+                    // TSYNC and NEW_LISTENER only combine with TSYNC_ESRCH (Linux 5.7).
+                    if ((flags & SeccompFilterFlags.Tsync) != 0)
+                    {
+                        if (probe.IsFilterFlagSupported(SeccompFilterFlags.TsyncEsrch)) flags |= SeccompFilterFlags.TsyncEsrch;
+                        else error ??= "the kernel cannot combine TSYNC with a listener (SECCOMP_FILTER_FLAG_TSYNC_ESRCH, Linux 5.7)";
+                    }
+                }
+            }
+            if (output != null && output.Length > Op.MaxInstructions)
+                error ??= $"in complain mode the program needs {output.Length} instructions, more than the kernel's {Op.MaxInstructions}";
+            return new InstallPlan(output, flags, fallbacks, error);
+        }
+
+        /// <summary>
+        /// Complain mode must not let a call of another ABI through: an i386 <c>int 0x80</c> call, or an x32 call on
+        /// x86_64, gets the policy's bad-architecture answer, not LOG. The generated program starts
+        /// <c>ld [arch]; jeq #AUDIT_ARCH, dispatch, bad</c>; its bad-arch verdict is read from there (a program of
+        /// another shape gets KILL_PROCESS, failing closed), and a guard that answers it is put in front. Jumps are
+        /// relative, so the program after the guard runs unchanged.
+        /// </summary>
+        private static BpfInstruction[] WithArchitectureGuard(IReadOnlyList<BpfInstruction> original, BpfInstruction[] mapped,
+            System.Func<SeccompVerdict, SeccompVerdict> fit)
+        {
+            var bad = new SeccompVerdict(SeccompAction.KillProcess);
+            uint auditArch = 0;
+            if (original.Count > 2 && original[0].Code == (Op.LD | Op.W | Op.ABS) && original[0].K == Op.OffsetArch
+                && original[1].Code == (Op.JMP | Op.JEQ | Op.K))
+            {
+                auditArch = original[1].K;
+                int target = 2 + original[1].Jf;
+                if (target < original.Count && original[target].Code == (Op.RET | Op.K))
+                    bad = SeccompVerdict.FromKernel(original[target].K);
+            }
+            uint ret = fit(bad).ToKernel();
+            var arch = ArchInfo.FromAuditArch(auditArch);
+            var guard = new List<BpfInstruction>
+            {
+                BpfInstruction.Stmt(Op.LD | Op.W | Op.ABS, Op.OffsetArch),
+                BpfInstruction.Jump(Op.JMP | Op.JEQ | Op.K, auditArch, 1, 0),
+                BpfInstruction.Stmt(Op.RET | Op.K, ret),
+            };
+            if (arch is { HasX32: true })
+            {
+                guard.Add(BpfInstruction.Stmt(Op.LD | Op.W | Op.ABS, Op.OffsetNr));
+                guard.Add(BpfInstruction.Jump(Op.JMP | Op.JGE | Op.K, ArchInfo.X32SyscallBit, 0, 1));
+                guard.Add(BpfInstruction.Stmt(Op.RET | Op.K, ret));
+            }
+            var result = new BpfInstruction[guard.Count + mapped.Length];
+            guard.CopyTo(result);
+            mapped.CopyTo(result, guard.Count);
+            return result;
+        }
+    }
+}

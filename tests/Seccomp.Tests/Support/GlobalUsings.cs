@@ -1,0 +1,4 @@
+// The compiler core and the runtime each compile the shared enums (src/Common) into their own namespace: in the tests,
+// SeccompAction and SeccompArch are the runtime's (Seccomp), and these names are the core's (Seccomp.Compiler).
+global using CoreAction = Seccomp.Compiler.SeccompAction;
+global using CoreArch = Seccomp.Compiler.SeccompArch;
