@@ -30,7 +30,7 @@ import os
 import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.environ.get("SECCOMP_SHARED", os.path.join(os.path.dirname(REPO), "shared"))
+SHARED = os.path.join(REPO, "data")
 
 ARCH = "amd64"  # Go's runtime.GOARCH spelling, as used in Docker's includes/excludes.arches
 AUDIT_ARCH_X86_64 = 0xC000003E
@@ -239,8 +239,8 @@ def main():
     kernel = parse_kernel(opts.kernel)
     with open(opts.profile, encoding="utf-8") as f:
         profile = json.load(f)
-    exists = load_x86_64_resolver(os.path.join(SHARED, "data", "syscalls-after-6.1.tsv"))
-    arg_names = load_arg_names(os.path.join(SHARED, "data", "syscall-signatures.tsv"))
+    exists = load_x86_64_resolver(os.path.join(SHARED, "syscalls-after-6.1.tsv"))
+    arg_names = load_arg_names(os.path.join(SHARED, "syscall-signatures.tsv"))
 
     if profile.get("defaultAction") not in ACTIONS:
         fail("unsupported default action %r" % profile.get("defaultAction"))

@@ -1,3 +1,4 @@
+using Seccomp.Tests.Support;
 using System.Collections.Generic;
 using System;
 using Seccomp.Compiler.Diagnostics;
@@ -298,4 +299,46 @@ public class InvalidPolicyTests
         [Kill("write", When = @"fd == 1 || 3 == fd")]
         internal static partial class P;
         """, "SECC0024");
+
+    // Invalid values fail the build; odd input never crashes the compiler.
+
+    private static Microsoft.CodeAnalysis.Diagnostic[] Errors(string source) =>
+        GeneratorHarness.Analyze(source).Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error || d.Id == "AD0001").ToArray();
+
+    [Theory]
+    [InlineData("[Deny(\"setuid\", Errno = 0)]", "Errno: errno 0")]
+    [InlineData("[Deny(\"setuid\", Errno = (Errno)70000)]", "Errno: errno 65535")]
+    public void AnErrnoOfZeroOrAbove4095IsAnError(string rule, string message)
+    {
+        var e = Assert.Single(Errors($"using Seccomp; [SeccompPolicy] [Allow(\"@dotnet-runtime\")] {rule} static partial class P;"));
+        Assert.Equal("SECC0004", e.Id);
+        Assert.StartsWith(message, e.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("DefaultErrno = 0")]
+    [InlineData("UnknownSyscallsErrno = (Errno)5000")]
+    [InlineData("DefaultErrno = (Errno)65536")]
+    public void PolicyLevelErrnosAreCheckedToo(string property)
+    {
+        var e = Assert.Single(Errors($"using Seccomp; [SeccompPolicy({property})] [Allow(\"@dotnet-runtime\")] static partial class P;"));
+        Assert.Equal("SECC0004", e.Id);
+    }
+
+    [Fact]
+    public void EnumValuesTheRuntimeDoesNotDefineAreErrorsNotCrashes()
+    {
+        var errors = Errors("using Seccomp; [SeccompPolicy(DefaultAction = (SeccompAction)8, Architectures = new[] { (SeccompArch)3, SeccompArch.X86_64 })] [Allow(\"read\")] static partial class P;");
+        Assert.Equal(new[] { "SECC0009", "SECC0009" }, errors.Select(e => e.Id).ToArray());
+        var generated = Assert.Single(GeneratorHarness.Generate("using Seccomp; [SeccompPolicy(Architectures = new[] { (SeccompArch)3 })] [Allow(\"read\")] public static partial class P;"));
+        Assert.DoesNotContain("SeccompArch.3", generated);
+    }
+
+    [Fact]
+    public void ANullSyscallListIsAnErrorAndTheMembersStillExist()
+    {
+        const string source = "using Seccomp; [SeccompPolicy] [Allow(null)] public static partial class P;";
+        Assert.Equal("SECC0007", Assert.Single(Errors(source)).Id);
+        Assert.Contains("TryApply", Assert.Single(GeneratorHarness.Generate(source)));
+    }
 }

@@ -15,7 +15,6 @@ internal static class Paths
         throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
     }
 
-    /// <summary>A file under ../shared, which sits beside the repository (SECCOMP_SHARED overrides).</summary>
-    public static string Shared(string relative) =>
-        Path.Combine(Environment.GetEnvironmentVariable("SECCOMP_SHARED") ?? Path.Combine(Repo, "..", "shared"), relative);
+    /// <summary>A file of the repository's data/ folder (the factual tables the tools and tests read).</summary>
+    public static string Data(string relative) => Path.Combine(Repo, "data", relative);
 }

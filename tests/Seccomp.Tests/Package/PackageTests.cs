@@ -12,6 +12,7 @@ namespace Seccomp.Tests;
 /// The one package users add: `dotnet pack` makes Seccomp.Generators.nupkg, and a fresh console app that references
 /// only it gets the generated members and sandboxes itself.
 /// </summary>
+[Trait(TestCategories.Name, TestCategories.Package)]
 public class PackageTests
 {
     private static (int Exit, string Output) Dotnet(string workingDirectory, params string[] args)

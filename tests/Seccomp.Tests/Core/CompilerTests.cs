@@ -199,4 +199,16 @@ public class CompilerTests
         var b = PropertyTests.CompileProgram(RandomPolicies.Create(new Random(1), "P", conditions: true).Model, CoreArch.X86_64).ToBytes();
         Assert.Equal(a, b);
     }
+
+    [Fact]
+    public void DenyingAGroupDeniesEveryMemberOutright()
+    {
+        var model = new PolicyModel(Verdict.Allow, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+            EquatableArray.From(new[] { CoreArch.X86_64 }),
+            EquatableArray.From(new[] { new RuleModel(0, Verdict.KillProcess, EquatableArray.From(new[] { "@dotnet-runtime" }), null) }));
+        var program = PropertyTests.CompileProgram(model, CoreArch.X86_64);
+        Assert.Equal("KILL_PROCESS", SeccompLoader.Evaluate(program, "clone3", new ulong[6]).ToString());
+        Assert.Equal("KILL_PROCESS", SeccompLoader.Evaluate(program, "clone", new ulong[] { 0x10000000, 0, 0, 0, 0, 0 }).ToString());
+        Assert.Equal("KILL_PROCESS", SeccompLoader.Evaluate(program, "ioctl", new ulong[] { 0, 0x5412 /* TIOCSTI */ }).ToString());
+    }
 }

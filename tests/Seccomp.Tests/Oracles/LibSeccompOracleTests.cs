@@ -16,6 +16,7 @@ namespace Seccomp.Tests;
 /// one action per syscall, calls with this architecture's numbers up to the table's end, and (since libseccomp
 /// compares all 64 bits of every argument) zero high words for 32-bit arguments.
 /// </summary>
+[Trait(TestCategories.Name, TestCategories.Oracle)]
 public class LibSeccompOracleTests
 {
     private readonly ITestOutputHelper _out;
@@ -30,7 +31,7 @@ public class LibSeccompOracleTests
     {
         var arch = (CoreArch)runtimeArch;
         var info = ArchInfo.Get(arch);
-        var after61 = new HashSet<string>(System.IO.File.ReadLines(Paths.Shared("data/syscalls-after-6.1.tsv")).Skip(1).Select(l => l.Split('\t')[1]));
+        var after61 = new HashSet<string>(System.IO.File.ReadLines(Paths.Data("syscalls-after-6.1.tsv")).Skip(1).Select(l => l.Split('\t')[1]));
         int compared = 0;
         foreach (var (name, nr) in info.Syscalls)
         {

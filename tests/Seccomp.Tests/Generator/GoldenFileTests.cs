@@ -58,7 +58,7 @@ public class GoldenFileTests
     public void GeneratedSourceMatchesGolden(string name, string source)
     {
         var generated = Assert.Single(GeneratorHarness.Generate(source)).Replace("\r\n", "\n");
-        string dir = Path.Combine(Paths.Repo, "tests", "Seccomp.Tests", "Golden");
+        string dir = Path.Combine(Paths.Repo, "tests", "Seccomp.Tests", "Generator", "Golden");
         string verified = Path.Combine(dir, name + ".verified.cs");
         string received = Path.Combine(dir, name + ".received.cs");
         string expected = File.Exists(verified) ? File.ReadAllText(verified).Replace("\r\n", "\n") : "";
@@ -78,5 +78,26 @@ public class GoldenFileTests
     {
         GeneratorHarness.CompileAndLoad(source);
         Assert.DoesNotContain(GeneratorHarness.Analyze(source), d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
+    }
+
+    [Fact]
+    public void GenericAndSimilarlyNamedPolicyClassesGetTheirOwnFiles()
+    {
+        const string source = """
+            using Seccomp;
+            namespace N;
+            public partial class A<B>
+            {
+                [SeccompPolicy(Architectures = new[] { SeccompArch.X86_64 })] [Allow("@dotnet-runtime")] public static partial class P;
+            }
+            public partial class A_B_
+            {
+                [SeccompPolicy(Architectures = new[] { SeccompArch.X86_64 })] [Allow("@dotnet-runtime")] public static partial class P;
+            }
+            [SeccompPolicy(Architectures = new[] { SeccompArch.X86_64 })] [Allow("@dotnet-runtime")] public static partial class G<T>;
+            """;
+        Assert.Equal(3, GeneratorHarness.Generate(source).Length);
+        var assembly = GeneratorHarness.CompileAndLoad(source);
+        Assert.NotNull(assembly.GetType("N.G`1")!.GetMethod("Apply", System.Type.EmptyTypes));
     }
 }

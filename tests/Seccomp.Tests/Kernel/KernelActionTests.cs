@@ -13,6 +13,7 @@ namespace Seccomp.Tests;
 /// Every action and loader path on the real kernel, each in a child process and judged from outside it: its exit
 /// status, what it printed, and the kernel's audit log.
 /// </summary>
+[Trait(TestCategories.Name, TestCategories.Kernel)]
 public class KernelActionTests
 {
     private static readonly int Getppid = ArchInfo.Get((CoreArch)SeccompLoader.CurrentArchitecture!.Value).TryGetNumber("getppid", out int n) ? n : -1;

@@ -229,4 +229,38 @@ public class ConditionTests
         _out.WriteLine($"{inputs.Count} inputs: {programs} programs, {diagnostics} located diagnostics");
         Assert.True(programs > 300 && diagnostics > 1000);
     }
+
+    [Fact]
+    public void UmodeTIsSixteenBitsAsTheKernelCastsIt()
+    {
+        var arch = ArchInfo.Get(CoreArch.X86_64);
+        var c = ConditionBinder.Bind("mode == 04755", "fchmod", arch, out _)!;
+        // The kernel sees (umode_t)0x109ed == 04755: bits above 15 cannot dodge the rule.
+        Assert.True(ReferenceEvaluator.Holds(c, new ulong[] { 3, 0x10000 | 0x9ed, 0, 0, 0, 0 }));
+        ConditionBinder.Bind("mode == 0x10000", "fchmod", arch, out var problems);
+        Assert.Equal(DiagnosticIds.ConditionOutOfRange, Assert.Single(problems).Id);
+
+        var model = new PolicyModel(Verdict.Allow, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+            EquatableArray.From(new[] { CoreArch.X86_64 }),
+            EquatableArray.From(new[] { new RuleModel(0, Verdict.Errno(1), EquatableArray.From(new[] { "fchmod" }), "mode == 04755") }));
+        var program = PropertyTests.CompileProgram(model, CoreArch.X86_64);
+        Assert.Equal("ERRNO(1)", SeccompLoader.Evaluate(program, "fchmod", new ulong[] { 3, 0xdead_0000_0001_09ed }).ToString());
+        Assert.Equal("ALLOW", SeccompLoader.Evaluate(program, "fchmod", new ulong[] { 3, 0x1ed }).ToString());
+    }
+
+
+    [Theory]
+    [InlineData(40, "nests more than 32 deep")]
+    [InlineData(0, "more than 256 operators")]
+    public void DeepOrLongConditionsAreErrorsNotStackOverflows(int depth, string message)
+    {
+        string when = depth > 0
+            ? new string('(', depth) + "fd == 1" + new string(')', depth)
+            : string.Join(" || ", Enumerable.Range(0, 3000).Select(i => "fd == " + i));
+        ConditionBinder.Bind(when, "write", ArchInfo.Get(CoreArch.X86_64), out var problems);
+        var p = Assert.Single(problems);
+        Assert.Equal(DiagnosticIds.ConditionSyntax, p.Id);
+        Assert.Contains(message, p.Message);
+        Assert.Equal(DiagnosticIds.ConditionSyntax, ConditionBinder.Bind(new string('!', 5000) + "(fd == 1)", "write", ArchInfo.Get(CoreArch.X86_64), out var bangs) == null ? bangs[0].Id : "");
+    }
 }

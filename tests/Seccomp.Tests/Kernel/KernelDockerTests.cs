@@ -4,6 +4,7 @@ using Xunit;
 namespace Seccomp.Tests;
 
 /// <summary>Docker's default profile, written as attributes, installed by Apply() in a child .NET process.</summary>
+[Trait(TestCategories.Name, TestCategories.Kernel)]
 public class KernelDockerTests
 {
     [Fact]

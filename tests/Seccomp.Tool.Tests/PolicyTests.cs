@@ -1,0 +1,171 @@
+using System.IO;
+using System.Linq;
+using Xunit;
+
+namespace Seccomp.Tool.Tests;
+
+public class PolicyTests
+{
+    // A recording as `record` writes it (x86_64): socket AF_INET and AF_UNIX, an ioctl outside the group's requests,
+    // prctl, mprotect, getpgrp, and calls the group covers (getppid; ioctl TCGETS) that must not get rules of their own.
+    private const string RecordingA = """
+    {
+      "version": 1, "source": "record", "command": ["dotnet", "app.dll"], "notifications": 30,
+      "architectures": { "x86_64": {
+        "socket": { "nr": 41, "count": 3, "args": { "family": { "values": [1, 2] }, "type": { "values": [524289] }, "protocol": { "values": [0] } }, "threads": 1, "processes": 1 },
+        "ioctl": { "nr": 16, "count": 2, "args": { "fd": { "values": [3] }, "cmd": { "values": [21505, 21537] }, "arg": { "pointer": true } } },
+        "prctl": { "nr": 157, "count": 1, "args": { "option": { "values": [15] }, "arg2": { "many": true }, "arg3": { "values": [0] }, "arg4": { "values": [0] }, "arg5": { "values": [0] } } },
+        "mprotect": { "nr": 10, "count": 4, "args": { "start": { "many": true }, "len": { "values": [4096] }, "prot": { "values": [1, 3, 5] } } },
+        "getpgrp": { "nr": 111, "count": 20, "args": {} },
+        "getppid": { "nr": 110, "count": 5, "args": {} }
+      } }
+    }
+    """;
+
+    // A second run: AF_INET6 sockets and a listen.
+    private const string RecordingB = """
+    {
+      "version": 1, "source": "record", "command": ["dotnet", "app.dll"], "notifications": 3,
+      "architectures": { "x86_64": {
+        "socket": { "nr": 41, "count": 2, "args": { "family": { "values": [10] }, "type": { "values": [1] }, "protocol": { "values": [6] } } },
+        "listen": { "nr": 50, "count": 1, "args": { "fd": { "values": [5] }, "backlog": { "values": [128] } } }
+      } }
+    }
+    """;
+
+    private static string Write(string dir, string name, string text)
+    {
+        string p = Path.Combine(dir, name);
+        File.WriteAllText(p, text);
+        return p;
+    }
+
+    [Fact]
+    public void Generated_class_compiles_without_diagnostics_and_narrows_dangerous_calls()
+    {
+        string dir = ProcessRunner.TempDir();
+        string a = Write(dir, "a.json", RecordingA), cs = Path.Combine(dir, "Sandbox.cs");
+        var r = ProcessRunner.Tool("policy", a, "--class", "MyApp.Security.Sandbox", "-o", cs);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        string text = File.ReadAllText(cs);
+
+        Assert.Contains("namespace MyApp.Security;", text);
+        Assert.Contains("[SeccompPolicy(DefaultAction = SeccompAction.Errno, Architectures = new[] { SeccompArch.X86_64 })]", text);
+        Assert.Contains("internal static partial class Sandbox", text);
+        int group = text.IndexOf("[Allow(\"@dotnet-runtime\")]");
+        Assert.True(group > 0 && group < text.IndexOf("[Allow(\"socket\""));
+        Assert.Contains("[Allow(\"socket\", When = \"domain in (AF_UNIX, AF_INET)\")]", text);
+        Assert.Contains("// socket: seen 3 times in 1 process: family AF_UNIX, AF_INET", text);
+        Assert.Contains("[Allow(\"ioctl\", When = \"cmd in (TIOCSPGRP)\")]", text);  // TCGETS (21505) is the group's already
+        Assert.Contains("[Allow(\"prctl\", When = \"option in (PR_SET_NAME)\")]", text);
+        Assert.Contains("[Allow(\"getpgrp\")]", text);
+        Assert.DoesNotContain("\"getppid\"", text);   // covered by @dotnet-runtime
+        Assert.DoesNotContain("\"mprotect\"", text);  // covered by @dotnet-runtime
+
+        // The class as written, read back and compiled by the product's compiler: no error, no warning, nothing.
+        Assert.Empty(PolicyGenerator.CheckFile(cs, "Sandbox"));
+        Assert.Empty(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(text).GetDiagnostics());
+    }
+
+    [Fact]
+    public void Mprotect_outside_the_group_is_narrowed_to_never_writable_and_executable()
+    {
+        string dir = ProcessRunner.TempDir();
+        // A hand-written class without @dotnet-runtime: coverage is what that class allows, and the group is not added.
+        string rec = Write(dir, "m.json", """
+        { "version": 1, "source": "record", "architectures": { "x86_64": {
+            "mprotect": { "nr": 10, "count": 4, "args": { "start": { "many": true }, "len": { "values": [4096] }, "prot": { "values": [3, 5] } } },
+            "clone": { "nr": 56, "count": 1, "args": { "clone_flags": { "values": [268435456] }, "newsp": { "values": [0] }, "parent_tidptr": { "pointer": true }, "child_tidptr": { "pointer": true }, "tls": { "values": [0] } } }
+        } } }
+        """);
+        string cs = Path.Combine(dir, "P.cs");
+        string existing = """
+            using Seccomp;
+            namespace X;
+            [SeccompPolicy(Architectures = new[] { SeccompArch.X86_64 })]
+            [Allow("futex", "exit", "exit_group", "rt_sigreturn", "rt_sigprocmask", "rt_sigaction", "sigaltstack", "munmap", "madvise", "mmap",
+                   "membarrier", "tgkill", "sched_getaffinity", "rseq")]
+            internal static partial class P;
+            """;
+        File.WriteAllText(cs, existing);
+        var r = ProcessRunner.Tool("policy", rec, "--class", "X.P", "-o", cs);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        string text = File.ReadAllText(cs);
+        Assert.DoesNotContain("@dotnet-runtime", text);
+        Assert.Contains("[Allow(\"mprotect\", When = \"(prot & (PROT_WRITE | PROT_EXEC)) != (PROT_WRITE | PROT_EXEC)\")]", text);
+        // clone with CLONE_NEWUSER: a dangerous allowance, written as a comment only.
+        Assert.Contains("// not allowed: clone:", text);
+        Assert.DoesNotContain("[Allow(\"clone\"", text);
+        Assert.Empty(PolicyGenerator.CheckFile(cs, "P").Where(d => !d.StartsWith("SECC")));
+        System.Console.WriteLine(string.Join("\n", PolicyGenerator.CheckFile(cs, "P")));
+    }
+
+    [Fact]
+    public void Merges_recordings()
+    {
+        string dir = ProcessRunner.TempDir();
+        string a = Write(dir, "a.json", RecordingA), b = Write(dir, "b.json", RecordingB), cs = Path.Combine(dir, "S.cs");
+        var r = ProcessRunner.Tool("policy", a, b, "--class", "App.S", "-o", cs, "--default", "kill-process");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        string text = File.ReadAllText(cs);
+        Assert.Contains("DefaultAction = SeccompAction.KillProcess", text);
+        Assert.Contains("[Allow(\"socket\", When = \"domain in (AF_UNIX, AF_INET, AF_INET6)\")]", text);
+        Assert.Contains("// socket: seen 5 times", text);
+        Assert.Contains("[Allow(\"listen\")]", text);
+        Assert.Contains("[Allow(\"getpgrp\")]", text);
+        Assert.Empty(PolicyGenerator.CheckFile(cs, "S"));
+    }
+
+    [Fact]
+    public void Adds_only_what_is_missing_to_an_existing_class_and_keeps_the_user_s_rules()
+    {
+        string dir = ProcessRunner.TempDir();
+        string a = Write(dir, "a.json", RecordingA), b = Write(dir, "b.json", RecordingB), cs = Path.Combine(dir, "Sandbox.cs");
+        string existing = """
+            using Seccomp;
+
+            namespace MyApp;
+
+            /// <summary>Hand-written.</summary>
+            [SeccompPolicy(DefaultAction = SeccompAction.Errno, Architectures = new[] { SeccompArch.X86_64 })]
+            [Allow("@dotnet-runtime")]
+            [Allow("socket", When = "domain == AF_INET")] // mine: IPv4 only
+            [Deny("getpgrp", Errno = Errno.EACCES)]
+            internal static partial class Sandbox
+            {
+            }
+            """;
+        File.WriteAllText(cs, existing);
+        var r = ProcessRunner.Tool("policy", a, b, "--class", "MyApp.Sandbox", "-o", cs);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        string text = File.ReadAllText(cs);
+        Assert.Contains("[Allow(\"socket\", When = \"domain == AF_INET\")] // mine: IPv4 only", text);
+        Assert.Contains("[Deny(\"getpgrp\", Errno = Errno.EACCES)]", text);
+        Assert.Equal(1, text.Split("\"@dotnet-runtime\"").Length - 1);
+        Assert.Equal(1, text.Split("\"socket\"").Length - 1);     // the user's socket rule stays the only one
+        Assert.Equal(1, text.Split("\"getpgrp\"").Length - 1);
+        Assert.Contains("[Allow(\"listen\")]", text);
+        Assert.Contains("[Allow(\"ioctl\", When = \"cmd in (TIOCSPGRP)\")]", text);
+        Assert.True(text.IndexOf("[Allow(\"listen\")]") < text.IndexOf("internal static partial class Sandbox"));
+        Assert.Contains("/// <summary>Hand-written.</summary>", text);
+        Assert.Empty(PolicyGenerator.CheckFile(cs, "Sandbox"));
+
+        // Run again: nothing left to add.
+        string before = File.ReadAllText(cs);
+        r = ProcessRunner.Tool("policy", a, b, "--class", "MyApp.Sandbox", "-o", cs);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(before, File.ReadAllText(cs));
+        Assert.Contains("0 rules added", r.Stderr);
+    }
+
+    [Fact]
+    public void Refuses_a_file_without_the_class_and_bad_recordings()
+    {
+        string dir = ProcessRunner.TempDir();
+        string a = Write(dir, "a.json", RecordingA), other = Write(dir, "Other.cs", "class Other {}\n");
+        Assert.Equal(4, ProcessRunner.Tool("policy", a, "--class", "X.Sandbox", "-o", other).ExitCode);
+        Assert.Equal("class Other {}\n", File.ReadAllText(other));
+        string bad = Write(dir, "bad.json", "{ \"nothing\": 1 }");
+        Assert.Equal(4, ProcessRunner.Tool("policy", bad, "--class", "X.S", "-o", Path.Combine(dir, "S.cs")).ExitCode);
+    }
+}

@@ -1,0 +1,63 @@
+// Makes known calls for the recorder tests:
+//   RecordedApp calls N THREADS : socket(AF_INET, SOCK_STREAM) once, bind 127.0.0.1:0, listen(fd, 7), inotify_init1(IN_NONBLOCK),
+//                                 then THREADS threads each call getpgrp and getppid N times; exits 42
+//   RecordedApp status          : prints the Seccomp lines of /proc/self/status; exits 0
+using System;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Threading;
+
+namespace RecordedApp;
+
+internal static unsafe class Program
+{
+    [DllImport("libc.so.6", SetLastError = true)] private static extern int socket(int domain, int type, int protocol);
+    [DllImport("libc.so.6", SetLastError = true)] private static extern int bind(int fd, byte* addr, int len);
+    [DllImport("libc.so.6", SetLastError = true)] private static extern int listen(int fd, int backlog);
+    [DllImport("libc.so.6", SetLastError = true)] private static extern int inotify_init1(int flags);
+    [DllImport("libc.so.6", SetLastError = true)] private static extern int close(int fd);
+    [DllImport("libc.so.6")] private static extern int getpgrp();
+    [DllImport("libc.so.6")] private static extern int getppid();
+
+    private static int Main(string[] args)
+    {
+        string mode = args.Length > 0 ? args[0] : "status";
+        if (mode == "status")
+        {
+            foreach (string line in File.ReadAllLines("/proc/self/status"))
+                if (line.StartsWith("Seccomp", StringComparison.Ordinal)) Console.WriteLine(line);
+            return 0;
+        }
+        int n = int.Parse(args[1]);
+        int threads = int.Parse(args[2]);
+
+        int fd = socket(2 /* AF_INET */, 1 /* SOCK_STREAM */, 0);
+        if (fd < 0) { Console.Error.WriteLine($"socket: {Marshal.GetLastPInvokeError()}"); return 1; }
+        byte* sin = stackalloc byte[16];
+        new Span<byte>(sin, 16).Clear();
+        sin[0] = 2; // sin_family AF_INET (little-endian u16)
+        sin[4] = 127; sin[7] = 1; // 127.0.0.1, port 0
+        if (bind(fd, sin, 16) != 0) { Console.Error.WriteLine($"bind: {Marshal.GetLastPInvokeError()}"); return 1; }
+        if (listen(fd, 7) != 0) { Console.Error.WriteLine($"listen: {Marshal.GetLastPInvokeError()}"); return 1; }
+        int ino = inotify_init1(0x800 /* IN_NONBLOCK */);
+        if (ino < 0) { Console.Error.WriteLine($"inotify_init1: {Marshal.GetLastPInvokeError()}"); return 1; }
+        close(ino);
+        close(fd);
+
+        var ts = new Thread[threads];
+        using var go = new ManualResetEventSlim();
+        for (int t = 0; t < threads; t++)
+        {
+            ts[t] = new Thread(() =>
+            {
+                go.Wait();
+                for (int k = 0; k < n; k++) { getpgrp(); getppid(); }
+            });
+            ts[t].Start();
+        }
+        go.Set();
+        foreach (var t in ts) t.Join();
+        Console.WriteLine("done");
+        return 42;
+    }
+}
