@@ -54,10 +54,9 @@ namespace Seccomp.Analyzers
             var ct = context.CancellationToken;
             var locator = new PolicyLocator(read, ct);
 
-            if (!type.DeclaringSyntaxReferences.Any(r => r.GetSyntax(ct) is TypeDeclarationSyntax t
-                    && t.Modifiers.Any(SyntaxKind.PartialKeyword)))
+            if (WhyNotExtensible(type, ct) is { } why)
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.NotPartial, type.Locations.FirstOrDefault(),
-                    $"'{type.Name}' has [SeccompPolicy] but is not partial: the generator cannot add Apply() to it"));
+                    $"'{type.Name}' has [SeccompPolicy] but {why}: the generator cannot add Apply() to it"));
 
             foreach (var e in read.ReadErrors) Report(context, locator, e);
             bool readErrors = read.ReadErrors.Any(e => e.IsError);
@@ -68,6 +67,20 @@ namespace Seccomp.Analyzers
                 if ((context.IsGeneratedCode || readErrors) && !d.IsError) continue;
                 Report(context, locator, d);
             }
+        }
+
+        /// <summary>
+        /// Why the generator cannot add members to the type, or null. It writes a <c>partial class</c> in a file of its
+        /// own, so the type must be a partial, non-record class that another file can extend (not file-local).
+        /// </summary>
+        internal static string? WhyNotExtensible(INamedTypeSymbol type, System.Threading.CancellationToken ct)
+        {
+            if (type.TypeKind == TypeKind.Struct) return type.IsRecord ? "is a record struct, not a class" : "is a struct, not a class";
+            if (type.IsRecord) return "is a record, not a plain class";
+            if (type.IsFileLocal) return "is file-local, so no other file can extend it";
+            if (!type.DeclaringSyntaxReferences.Any(r => r.GetSyntax(ct) is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword)))
+                return "is not partial";
+            return null;
         }
 
         private static void Report(SymbolAnalysisContext context, PolicyLocator locator, PolicyDiagnostic d)

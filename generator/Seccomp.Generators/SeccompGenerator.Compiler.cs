@@ -6,12 +6,6 @@ using Seccomp.Compiler.Bpf;
 
 namespace Seccomp.Generators
 {
-    /// <summary>One architecture's finished program: its bytes and, for the comment beside them, its disassembly.</summary>
-    internal sealed record ProgramModel(SeccompArch Arch, EquatableArray<byte> Bytes, EquatableArray<string> Disassembly);
-
-    /// <summary>Everything the emitter writes. <see cref="Error"/> is set when the policy does not compile.</summary>
-    internal sealed record EmitModel(PolicyTarget Target, EquatableArray<ProgramModel> Programs, string? Error);
-
     public sealed partial class SeccompGenerator
     {
         private static EmitModel Compile(PolicyTarget target, CancellationToken ct)

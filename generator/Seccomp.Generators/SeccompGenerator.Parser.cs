@@ -9,17 +9,6 @@ using Seccomp.Compiler.Policy;
 
 namespace Seccomp.Generators
 {
-    /// <summary>Where to put the generated members, and the policy to compile; no symbols, no syntax.</summary>
-    internal sealed record PolicyTarget(
-        string? Namespace,
-        EquatableArray<string> Containers,
-        string ClassName,
-        string FullName,
-        string HintName,
-        bool LogDenied,
-        PolicyModel Model,
-        bool HasReadErrors);
-
     public sealed partial class SeccompGenerator
     {
         private static PolicyTarget? Parse(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
@@ -37,7 +26,9 @@ namespace Seccomp.Generators
 
         private static PolicyTarget? ParseCore(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
         {
-            if (ctx.TargetSymbol is not INamedTypeSymbol type) return null;
+            // A record, struct or file-local type cannot be extended by a partial class in another file: the analyzers
+            // report SECC0008 on its declaration, and nothing is generated.
+            if (ctx.TargetSymbol is not INamedTypeSymbol type || type.IsRecord || type.IsFileLocal) return null;
             ct.ThrowIfCancellationRequested();
             var read = PolicyReader.Read(type);
             if (read == null) return null;

@@ -45,7 +45,7 @@ public class AuditTests
         File.WriteAllText(input, Dmesg + Journal);
         var r = ProcessRunner.Tool("audit", input, "-o", output);
         Assert.True(r.ExitCode == 0, r.Stderr);
-        Assert.Contains("read 3 seccomp audit lines: 2 distinct calls from 2 processes, 1 foreign", r.Stderr);
+        Assert.Contains("read 4 seccomp audit lines: 2 distinct calls from 2 processes, 1 foreign", r.Stderr);
         var rec = JsonNode.Parse(File.ReadAllText(output))!;
         Assert.Equal("audit", rec["source"]!.GetValue<string>());
         Assert.Equal(2, rec["architectures"]!["x86_64"]!["socket"]!["count"]!.GetValue<long>());

@@ -84,7 +84,9 @@ public class RecordTests
     [Fact]
     public void Recording_is_lossless_against_strace()
     {
-        if (!ProcessRunner.HasStrace || RuntimeInformation.ProcessArchitecture != Architecture.X64) return;
+        // strace is the independent oracle: a missing one is a failure, not a pass (.ci/run installs it).
+        Assert.True(ProcessRunner.HasStrace, "strace is the oracle of this test: apt-get install strace");
+        Assert.Equal(Architecture.X64, RuntimeInformation.ProcessArchitecture);
         string dir = ProcessRunner.TempDir();
         string output = Path.Combine(dir, "rec.json"), trace = Path.Combine(dir, "strace.txt");
         const int n = 200, threads = 3;

@@ -24,7 +24,7 @@ namespace Seccomp.Compiler.Diagnostics
             new(DiagnosticIds.NoArchitectures, "Policy targets no architecture", Error, PolicyCategory),
             new(DiagnosticIds.EmptyRule, "Rule names no syscall", Error, PolicyCategory),
             new(DiagnosticIds.NullSyscallName, "Syscall name is null", Error, PolicyCategory),
-            new(DiagnosticIds.NotPartial, "Policy class must be partial", Error, PolicyCategory),
+            new(DiagnosticIds.NotPartial, "Policy type must be a partial class", Error, PolicyCategory),
             new(DiagnosticIds.InvalidEnumValue, "Enum value the runtime does not define", Error, PolicyCategory),
             new(DiagnosticIds.ProgramTooLarge, "Program exceeds the kernel's 4096 instructions", Error, PolicyCategory),
             new(DiagnosticIds.VerifierFailure, "Generated program fails verification", Error, PolicyCategory),

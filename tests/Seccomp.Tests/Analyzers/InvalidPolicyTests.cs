@@ -145,6 +145,24 @@ public class InvalidPolicyTests
         internal static class {|SECC0008:P|} { }
         """, "SECC0008");
 
+    [Theory]
+    [InlineData("file static partial class {|SECC0008:P|};")]
+    [InlineData("internal partial record {|SECC0008:P|};")]
+    public Task Secc0008_TypesTheGeneratorCannotExtend(string declaration) => Verify.Policy($$"""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill("ptrace")]
+        {{declaration}}
+        """, "SECC0008");
+
+    [Fact]
+    public Task Secc0008_Struct() => Verify.Policy("""
+        using Seccomp;
+        [{|CS0592:SeccompPolicy|}(DefaultAction = SeccompAction.Allow)]
+        [{|CS0592:Kill|}("ptrace")]
+        internal partial record struct {|SECC0008:P|};
+        """, "SECC0008");
+
     [Fact]
     public Task Secc0008_Partial_NoDiagnostic() => Verify.Policy("""
         using Seccomp;

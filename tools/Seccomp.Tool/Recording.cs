@@ -1,0 +1,347 @@
+// The recording: what a program called, per architecture and syscall name, with the distinct argument values seen.
+// Written by `record` and `audit`, read (and merged) by `policy`. Format: docs/tool.md.
+
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Seccomp.Compiler;
+using Seccomp.Compiler.Conditions;
+
+namespace Seccomp.Tool;
+
+/// <summary>The values one argument of one syscall took.</summary>
+internal sealed class ArgStats
+{
+    public const int MaxDistinct = 64;
+
+    public ArgStats(string name, bool pointer)
+    {
+        Name = name;
+        Pointer = pointer;
+    }
+
+    public string Name { get; }
+
+    /// <summary>A pointer argument: its values are addresses and are not kept.</summary>
+    public bool Pointer { get; }
+
+    /// <summary>More than <see cref="MaxDistinct"/> distinct values were seen; <see cref="Values"/> is then empty.</summary>
+    public bool Many { get; private set; }
+
+    public SortedSet<ulong> Values { get; } = new();
+
+    public void Add(ulong value)
+    {
+        if (Pointer || Many) return;
+        if (Values.Add(value) && Values.Count > MaxDistinct)
+        {
+            Many = true;
+            Values.Clear();
+        }
+    }
+
+    public void SetMany()
+    {
+        Many = true;
+        Values.Clear();
+    }
+}
+
+/// <summary>One syscall on one architecture.</summary>
+internal sealed class SyscallStats
+{
+    public SyscallStats(string name, int? nr)
+    {
+        Name = name;
+        Nr = nr;
+    }
+
+    public string Name { get; }
+    public int? Nr { get; }
+    public long Count { get; set; }
+
+    /// <summary>One per parameter of the call's prototype; null when the arguments are unknown (audit lines).</summary>
+    public List<ArgStats>? Args { get; set; }
+
+    /// <summary>Distinct threads and processes that made the call (summed over merged recordings).</summary>
+    public long Threads { get; set; }
+    public long Processes { get; set; }
+
+    // While recording: the ids behind Threads and Processes.
+    internal readonly HashSet<int> Tids = new();
+    internal readonly HashSet<int> Pids = new();
+
+    public ArgStats? Arg(string name) => Args?.FirstOrDefault(a => a.Name == name);
+}
+
+/// <summary>A whole recording, or several merged.</summary>
+internal sealed class Recording
+{
+    public const int FormatVersion = 1;
+
+    public string Source { get; set; } = "record";
+    public List<string> Command { get; set; } = new();
+    public int? ExitCode { get; set; }
+    public long Notifications { get; set; }
+    public long RecvEnoent { get; set; }
+    public long SendEnoent { get; set; }
+
+    /// <summary>Processes seen (pid and command line) while recording.</summary>
+    public SortedDictionary<int, string> ProcessList { get; } = new();
+    public long ThreadCount { get; set; }
+
+    /// <summary>Architecture name ("x86_64") to syscall name to stats.</summary>
+    public SortedDictionary<string, SortedDictionary<string, SyscallStats>> Architectures { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Calls of another ABI (e.g. i386 on an x86_64 kernel) by audit arch, then "nr_N", with counts. Never mapped to names.</summary>
+    public SortedDictionary<string, SortedDictionary<string, long>> Foreign { get; } = new(StringComparer.Ordinal);
+
+    public int DistinctCalls => Architectures.Values.Sum(a => a.Count);
+
+    /// <summary>The syscall's name in <paramref name="arch"/>'s table, x32 calls prefixed, unknown ones as nr_N.</summary>
+    public static string SyscallName(ArchInfo arch, int nr)
+    {
+        if (arch.HasX32 && (nr & ArchInfo.X32SyscallBit) != 0)
+            return "x32:" + (arch.TryGetName(nr & ~(int)ArchInfo.X32SyscallBit, out var n32) ? n32 : $"nr_{nr & ~(int)ArchInfo.X32SyscallBit}");
+        return arch.TryGetName(nr, out var name) ? name : $"nr_{nr}";
+    }
+
+    /// <summary>The stats of a call, created with one ArgStats per parameter when <paramref name="withArgs"/>.</summary>
+    public SyscallStats Get(ArchInfo arch, int nr, bool withArgs)
+    {
+        if (!Architectures.TryGetValue(arch.Name, out var calls))
+            Architectures[arch.Name] = calls = new SortedDictionary<string, SyscallStats>(StringComparer.Ordinal);
+        string name = SyscallName(arch, nr);
+        if (!calls.TryGetValue(name, out var stats))
+        {
+            calls[name] = stats = new SyscallStats(name, nr);
+            if (withArgs)
+                stats.Args = ParametersOf(name, arch.Arch).Select(p => new ArgStats(p.Name, p.Type.Pointer)).ToList();
+        }
+        return stats;
+    }
+
+    /// <summary>The parameters of a call; for a name with no known prototype, six unnamed 64-bit arguments.</summary>
+    public static IReadOnlyList<Parameter> ParametersOf(string name, SeccompArch arch)
+    {
+        var p = name.StartsWith("nr_", StringComparison.Ordinal) || name.StartsWith("x32:", StringComparison.Ordinal)
+            ? null : Signatures.Get(name, arch);
+        if (p != null) return p;
+        return Enumerable.Range(0, 6).Select(i => new Parameter(i, $"arg{i}", ArgType.Unknown64)).ToList();
+    }
+
+    public void AddForeign(string arch, int nr)
+    {
+        if (!Foreign.TryGetValue(arch, out var calls))
+            Foreign[arch] = calls = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        string key = $"nr_{nr}";
+        calls[key] = calls.TryGetValue(key, out long c) ? c + 1 : 1;
+    }
+
+    /// <summary>Adds another recording: counts add up, value sets are joined, unknown arguments stay unknown.</summary>
+    public void Merge(Recording other)
+    {
+        Notifications += other.Notifications;
+        foreach (var (archName, calls) in other.Architectures)
+        {
+            if (!Architectures.TryGetValue(archName, out var mine))
+                Architectures[archName] = mine = new SortedDictionary<string, SyscallStats>(StringComparer.Ordinal);
+            foreach (var (name, theirs) in calls)
+            {
+                if (!mine.TryGetValue(name, out var s))
+                {
+                    mine[name] = s = new SyscallStats(name, theirs.Nr);
+                    s.Args = theirs.Args?.Select(a => new ArgStats(a.Name, a.Pointer)).ToList();
+                }
+                else if (s.Args != null && (theirs.Args == null || theirs.Args.Count != s.Args.Count))
+                {
+                    s.Args = null; // some of the calls were seen without their arguments
+                }
+                s.Count += theirs.Count;
+                s.Threads += theirs.Threads;
+                s.Processes += theirs.Processes;
+                if (s.Args != null && theirs.Args != null)
+                {
+                    for (int i = 0; i < s.Args.Count; i++)
+                    {
+                        if (theirs.Args[i].Many) s.Args[i].SetMany();
+                        foreach (ulong v in theirs.Args[i].Values) s.Args[i].Add(v);
+                    }
+                }
+            }
+        }
+        foreach (var (arch, calls) in other.Foreign)
+            foreach (var (nr, count) in calls)
+            {
+                if (!Foreign.TryGetValue(arch, out var mine))
+                    Foreign[arch] = mine = new SortedDictionary<string, long>(StringComparer.Ordinal);
+                mine[nr] = mine.TryGetValue(nr, out long c) ? c + count : count;
+            }
+    }
+
+    // ---- JSON -----------------------------------------------------------------------------------------------------
+
+    public void Write(string path)
+    {
+        if (path == "-")
+        {
+            using var stdout = Console.OpenStandardOutput();
+            WriteTo(stdout);
+            return;
+        }
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        using var stream = File.Create(path);
+        WriteTo(stream);
+    }
+
+    public void WriteTo(Stream stream)
+    {
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        w.WriteStartObject();
+        w.WriteNumber("version", FormatVersion);
+        w.WriteString("source", Source);
+        w.WriteStartArray("command");
+        foreach (string c in Command) w.WriteStringValue(c);
+        w.WriteEndArray();
+        if (ExitCode is int code) w.WriteNumber("exitCode", code);
+        w.WriteNumber("notifications", Notifications);
+        if (Source == "record")
+        {
+            w.WriteNumber("recvEnoent", RecvEnoent);
+            w.WriteNumber("sendEnoent", SendEnoent);
+            w.WriteNumber("threads", ThreadCount);
+            w.WriteStartArray("processes");
+            foreach (var (pid, cmd) in ProcessList)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("pid", pid);
+                w.WriteString("command", cmd);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        w.WriteNumber("maxDistinctValues", ArgStats.MaxDistinct);
+        w.WriteStartObject("architectures");
+        foreach (var (archName, calls) in Architectures)
+        {
+            w.WriteStartObject(archName);
+            foreach (var (name, s) in calls)
+            {
+                w.WriteStartObject(name);
+                if (s.Nr is int nr) w.WriteNumber("nr", nr);
+                w.WriteNumber("count", s.Count);
+                if (s.Args != null)
+                {
+                    w.WriteStartObject("args");
+                    foreach (var a in s.Args)
+                    {
+                        w.WriteStartObject(a.Name);
+                        if (a.Pointer) w.WriteBoolean("pointer", true);
+                        else if (a.Many) w.WriteBoolean("many", true);
+                        else
+                        {
+                            w.WriteStartArray("values");
+                            foreach (ulong v in a.Values) w.WriteNumberValue(v);
+                            w.WriteEndArray();
+                        }
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndObject();
+                }
+                if (s.Threads > 0) w.WriteNumber("threads", s.Threads);
+                if (s.Processes > 0) w.WriteNumber("processes", s.Processes);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        if (Foreign.Count > 0)
+        {
+            w.WriteStartObject("foreign");
+            foreach (var (arch, calls) in Foreign)
+            {
+                w.WriteStartObject(arch);
+                foreach (var (nr, count) in calls) w.WriteNumber(nr, count);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        w.Flush();
+        stream.WriteByte((byte)'\n');
+    }
+
+    /// <summary>Reads a recording; throws <see cref="FormatException"/> with the reason when it is not one.</summary>
+    public static Recording Read(string path)
+    {
+        JsonNode? root;
+        try
+        {
+            root = path == "-" ? JsonNode.Parse(Console.OpenStandardInput()) : JsonNode.Parse(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"{path}: not JSON: {e.Message}");
+        }
+        if (root is not JsonObject o) throw new FormatException($"{path}: not a recording (no JSON object)");
+        int version = o["version"]?.GetValue<int>() ?? throw new FormatException($"{path}: not a recording (no version)");
+        if (version != FormatVersion) throw new FormatException($"{path}: recording version {version}; this tool reads version {FormatVersion}");
+        var r = new Recording
+        {
+            Source = o["source"]?.GetValue<string>() ?? "record",
+            ExitCode = o["exitCode"]?.GetValue<int>(),
+            Notifications = o["notifications"]?.GetValue<long>() ?? 0,
+            ThreadCount = o["threads"]?.GetValue<long>() ?? 0,
+        };
+        if (o["command"] is JsonArray cmd) r.Command = cmd.Select(c => c?.GetValue<string>() ?? "").ToList();
+        if (o["processes"] is JsonArray procs)
+            foreach (var p in procs.OfType<JsonObject>())
+                r.ProcessList[p["pid"]!.GetValue<int>()] = p["command"]?.GetValue<string>() ?? "";
+        if (o["architectures"] is JsonObject archs)
+        {
+            foreach (var (archName, callsNode) in archs)
+            {
+                var calls = new SortedDictionary<string, SyscallStats>(StringComparer.Ordinal);
+                r.Architectures[archName] = calls;
+                if (callsNode is not JsonObject callsObj) continue;
+                foreach (var (name, sNode) in callsObj)
+                {
+                    if (sNode is not JsonObject so) continue;
+                    var s = new SyscallStats(name, so["nr"]?.GetValue<int>())
+                    {
+                        Count = so["count"]?.GetValue<long>() ?? 0,
+                        Threads = so["threads"]?.GetValue<long>() ?? 0,
+                        Processes = so["processes"]?.GetValue<long>() ?? 0,
+                    };
+                    if (so["args"] is JsonObject args)
+                    {
+                        s.Args = new List<ArgStats>();
+                        foreach (var (argName, aNode) in args)
+                        {
+                            var ao = aNode as JsonObject;
+                            var a = new ArgStats(argName, ao?["pointer"]?.GetValue<bool>() ?? false);
+                            if (ao?["many"]?.GetValue<bool>() == true) a.SetMany();
+                            if (ao?["values"] is JsonArray vals)
+                                foreach (var v in vals) a.Add(v!.GetValue<ulong>());
+                            s.Args.Add(a);
+                        }
+                    }
+                    calls[name] = s;
+                }
+            }
+        }
+        if (o["foreign"] is JsonObject foreign)
+            foreach (var (arch, callsNode) in foreign)
+            {
+                var calls = new SortedDictionary<string, long>(StringComparer.Ordinal);
+                r.Foreign[arch] = calls;
+                if (callsNode is JsonObject co)
+                    foreach (var (nr, c) in co) calls[nr] = c!.GetValue<long>();
+            }
+        return r;
+    }
+}
