@@ -4,10 +4,13 @@
 Reads, for each of x86_64, aarch64 and riscv64:
   * the Linux 6.1 uapi syscall numbers (asm/unistd_64.h on x86_64; asm/unistd.h -> asm-generic/unistd.h on
     aarch64 and riscv64, with the #if logic evaluated by the C preprocessor as that architecture sets it up);
-  * shared/data/syscalls-after-6.1.tsv (calls added after 6.1, one number on every architecture);
+  * data/syscalls-after-6.1.tsv (calls added after 6.1 with one number on every architecture) and
+    data/syscalls-arch-specific-after-6.1.tsv (calls added after 6.1 on one architecture only), both up to
+    TARGET_KERNEL, the newest release the tables cover;
   * named constants (O_*, AF_*, CLONE_*, ...) from the glibc and uapi headers of that architecture.
 
-Writes generator/Seccomp.Compiler/Tables/SyscallTable.{X86_64,Aarch64,Riscv64}.g.cs and Constants.g.cs.
+Writes src/Common/Tables/SyscallTable.{X86_64,Aarch64,Riscv64}.g.cs (linked into the runtime and the compiler)
+and generator/Seccomp.Compiler/Tables/Constants.g.cs, each table one C# string constant of lines.
 
 The headers are run through the host gcc's preprocessor only (`gcc -E`, with -nostdinc, the architecture's
 include directories and its predefined macros); macro bodies and enumerators are then evaluated here with C's
@@ -27,11 +30,14 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT_DIR = os.path.join(ROOT, "generator", "Seccomp.Compiler", "Tables")
-AFTER_61_CANDIDATES = [
-    os.path.join(ROOT, "shared", "data", "syscalls-after-6.1.tsv"),
-    os.path.join(os.path.dirname(ROOT), "shared", "data", "syscalls-after-6.1.tsv"),
-]
+SYSCALL_OUT_DIR = os.path.join(ROOT, "src", "Common", "Tables")
+CONSTANT_OUT_DIR = os.path.join(ROOT, "generator", "Seccomp.Compiler", "Tables")
+AFTER_61_TSV = os.path.join(ROOT, "data", "syscalls-after-6.1.tsv")
+ARCH_SPECIFIC_TSV = os.path.join(ROOT, "data", "syscalls-arch-specific-after-6.1.tsv")
+# The newest kernel release the tables cover. A row of either TSV with a later first_kernel is an error: the
+# tables promise every call up to this release and none after it (tests/Seccomp.Tests/Core/SyscallTableTests.cs
+# compares them with this release's own syscall tables in data/kernel-tables/).
+TARGET_KERNEL = "6.18"
 
 # Host (x86_64) predefined macros that must not leak into a cross-architecture preprocessor run.
 X86_PREDEFS = [
@@ -77,7 +83,7 @@ ARCHES = [
         "file": "SyscallTable.Riscv64.g.cs",
         "audit": "AUDIT_ARCH_RISCV64",
         "summary": "riscv64 (AUDIT_ARCH_RISCV64): the asm-generic table with riscv64's __ARCH_WANT_* choices, "
-                   "plus riscv_flush_icache.",
+                   "plus riscv_flush_icache and riscv_hwprobe.",
         "incdirs": ["/usr/riscv64-linux-gnu/include"],
         "unistd": ["asm/unistd.h"],
         "unistd_shown": ["/usr/riscv64-linux-gnu/include/asm/unistd.h", "asm-generic/unistd.h"],
@@ -772,22 +778,49 @@ def read_syscalls(arch):
     return table, version
 
 
+def kernel_key(version):
+    return tuple(int(x) for x in version.split("."))
+
+
+def read_tsv(path, columns):
+    """Rows of a tab-separated file whose first line names `columns` (in that order) as dicts."""
+    if not os.path.exists(path):
+        raise SystemExit("%s not found" % path)
+    rows = []
+    with open(path) as f:
+        header = f.readline().rstrip("\n").split("\t")
+        if header != columns:
+            raise SystemExit("%s: header %r, expected %r" % (path, header, columns))
+        for n, line in enumerate(f, start=2):
+            line = line.rstrip("\n")
+            if not line.strip():
+                continue
+            cols = line.split("\t")
+            if len(cols) != len(columns):
+                raise SystemExit("%s:%d: %d columns, expected %d" % (path, n, len(cols), len(columns)))
+            row = dict(zip(columns, cols))
+            row["number"] = int(row["number"])
+            if not re.fullmatch(r"\d+\.\d+", row["first_kernel"]):
+                raise SystemExit("%s:%d: first_kernel %r is not a release" % (path, n, row["first_kernel"]))
+            if kernel_key(row["first_kernel"]) > kernel_key(TARGET_KERNEL):
+                raise SystemExit("%s:%d: %s came in %s, after %s, the newest release the tables cover" % (
+                    path, n, row["name"], row["first_kernel"], TARGET_KERNEL))
+            rows.append(row)
+    return rows
+
+
 def read_after_61():
-    for path in AFTER_61_CANDIDATES:
-        if os.path.exists(path):
-            rows = []
-            with open(path) as f:
-                header = f.readline().rstrip("\n").split("\t")
-                if header[:2] != ["number", "name"]:
-                    raise SystemExit("%s: unexpected header %r" % (path, header))
-                for line in f:
-                    line = line.rstrip("\n")
-                    if not line.strip():
-                        continue
-                    cols = line.split("\t")
-                    rows.append((int(cols[0]), cols[1], cols[2] if len(cols) > 2 else ""))
-            return path, rows
-    raise SystemExit("syscalls-after-6.1.tsv not found in: " + ", ".join(AFTER_61_CANDIDATES))
+    rows = read_tsv(AFTER_61_TSV, ["number", "name", "first_kernel"])
+    return [(r["number"], r["name"], r["first_kernel"]) for r in rows]
+
+
+def read_arch_specific():
+    rows = read_tsv(ARCH_SPECIFIC_TSV, ["arch", "number", "name", "first_kernel"])
+    known = set(a["key"] for a in ARCHES)
+    for r in rows:
+        if r["arch"] not in known:
+            raise SystemExit("%s: unknown arch %r (one of %s)" % (ARCH_SPECIFIC_TSV, r["arch"], sorted(known)))
+    return rows
 
 
 def merge_after_61(arch, table, rows):
@@ -920,26 +953,39 @@ def write(path, text):
     print("wrote %s" % os.path.relpath(path, ROOT))
 
 
+def string_lines(pairs):
+    """C# source lines of one string constant: `"a b\\n" +` per pair, the last one ending in `;`."""
+    lines = ['            "%s %s\\n" +' % (a, b) for a, b in pairs]
+    lines[-1] = lines[-1][:-len(" +")] + ";"
+    return lines
+
+
 def syscall_file(arch, table, version):
     shown = " and ".join(arch["unistd_shown"])
     lines = [
         "// <auto-generated>",
         "// Generated by tools/gen-tables.py from %s (Linux %s uapi, Debian %s %s)" % (
             shown, version, arch["kernel_pkg"], pkg_version(arch["kernel_pkg"])),
-        "// and shared/data/syscalls-after-6.1.tsv. Do not edit: run `python3 tools/gen-tables.py`.",
+        "// and data/syscalls-after-6.1.tsv, data/syscalls-arch-specific-after-6.1.tsv (calls up to Linux %s)." % (
+            TARGET_KERNEL),
+        "// Do not edit: run `python3 tools/gen-tables.py`.",
         "// </auto-generated>",
+        "// Linked into the runtime and the compiler core. One string, parsed on first use: a literal costs the JIT "
+        "nothing,",
+        "// where an array initializer of this size is a method the JIT compiles at every cold start.",
+        "#if SECCOMP_COMPILER",
         "namespace Seccomp.Compiler.Tables",
+        "#else",
+        "namespace Seccomp.Common.Tables",
+        "#endif",
         "{",
         "    internal static partial class SyscallData",
         "    {",
-        "        /// <summary>%s</summary>" % arch["summary"],
-        "        internal static readonly (string Name, int Number)[] %s = new (string Name, int Number)[]" % arch[
-            "field"],
-        "        {",
+        '        /// <summary>%s One "name number" per line, by number.</summary>' % arch["summary"],
+        "        internal const string %s =" % arch["field"],
     ]
-    for name, nr in sorted(table.items(), key=lambda kv: (kv[1], kv[0])):
-        lines.append('            ("%s", %d),' % (name, nr))
-    lines += ["        };", "    }", "}", ""]
+    lines += string_lines((name, nr) for name, nr in sorted(table.items(), key=lambda kv: (kv[1], kv[0])))
+    lines += ["    }", "}", ""]
     return "\n".join(lines)
 
 
@@ -954,6 +1000,8 @@ def constants_file(per_arch, sources):
         "// Where glibc and the uapi headers disagree (O_LARGEFILE), the uapi value is used.",
         "// Do not edit: run `python3 tools/gen-tables.py`.",
         "// </auto-generated>",
+        "// One string per architecture, parsed on first use (a literal costs the JIT nothing; an initializer of "
+        "this size does).",
         "namespace Seccomp.Compiler.Tables",
         "{",
         "    internal static partial class ConstantData",
@@ -966,15 +1014,11 @@ def constants_file(per_arch, sources):
         first = False
         lines += [
             "        /// <summary>%s: flag and value macros for syscall arguments, as C sees them "
-            "(unsigned 64-bit values above long.MaxValue are stored as their two's complement).</summary>" %
-            arch["key"],
-            "        internal static readonly (string Name, long Value)[] %s = new (string Name, long Value)[]" %
-            arch["field"],
-            "        {",
+            "(unsigned 64-bit values above long.MaxValue are stored as their two's complement). "
+            'One "NAME value" per line, by name.</summary>' % arch["key"],
+            "        internal const string %s =" % arch["field"],
         ]
-        for name in sorted(values):
-            lines.append('            ("%s", %s),' % (name, csharp_long(wrap(values[name], LONG))))
-        lines.append("        };")
+        lines += string_lines((name, csharp_long(wrap(values[name], LONG))) for name in sorted(values))
     lines += ["    }", "}", ""]
     return "\n".join(lines)
 
@@ -1033,8 +1077,11 @@ def main():
                     help="do not compile the constant expressions with gcc as a cross-check")
     opts = ap.parse_args()
 
-    after_path, after_rows = read_after_61()
-    print("post-6.1 calls: %d from %s" % (len(after_rows), os.path.relpath(after_path, ROOT)))
+    after_rows = read_after_61()
+    arch_rows = read_arch_specific()
+    print("post-6.1 calls up to %s: %d from %s, %d arch-specific from %s" % (
+        TARGET_KERNEL, len(after_rows), os.path.relpath(AFTER_61_TSV, ROOT), len(arch_rows),
+        os.path.relpath(ARCH_SPECIFIC_TSV, ROOT)))
 
     tables, constants, sources, summaries = [], [], [], []
     for arch in ARCHES:
@@ -1043,10 +1090,12 @@ def main():
             raise SystemExit("%s: headers are Linux %s, but the tsv lists calls after 6.1" % (arch["key"], version))
         from_headers = len(table)
         added = merge_after_61(arch, table, after_rows)
+        added += merge_after_61(arch, table, [(r["number"], r["name"], r["first_kernel"])
+                                              for r in arch_rows if r["arch"] == arch["key"]])
         for name, spec in EXPECTED_SYSCALLS:
             expect(table, name, spec, arch["key"])
         tables.append((arch["key"], table))
-        write(os.path.join(OUT_DIR, arch["file"]), syscall_file(arch, table, version))
+        write(os.path.join(SYSCALL_OUT_DIR, arch["file"]), syscall_file(arch, table, version))
 
         values, origin, failed, notes, gprobe, uprobe, glibc_ver = read_constants(arch)
         for name, spec in EXPECTED:
@@ -1064,12 +1113,13 @@ def main():
             cc = [cc_check(arch, gprobe, values), cc_check(arch, uprobe, values)]
         summaries.append((arch, from_headers, added, table, values, counts, failed, notes, cc))
 
-    write(os.path.join(OUT_DIR, "Constants.g.cs"), constants_file(constants, sources))
+    write(os.path.join(CONSTANT_OUT_DIR, "Constants.g.cs"), constants_file(constants, sources))
 
     print()
     for arch, from_headers, added, table, values, counts, failed, notes, cc in summaries:
-        print("%s: %d syscalls (%d from the 6.1 headers + %d after 6.1), numbers %d..%d; %d constants" % (
-            arch["key"], len(table), from_headers, added, min(table.values()), max(table.values()), len(values)))
+        print("%s: %d syscalls (%d from the 6.1 headers + %d after 6.1, up to %s), numbers %d..%d; %d constants" % (
+            arch["key"], len(table), from_headers, added, TARGET_KERNEL, min(table.values()), max(table.values()),
+            len(values)))
         print("  " + ", ".join("%s %d" % (label, counts.get(label, 0)) for label, _ in FAMILIES))
         for n in notes:
             print("  note: " + n)

@@ -31,7 +31,11 @@ public class LibSeccompOracleTests
     {
         var arch = (CoreArch)runtimeArch;
         var info = ArchInfo.Get(arch);
+        // libseccomp 2.5.4 (2022) knows no call newer than it: the ones it may not resolve are the calls added after
+        // 6.1, on every architecture (syscalls-after-6.1.tsv) or on this one only (uretprobe, uprobe, riscv_hwprobe).
         var after61 = new HashSet<string>(System.IO.File.ReadLines(Paths.Data("syscalls-after-6.1.tsv")).Skip(1).Select(l => l.Split('\t')[1]));
+        after61.UnionWith(System.IO.File.ReadLines(Paths.Data("syscalls-arch-specific-after-6.1.tsv")).Skip(1)
+            .Select(l => l.Split('\t')).Where(c => c[0] == info.Name).Select(c => c[2]));
         int compared = 0;
         foreach (var (name, nr) in info.Syscalls)
         {
