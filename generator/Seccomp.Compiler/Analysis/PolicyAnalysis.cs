@@ -20,6 +20,14 @@ namespace Seccomp.Compiler.Analysis
         /// <summary>Node budget of the argument sets of one architecture; beyond it the set-based checks report nothing.</summary>
         public const int DefaultMaxNodes = 500_000;
 
+        /// <summary>
+        /// Work budget of the checks that compare every rule of a syscall with every other (unreachable, duplicate,
+        /// same as the default, conflicting errno): the sum over syscalls of the square of their rule count. Beyond
+        /// it (some 4,000 rules on one syscall, which only generated or repetitive policies reach) they report nothing,
+        /// so a policy of any size is analyzed in time about linear in its size.
+        /// </summary>
+        public const long MaxCoverageWork = 16_000_000;
+
         /// <summary>The findings on a policy free of errors; <paramref name="bindings"/> holds its bound conditions.</summary>
         public static List<PolicyDiagnostic> Analyze(PolicyModel policy, ConditionBindings bindings, CancellationToken ct = default, int maxNodes = DefaultMaxNodes) =>
             new Analyzer(policy, bindings, ct, maxNodes).Run();
@@ -211,6 +219,7 @@ namespace Seccomp.Compiler.Analysis
 
             private void Conditions()
             {
+                var byRule = _entries.ToLookup(e => e.Rule);
                 foreach (var rule in _policy.Rules)
                 {
                     if (rule.When == null) continue;
@@ -221,7 +230,7 @@ namespace Seccomp.Compiler.Analysis
                     foreach (var arch in _archs)
                     {
                         var names = new HashSet<string>();
-                        foreach (var entry in _entries.Where(e => e.Rule == rule))
+                        foreach (var entry in byRule[rule])
                             foreach (var x in PolicyResolver.ExpandEntry(rule.Syscalls[entry.NameIndex], arch.Info, rule.Action))
                                 names.Add(x.Name);
                         foreach (var name in names.OrderBy(n => n, StringComparer.Ordinal))
@@ -320,6 +329,12 @@ namespace Seccomp.Compiler.Analysis
 
             private void Coverage()
             {
+                long work = 0;
+                foreach (var arch in _archs)
+                    foreach (var pairs in arch.ByNumber.Values)
+                        work += (long)pairs.Count * pairs.Count;
+                if (work > MaxCoverageWork) return;
+
                 // Later rules first, so of two identical rules the later one is reported; each dead entry leaves the
                 // pool, so that removing every reported entry never changes what the policy does.
                 var order = _entries.OrderByDescending(e => e.Rule.Index).ThenByDescending(e => e.NameIndex).ToList();

@@ -47,7 +47,12 @@ namespace Seccomp.Compiler.Codegen
 
         public void Ja(int target) => _items.Add(new Item { Code = Op.JMP | Op.JA, JaTarget = target });
 
-        public List<BpfInstruction> Assemble()
+        /// <summary>
+        /// The program, or null when it would have more than <paramref name="maxInstructions"/> instructions; then
+        /// <paramref name="size"/> is a lower bound of its size (laying out a program that cannot be used is not
+        /// worth a quadratic relaxation), otherwise its exact size.
+        /// </summary>
+        public List<BpfInstruction>? Assemble(int maxInstructions, out int size)
         {
             ThreadJumps();
             RemoveJumpsToNext();
@@ -57,9 +62,12 @@ namespace Seccomp.Compiler.Codegen
                 if (p < 0) throw new InvalidOperationException("a label was never bound");
 
             // Relaxation: each inserted trampoline can push other jumps out of range, so repeat until none is too far.
+            // Trampolines only add instructions: once over the limit, the program is too large whatever follows.
             bool changed = true;
             while (changed)
             {
+                size = items.Count;
+                if (size > maxInstructions) return null;
                 changed = false;
                 for (int pc = 0; pc < items.Count && !changed; pc++)
                 {
@@ -79,6 +87,8 @@ namespace Seccomp.Compiler.Codegen
                 }
             }
 
+            size = items.Count;
+            if (size > maxInstructions) return null;
             var program = new List<BpfInstruction>(items.Count);
             for (int pc = 0; pc < items.Count; pc++)
             {
@@ -130,16 +140,32 @@ namespace Seccomp.Compiler.Codegen
             }
         }
 
+        /// <summary>
+        /// Drops every JA whose target is the instruction after it, once the JAs after it are gone (as removing them
+        /// one by one from the end would), in one pass: a label stays on the item it was bound to, or on the next one
+        /// kept when that item is removed.
+        /// </summary>
         private void RemoveJumpsToNext()
         {
+            var removed = new bool[_items.Count];
+            int nextKept = _items.Count; // the first item after pc that is kept
             for (int pc = _items.Count - 1; pc >= 0; pc--)
             {
                 var it = _items[pc];
-                if (it.JaTarget == NoLabel || _labelPos[it.JaTarget] != pc + 1) continue;
-                _items.RemoveAt(pc);
-                for (int i = 0; i < _labelPos.Count; i++)
-                    if (_labelPos[i] > pc) _labelPos[i]--;
+                // With the removed items between them gone, a label at p lands right after pc exactly when every
+                // item in (pc, p) is removed.
+                if (it.JaTarget != NoLabel && _labelPos[it.JaTarget] > pc && _labelPos[it.JaTarget] <= nextKept) removed[pc] = true;
+                else nextKept = pc;
             }
+            // removedBefore[p]: how many removed items precede position p.
+            var removedBefore = new int[_items.Count + 1];
+            for (int i = 0; i < _items.Count; i++) removedBefore[i + 1] = removedBefore[i] + (removed[i] ? 1 : 0);
+            for (int i = 0; i < _labelPos.Count; i++)
+                if (_labelPos[i] >= 0) _labelPos[i] -= removedBefore[Math.Min(_labelPos[i], _items.Count)];
+            int w = 0;
+            for (int r = 0; r < _items.Count; r++)
+                if (!removed[r]) _items[w++] = _items[r];
+            _items.RemoveRange(w, _items.Count - w);
         }
     }
 }

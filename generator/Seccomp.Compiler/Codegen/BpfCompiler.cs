@@ -66,11 +66,11 @@ namespace Seccomp.Compiler.Codegen
             foreach (var block in blockOrder)
                 EmitBlock(asm, block, blocks[block]);
 
-            var program = asm.Assemble();
-            if (program.Count > Op.MaxInstructions)
+            var program = asm.Assemble(Op.MaxInstructions, out int size);
+            if (program == null)
             {
                 diagnostics.Add(new(DiagnosticIds.ProgramTooLarge,
-                    $"The {arch.Name} program needs {program.Count} instructions; the kernel accepts at most {Op.MaxInstructions}. "
+                    $"The {arch.Name} program needs at least {size} instructions; the kernel accepts at most {Op.MaxInstructions}. "
                     + "Merge rules, or move conditions on rarely used calls into a second policy applied later.",
                     PolicyLocation.Policy()));
                 return null;
@@ -88,7 +88,8 @@ namespace Seccomp.Compiler.Codegen
         /// <summary>Condition groups in order of restrictiveness; the first that holds decides, else Fallback.</summary>
         private sealed record Block(EquatableArray<Group> Groups, Verdict Fallback);
 
-        private sealed record Group(Verdict Action, Condition Condition);
+        /// <summary>An action and the conditions of its rules, any of which selects it (each bounded by the parser's limits).</summary>
+        private sealed record Group(Verdict Action, EquatableArray<Condition> Conditions);
 
         private readonly record struct Range(uint Start, Handler Handler);
 
@@ -101,7 +102,8 @@ namespace Seccomp.Compiler.Codegen
             // unconditional rule: nothing after it can decide.
             // Ties are broken by the condition's text, not the attribute's position, so the bytes do not depend on order.
             var ordered = rules.OrderBy(r => r.Action).ThenBy(r => r.Condition?.ToString() ?? "", StringComparer.Ordinal).ToList();
-            var groups = new List<Group>();
+            // The conditions of one action stay a list: an OR chain of them would be as deep as the policy is long.
+            var groups = new List<(Verdict Action, List<Condition> Conditions)>();
             Verdict fallback = policy.DefaultAction;
             foreach (var rule in ordered)
             {
@@ -112,18 +114,15 @@ namespace Seccomp.Compiler.Codegen
                 }
                 if (rule.Condition is ConstCondition { Value: false }) continue;
                 if (groups.Count > 0 && groups[groups.Count - 1].Action == rule.Action)
-                    groups[groups.Count - 1] = groups[groups.Count - 1] with
-                    {
-                        Condition = new OrCondition(groups[groups.Count - 1].Condition, rule.Condition),
-                    };
+                    groups[groups.Count - 1].Conditions.Add(rule.Condition);
                 else
-                    groups.Add(new Group(rule.Action, rule.Condition));
+                    groups.Add((rule.Action, new List<Condition> { rule.Condition }));
             }
             // A last group with the fallback's verdict decides nothing.
             while (groups.Count > 0 && groups[groups.Count - 1].Action == fallback)
                 groups.RemoveAt(groups.Count - 1);
             if (groups.Count == 0) return new Handler(fallback, null);
-            return new Handler(default, new Block(EquatableArray.From(groups), fallback));
+            return new Handler(default, new Block(EquatableArray.From(groups.Select(g => new Group(g.Action, EquatableArray.From(g.Conditions)))), fallback));
         }
 
         private static List<Range> BuildRanges(ResolvedPolicy policy)
@@ -174,7 +173,7 @@ namespace Seccomp.Compiler.Codegen
             foreach (var group in block.Groups)
             {
                 int next = asm.NewLabel();
-                emitter.Compile(group.Condition, Ret(group.Action), next);
+                emitter.CompileAny(group.Conditions, Ret(group.Action), next);
                 emitter.Bind(next);
             }
             emitter.Ret(block.Fallback.ToKernel());

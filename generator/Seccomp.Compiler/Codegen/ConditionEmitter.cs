@@ -81,27 +81,88 @@ namespace Seccomp.Compiler.Codegen
         }
 
         /// <summary>
+        /// <c>items[0] || items[1] || ...</c>, emitted exactly as the left-leaning chain <c>((items[0] || items[1]) || items[2]) ...</c>
+        /// would be, without building it: the rules of one action can number tens of thousands, and a chain that deep
+        /// would overflow the stack of every recursive walk. The longest leading run of items that together form one
+        /// equality set (what <see cref="Compile"/> finds in the chain's outermost node that has one) becomes one
+        /// <see cref="EqualAny64"/>; every later item is compiled on its own, falling through to the next. Linear in
+        /// the size of the items.
+        /// </summary>
+        public void CompileAny(IReadOnlyList<Condition> items, int t, int f)
+        {
+            int n = items.Count;
+            if (n == 0) { Ja(f); return; }
+
+            // The run: every leaf an equality on the first leaf's 64-bit argument, under its mask. Each item is
+            // walked once; a longer run keeps every leaf of a shorter one, so the first item that breaks it ends it.
+            int k = 0;
+            var leaves = new List<CompareCondition>();
+            if (n >= 2 && EqualityLeaves(items[0], leaves) && leaves[0].Type.Bits == 64 && AllLike(leaves, leaves[0], 0))
+            {
+                for (int j = 1; j < n; j++)
+                {
+                    int before = leaves.Count;
+                    if (!EqualityLeaves(items[j], leaves) || !AllLike(leaves, leaves[0], before))
+                    {
+                        leaves.RemoveRange(before, leaves.Count - before);
+                        break;
+                    }
+                    k = j;
+                }
+            }
+
+            // The labels between items, in the order the chain's recursion would have made them (outermost first).
+            var next = new int[n + 1];
+            next[n] = f;
+            for (int j = n - 1; j > k; j--) next[j] = _asm.NewLabel();
+            if (k >= 1) EqualAny64(leaves[0], leaves.ConvertAll(c => c.Value), t, next[k + 1]);
+            else Compile(items[0], t, next[1]);
+            for (int j = k + 1; j < n; j++)
+            {
+                Bind(next[j]);
+                Compile(items[j], t, next[j + 1]);
+            }
+        }
+
+        /// <summary>
         /// An OR whose every leaf tests one 64-bit argument (under one mask) for equality, as <c>x in (a, b, c)</c> does:
         /// null for anything else.
         /// </summary>
         private static (CompareCondition First, List<ulong> Values)? EqualitySet(OrCondition or)
         {
             var leaves = new List<CompareCondition>();
+            if (!EqualityLeaves(or, leaves)) return null;
+            var first = leaves[0];
+            if (first.Type.Bits != 64 || !AllLike(leaves, first, 1)) return null;
+            return (first, leaves.ConvertAll(c => c.Value));
+        }
+
+        /// <summary>
+        /// Adds the leaves of the ORs of <paramref name="c"/>, left to right, when every one is an equality; false (with
+        /// some leaves added) at the first leaf that is not. Iterative, so depth costs no stack.
+        /// </summary>
+        private static bool EqualityLeaves(Condition c, List<CompareCondition> leaves)
+        {
             var stack = new Stack<Condition>();
-            stack.Push(or);
+            stack.Push(c);
             while (stack.Count > 0)
             {
                 switch (stack.Pop())
                 {
                     case OrCondition o: stack.Push(o.Right); stack.Push(o.Left); break;
-                    case CompareCondition { Op: CompareOp.Eq } c: leaves.Add(c); break;
-                    default: return null;
+                    case CompareCondition { Op: CompareOp.Eq } eq: leaves.Add(eq); break;
+                    default: return false;
                 }
             }
-            var first = leaves[0];
-            if (first.Type.Bits != 64 || leaves.Exists(c => c.Arg != first.Arg || c.Mask != first.Mask || c.Type != first.Type))
-                return null;
-            return (first, leaves.ConvertAll(c => c.Value));
+            return true;
+        }
+
+        /// <summary>Whether the leaves from <paramref name="from"/> on test the argument of <paramref name="first"/>, under its mask and type.</summary>
+        private static bool AllLike(List<CompareCondition> leaves, CompareCondition first, int from)
+        {
+            for (int i = from; i < leaves.Count; i++)
+                if (leaves[i].Arg != first.Arg || leaves[i].Mask != first.Mask || leaves[i].Type != first.Type) return false;
+            return true;
         }
 
         /// <summary>

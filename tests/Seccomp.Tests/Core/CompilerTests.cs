@@ -147,7 +147,7 @@ public class CompilerTests
         Assert.Empty(compilation.Programs);
         var error = Assert.Single(compilation.Errors);
         Assert.Equal(DiagnosticIds.ProgramTooLarge, error.Id);
-        Assert.Matches(@"needs \d+ instructions; the kernel accepts at most 4096", error.Message);
+        Assert.Matches(@"needs at least \d+ instructions; the kernel accepts at most 4096", error.Message);
     }
 
     /// <summary>Syscalls whose first argument is a number, not a pointer.</summary>
