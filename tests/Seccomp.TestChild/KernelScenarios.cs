@@ -27,7 +27,9 @@ internal static partial class Scenarios
             "notify" => Notify(),
             "stack" => Stack(),
             "two-phase" => TwoPhase(),
-            "bad-arch" => BadArch(),
+            "bad-arch" => BadArch(() => AllowPolicy.Apply()),
+            // Complain mode rewrites the program (the Kill rule becomes LOG) but keeps the architecture check.
+            "bad-arch-complain" => BadArch(() => KillProcessPolicy.Apply(new SeccompOptions { Complain = true })),
             "foreign-only" => ForeignOnly(),
             "probe-fails" => ProbeFails(),
             "fallback-kill-thread" => FallbackKillThread(),
@@ -163,14 +165,14 @@ internal static partial class Scenarios
         return 0;
     }
 
-    private static unsafe int BadArch()
+    private static unsafe int BadArch(Action apply)
     {
         if (RuntimeInformation.ProcessArchitecture != Architecture.X64)
         {
             Report("unsupported", RuntimeInformation.ProcessArchitecture);
             return 3;
         }
-        AllowPolicy.Apply();
+        apply();
         // mov eax, 20 (getpid on i386); int 0x80; ret: the i386 ABI, audit arch 0x40000003.
         byte[] code = { 0xb8, 0x14, 0x00, 0x00, 0x00, 0xcd, 0x80, 0xc3 };
         var mem = Native.Call(Native.Number("mmap"), 0, 4096, 7 /* RWX */, 0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */, unchecked((ulong)-1), 0);
