@@ -35,11 +35,35 @@ internal static partial class Scenarios
             "fallback-kill-thread" => FallbackKillThread(),
             "conditions" => Conditions(),
             "dotnet-runtime" => RuntimeOnly(),
+            "prot-mask" => MmapWithHighProtBit(() => MaskedProtKillPolicy.Apply()),
+            "prot-equal" => MmapWithHighProtBit(() => EqualProtKillPolicy.Apply()),
             _ => null,
         };
     }
 
     private static int Getppid() => Native.Number("getppid");
+
+    /// <summary>
+    /// Apply, then a raw mmap(NULL, 4096, prot = 0x10000000007, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0): the kernel
+    /// ignores the unknown bit 40 and maps the page read-write-execute.
+    /// </summary>
+    private static int MmapWithHighProtBit(Action apply)
+    {
+        Report("pid", Environment.ProcessId);
+        apply();
+        Report("before_call", true);
+        Console.Out.Flush();
+        const ulong privateAnonymous = 0x02 | 0x20;
+        var r = Native.Call(Native.Number("mmap"), 0, 4096, 0x100_0000_0007, privateAnonymous, ulong.MaxValue, 0);
+        Report("result_ok", r.Result > 0);
+        Report("errno", r.Errno);
+        if (r.Result > 0)
+            foreach (var line in File.ReadLines("/proc/self/maps"))
+                if (line.StartsWith(r.Result.ToString("x") + "-", StringComparison.Ordinal))
+                    Report("perms", line.Split(' ')[1]);
+        Native.Call(Native.Number("munmap"), (ulong)r.Result, 4096);
+        return 0;
+    }
 
     private static void ReportStatus()
     {

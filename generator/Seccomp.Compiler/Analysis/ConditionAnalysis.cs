@@ -247,8 +247,8 @@ namespace Seccomp.Compiler.Analysis
         {
             (32, true) => "-2147483648..2147483647",
             (32, false) => "0..0xffffffff",
-            (16, _) => "0..0xffff",
-            (_, true) => "-9223372036854775808..9223372036854775807",
+            (64, true) => "-9223372036854775808..9223372036854775807",
+            (< 64, _) => "0..0x" + t.WidthMask.ToString("x", System.Globalization.CultureInfo.InvariantCulture),
             _ => "0..0xffffffffffffffff",
         };
 

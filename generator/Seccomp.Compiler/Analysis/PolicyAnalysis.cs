@@ -10,7 +10,7 @@ namespace Seccomp.Compiler.Analysis
 {
     /// <summary>
     /// Questionable but valid policy: rules that never decide a call or repeat others or the default, conflicting
-    /// errno values, constant conditions, dangerous allowances, KILL_THREAD, Trace/Notify, and calls the .NET runtime
+    /// errno values, constant conditions, flags compared for equality (<see cref="FlagComparisons"/>), dangerous allowances, KILL_THREAD, Trace/Notify, and calls the .NET runtime
     /// needs. Every check works on the resolved model of each target architecture (syscall numbers, bound conditions)
     /// and on exact sets of argument vectors (<see cref="ArgumentSets"/>), never on the text.
     /// Run on a policy that <see cref="PolicyChecker.Check"/> found free of errors (PolicyCompiler does).
@@ -111,6 +111,7 @@ namespace Seccomp.Compiler.Analysis
             public List<PolicyDiagnostic> Run()
             {
                 SimpleChecks();
+                _findings.AddRange(FlagComparisons.Find(_policy, _bindings));
                 var simple = new List<PolicyDiagnostic>(_findings);
                 try
                 {

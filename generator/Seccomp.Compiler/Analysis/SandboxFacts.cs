@@ -66,6 +66,27 @@ namespace Seccomp.Compiler.Analysis
             return s.Compare(new CompareCondition(index, t, mask & t.WidthMask, CompareOp.Ne, 0));
         }
 
+        private const string DeviceNode =
+            "a character or block device node opens the device behind it (a disk, kernel memory, a terminal) to whoever may open the node, "
+            + "whatever the permissions of the device's usual node; with CAP_MKNOD, as root in a container has, that bypasses the file system";
+
+        private const string DeviceNodeAdvice = "allow only regular files and FIFOs: When = \"" + Policy.SyscallGroups.NoDeviceNodes + "\"";
+
+        /// <summary>mknod and mknodat calls whose mode's file type (S_IFMT) is S_IFCHR or S_IFBLK (fs/namei.c may_mknod()).</summary>
+        private static int DeviceModes(ArgumentSets s, ArchInfo arch, IReadOnlyList<Parameter>? parameters)
+        {
+            int index = -1;
+            if (parameters != null)
+                foreach (var p in parameters)
+                    if (p.Name == "mode") index = p.Index;
+            if (index < 0) return ArgumentSets.True;
+            var t = parameters![index].Type;
+            ulong ifmt = Constant(arch, "S_IFMT", 0xf000) & t.WidthMask;
+            int chr = s.Compare(new CompareCondition(index, t, ifmt, CompareOp.Eq, Constant(arch, "S_IFCHR", 0x2000) & t.WidthMask));
+            int blk = s.Compare(new CompareCondition(index, t, ifmt, CompareOp.Eq, Constant(arch, "S_IFBLK", 0x6000) & t.WidthMask));
+            return s.Or(chr, blk);
+        }
+
         public static IReadOnlyList<DangerousCall> Dangerous { get; } = new[]
         {
             new DangerousCall("ptrace",
@@ -105,6 +126,10 @@ namespace Seccomp.Compiler.Analysis
             new DangerousCall("kexec_file_load", "kexec_file_load loads a new kernel to boot into"),
             new DangerousCall("init_module", "init_module loads code into the kernel"),
             new DangerousCall("finit_module", "finit_module loads code into the kernel"),
+            new DangerousCall("mknod", DeviceNode, "with S_IFCHR or S_IFBLK in mode (a device node)", DeviceNodeAdvice,
+                (s, arch, p) => DeviceModes(s, arch, p)),
+            new DangerousCall("mknodat", DeviceNode, "with S_IFCHR or S_IFBLK in mode (a device node)", DeviceNodeAdvice,
+                (s, arch, p) => DeviceModes(s, arch, p)),
             new DangerousCall("mount", "mount changes the file system every process of the mount namespace sees"),
         };
 

@@ -32,11 +32,17 @@ namespace Seccomp.Compiler.Conditions
         /// Binds and, when <paramref name="spans"/> is given, records where in the condition text each bound node and
         /// each comparison's operands were written (for the analyzers' messages and locations).
         /// </summary>
-        public static Condition? Bind(Expr expr, string syscall, ArchInfo arch, out List<ConditionProblem> problems, ConditionSpans? spans)
+        public static Condition? Bind(Expr expr, string syscall, ArchInfo arch, out List<ConditionProblem> problems, ConditionSpans? spans) =>
+            Bind(expr, syscall, arch, out problems, spans, out _);
+
+        /// <summary>As above, with the warnings that do not stop binding (<see cref="DiagnosticIds.PositionalArgument"/>).</summary>
+        public static Condition? Bind(Expr expr, string syscall, ArchInfo arch, out List<ConditionProblem> problems, ConditionSpans? spans,
+            out List<ConditionProblem> warnings)
         {
             var binder = new Binder(syscall, arch, spans);
             var result = binder.BindBool(expr);
             problems = binder.Problems;
+            warnings = binder.Warnings;
             return problems.Count == 0 ? result : null;
         }
 
@@ -58,6 +64,9 @@ namespace Seccomp.Compiler.Conditions
             private readonly IReadOnlyList<Parameter>? _params;
             public readonly List<ConditionProblem> Problems = new();
 
+            /// <summary>Findings that do not stop the condition from binding (argN on prctl...).</summary>
+            public readonly List<ConditionProblem> Warnings = new();
+
             private readonly ConditionSpans? _spans;
 
             public Binder(string syscall, ArchInfo arch, ConditionSpans? spans = null)
@@ -66,6 +75,21 @@ namespace Seccomp.Compiler.Conditions
                 _syscall = syscall;
                 _arch = arch;
                 _params = Signatures.Get(syscall, arch.Arch);
+            }
+
+            /// <summary>
+            /// On a syscall whose prototype names a parameter argK that is not slot K (prctl, keyctl, arch_prctl), every
+            /// argN is a warning that says which slot it reads and what the prototype calls that slot.
+            /// </summary>
+            private void WarnPositional(NameExpr n, int index)
+            {
+                if (_params == null || !Signatures.HasMisleadingArgNames(_params)) return;
+                string message = $"'{n.Name}' is register slot {index}, which {_syscall}'s prototype calls '{_params[index].Name}'";
+                foreach (var p in _params)
+                    if (p.Name == n.Name && p.Index != index)
+                        message += $"; slot {p.Index} is '{p.Name}' in the prototype, write 'arg{p.Index}' for it";
+                message += "; argN always means slot N, as libseccomp's SCMP_AN does";
+                Warnings.Add(new ConditionProblem(DiagnosticIds.PositionalArgument, message, n.Span));
             }
 
             private Condition Fail(string id, TextSpan span, string message, string? suggestion = null)
@@ -170,9 +194,9 @@ namespace Seccomp.Compiler.Conditions
                             + "it points to, which another thread can change after the check; only '== 0' and '!= 0' are allowed");
                 }
                 if (!Fits(value, type))
-                    return Fail(DiagnosticIds.ConditionOutOfRange, valueSpan, $"{value.Show()} is outside the range of '{type.CType} {arg.Name}' ({RangeText(type)})");
+                    return Fail(DiagnosticIds.ConditionOutOfRange, valueSpan, $"{value.Show()} is outside the range of '{type.CType} {arg.Name}' ({RangeText(arg)})");
                 if (mask is { } m && !Fits(m, type))
-                    return Fail(DiagnosticIds.ConditionOutOfRange, argSpan, $"the mask {m.Show()} is outside the range of '{type.CType} {arg.Name}' ({RangeText(type)})");
+                    return Fail(DiagnosticIds.ConditionOutOfRange, argSpan, $"the mask {m.Show()} is outside the range of '{type.CType} {arg.Name}' ({RangeText(arg)})");
                 ulong width = type.WidthMask;
                 var compare = new CompareCondition(arg.Index, type, mask is { } mm ? mm.Bits & width : width, op, value.Bits & width);
                 _spans?.RecordOperands(compare, argSpan, valueSpan);
@@ -186,14 +210,20 @@ namespace Seccomp.Compiler.Conditions
                 return n.Bits <= t.WidthMask;
             }
 
-            private static string RangeText(ArgType t) => (t.Bits, t.Signed) switch
+            /// <summary>The values the argument takes, and why when the kernel reads it more narrowly than its C type.</summary>
+            private string RangeText(Parameter p)
             {
-                (32, true) => "-2147483648..0xffffffff",
-                (32, false) => "0..0xffffffff",
-                (16, _) => "0..0xffff",
-                (_, true) => "-9223372036854775808..0xffffffffffffffff",
-                _ => "0..0xffffffffffffffff",
-            };
+                var t = p.Type;
+                string range = (t.Bits, t.Signed) switch
+                {
+                    (32, true) => "-2147483648..0xffffffff",
+                    (64, true) => "-9223372036854775808..0xffffffffffffffff",
+                    _ => "0..0x" + t.WidthMask.ToString("x", CultureInfo.InvariantCulture),
+                };
+                return NarrowArguments.Find(_syscall, p.Index) is { } narrow
+                    ? $"{range}: {_syscall} reads only its low {narrow.Bits} bits, {narrow.Reads}"
+                    : range;
+            }
 
             private Value? BindValue(Expr e)
             {
@@ -253,21 +283,27 @@ namespace Seccomp.Compiler.Conditions
             private Value? BindName(NameExpr n)
             {
                 string name = n.Name;
+                // argN is always register slot N (libseccomp's SCMP_AN), before any prototype name: prctl's and
+                // keyctl's prototypes call slot 1 'arg2', and 'arg2' must not mean slot 1 there.
+                if (name.Length == 4 && name.StartsWith("arg", StringComparison.Ordinal) && name[3] >= '0' && name[3] <= '5')
+                {
+                    int index = name[3] - '0';
+                    if (_params == null) return new Value(null, new Parameter(index, name, ArgType.Unknown64), null);
+                    if (index < _params.Count)
+                    {
+                        WarnPositional(n, index);
+                        return new Value(null, _params[index], null);
+                    }
+                    Fail(DiagnosticIds.ConditionUnknownName, n.Span, _params.Count == 0
+                        ? $"{_syscall} takes no arguments"
+                        : $"{_syscall} takes {_params.Count} argument{(_params.Count == 1 ? "" : "s")} (arg0..arg{_params.Count - 1})");
+                    return null;
+                }
                 if (_params != null)
                 {
                     string real = Signatures.ResolveAlias(_syscall, name) ?? name;
                     foreach (var p in _params)
                         if (p.Name == real) return new Value(null, p, null);
-                }
-                if (name.Length == 4 && name.StartsWith("arg", StringComparison.Ordinal) && name[3] >= '0' && name[3] <= '5')
-                {
-                    int index = name[3] - '0';
-                    if (_params == null) return new Value(null, new Parameter(index, name, ArgType.Unknown64), null);
-                    if (index < _params.Count) return new Value(null, _params[index], null);
-                    Fail(DiagnosticIds.ConditionUnknownName, n.Span, _params.Count == 0
-                        ? $"{_syscall} takes no arguments"
-                        : $"{_syscall} takes {_params.Count} argument{(_params.Count == 1 ? "" : "s")} (arg0..arg{_params.Count - 1})");
-                    return null;
                 }
                 if (Constants.TryGet(_arch.Arch, name, out long value))
                     return new Value(new Num(unchecked((ulong)value), value < 0), null, null);

@@ -5,7 +5,9 @@ namespace Seccomp.Compiler.Conditions
 {
     /// <summary>One condition bound to one syscall on one architecture, with where its parts were written.</summary>
     /// <param name="Condition">The bound tree, or null when the text has problems.</param>
-    internal sealed record BoundCondition(Condition? Condition, IReadOnlyList<ConditionProblem> Problems, ConditionSpans Spans);
+    /// <param name="Warnings">Findings that do not stop the condition from binding (argN on prctl...).</param>
+    internal sealed record BoundCondition(Condition? Condition, IReadOnlyList<ConditionProblem> Problems, ConditionSpans Spans,
+        IReadOnlyList<ConditionProblem> Warnings);
 
     /// <summary>
     /// The conditions of one compilation, each text parsed once and bound once per syscall and architecture, whoever
@@ -35,11 +37,11 @@ namespace Seccomp.Compiler.Conditions
             var spans = new ConditionSpans();
             var expr = Parse(when, out var syntax);
             if (expr == null)
-                bound = new BoundCondition(null, new[] { syntax! }, spans);
+                bound = new BoundCondition(null, new[] { syntax! }, spans, Array.Empty<ConditionProblem>());
             else
             {
-                var condition = ConditionBinder.Bind(expr, syscall, arch, out var problems, spans);
-                bound = new BoundCondition(condition, problems, spans);
+                var condition = ConditionBinder.Bind(expr, syscall, arch, out var problems, spans, out var warnings);
+                bound = new BoundCondition(condition, problems, spans, warnings);
             }
             _bound[key] = bound;
             return bound;

@@ -61,7 +61,23 @@ namespace Seccomp.Compiler.Conditions
                 result[3] = tls with { Index = 3 };
                 result[4] = child with { Index = 4 };
             }
+            // Arguments the kernel reads more narrowly than declared (clone's flags, a readv fd...): compare at that width.
+            for (int i = 0; i < result.Count; i++)
+                if (NarrowArguments.Find(syscall, i) is { } narrow)
+                    result[i] = result[i] with { Type = new ArgType(narrow.Bits, narrow.Signed, false, result[i].Type.CType) };
             return result;
+        }
+
+        /// <summary>
+        /// Whether the prototype names a parameter argK that is not register slot K (prctl, keyctl and arch_prctl call
+        /// slot 1 'arg2'), so that argN in a condition, which always means slot N, reads differently from the prototype.
+        /// </summary>
+        public static bool HasMisleadingArgNames(IReadOnlyList<Parameter> parameters)
+        {
+            foreach (var p in parameters)
+                if (p.Name.Length == 4 && p.Name.StartsWith("arg", StringComparison.Ordinal) && char.IsDigit(p.Name[3]) && p.Name[3] - '0' != p.Index)
+                    return true;
+            return false;
         }
 
         public static string? ResolveAlias(string syscall, string name) =>

@@ -2,7 +2,7 @@ namespace Seccomp.Compiler.Diagnostics
 {
     /// <summary>
     /// Every rule ID in one place; <see cref="DiagnosticCatalog"/> describes each. Pages: docs/diagnostics/&lt;ID&gt;.md; the table: docs/diagnostics/README.md.
-    /// 0001-0011: invalid policy; 0020-0024: invalid conditions; 0030-0036: rules that do nothing or not what they
+    /// 0001-0011: invalid policy; 0020-0024: invalid conditions; 0030-0038: rules that do nothing or not what they
     /// seem; 0040-0042: sandbox and runtime; 0050-0051: how the policy is applied.
     /// </summary>
     internal static class DiagnosticIds
@@ -30,6 +30,8 @@ namespace Seccomp.Compiler.Diagnostics
         public const string ConditionNeverTrue = "SECC0034";
         public const string ConditionAlwaysTrue = "SECC0035";
         public const string NeedsTracerOrListener = "SECC0036";
+        public const string PositionalArgument = "SECC0037";
+        public const string FlagEquality = "SECC0038";
         public const string DangerousAllowance = "SECC0040";
         public const string KillThread = "SECC0041";
         public const string RuntimeNeedsSyscall = "SECC0042";

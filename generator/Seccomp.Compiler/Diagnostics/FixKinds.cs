@@ -7,5 +7,7 @@ namespace Seccomp.Compiler.Diagnostics
         public const string RemoveName = nameof(RemoveName);
         public const string RemoveThread = nameof(RemoveThread);
         public const string KillProcess = nameof(KillProcess);
+        /// <summary>Replace the located characters of the condition with <see cref="PolicyDiagnostic.Suggestion"/>.</summary>
+        public const string MaskForm = nameof(MaskForm);
     }
 }

@@ -92,9 +92,12 @@ namespace Seccomp.Compiler.Policy
             var seen = new HashSet<(int, int, string)>();
             foreach (var arch in archs)
                 foreach (var (name, _) in PolicyResolver.Expand(rule, arch))
-                    foreach (var p in bindings.Bind(rule.When!, name, arch).Problems)
+                {
+                    var bound = bindings.Bind(rule.When!, name, arch);
+                    foreach (var p in bound.Problems.Concat(bound.Warnings))
                         if (seen.Add((p.Span.Start, p.Span.Length, p.Message)))
                             errors.Add(ToDiagnostic(rule, p));
+                }
         }
 
         private static PolicyDiagnostic ToDiagnostic(RuleModel rule, ConditionProblem p) =>

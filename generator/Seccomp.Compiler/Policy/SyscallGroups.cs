@@ -20,6 +20,12 @@ namespace Seccomp.Compiler.Policy
         public const string NoNewNamespaces =
             "(clone_flags & (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)) == 0";
 
+        /// <summary>
+        /// mknodat for what the runtime creates (FIFOs, regular files), never a device node: the file type is mode's
+        /// S_IFMT bits (0170000; umode_t is 16 bits), and 0 there means a regular file.
+        /// </summary>
+        public const string NoDeviceNodes = "(mode & S_IFMT) in (0, S_IFREG, S_IFIFO)";
+
         private static readonly Dictionary<string, GroupMember[]> s_groups = new(StringComparer.Ordinal)
         {
             // What the .NET runtime itself calls while starting, allocating, collecting, running threads and timers
@@ -33,6 +39,8 @@ namespace Seccomp.Compiler.Policy
                 // The terminal and socket requests the runtime and the console make; not TIOCSTI, which types into
                 // the terminal, nor any device ioctl.
                 new GroupMember("ioctl", When: "cmd in (TCGETS, TCSETS, TCSETSW, TCSETSF, TIOCGWINSZ, TIOCGPGRP, FIONBIO, FIONREAD, FIOCLEX, FIONCLEX)"),
+                // FIFOs (the diagnostics IPC) and regular files; not character or block devices.
+                new GroupMember("mknodat", When: NoDeviceNodes),
                 "access", "arch_prctl", "brk", "capget", "clock_getres", "clock_gettime", "clock_nanosleep", "close", "dup", "dup2", "dup3", "epoll_create1", "epoll_ctl", "epoll_pwait", "epoll_wait",
                 "eventfd2", "exit", "exit_group", "faccessat", "faccessat2", "fadvise64", "fcntl",
                 "flock", "fstat", "fstatfs", "fsync", "ftruncate", "futex", "getcwd", "getdents64", "getegid",
@@ -45,7 +53,7 @@ namespace Seccomp.Compiler.Policy
                 "sched_setaffinity", "sched_yield", "set_robust_list", "set_tid_address", "sigaltstack", "stat",
                 "statfs", "statx", "sysinfo", "tgkill", "uname", "unlink", "unlinkat", "write", "writev",
                 "getpriority", "setpriority", "sched_get_priority_max", "sched_get_priority_min",
-                "fchmod", "fchmodat", "socketpair", "get_mempolicy", "getsid", "sched_setscheduler", "mknodat"),
+                "fchmod", "fchmodat", "socketpair", "get_mempolicy", "getsid", "sched_setscheduler"),
             // The exits: a sandbox that denies these turns every thread's end into a failure.
             ["exit"] = Members("exit", "exit_group"),
             // Network calls of a service that accepts and makes TCP/UDP connections.

@@ -65,3 +65,18 @@ internal static partial class ConditionPolicy;
 [SeccompPolicy(DefaultAction = SeccompAction.Errno)]
 [Allow("@dotnet-runtime")]
 internal static partial class RuntimeOnlyPolicy;
+
+/// <summary>
+/// Kills mmap with write and execute together, tested with a mask: the same call with any other prot bit set (the
+/// kernel ignores unknown ones) is killed too.
+/// </summary>
+[SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+[Kill("mmap", When = "(prot & (PROT_WRITE | PROT_EXEC)) == (PROT_WRITE | PROT_EXEC)")]
+internal static partial class MaskedProtKillPolicy;
+
+/// <summary>The bypassable form SECC0038 warns about: prot 0x10000000007 is not 7, and the kernel maps it RWX anyway.</summary>
+#pragma warning disable SECC0038
+[SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+[Kill("mmap", When = "prot == (PROT_READ | PROT_WRITE | PROT_EXEC)")]
+internal static partial class EqualProtKillPolicy;
+#pragma warning restore SECC0038

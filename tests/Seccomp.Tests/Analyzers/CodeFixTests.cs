@@ -161,4 +161,42 @@ public class CodeFixTests
         [Allow("@dotnet-runtime")]
         internal static partial class P;
         """, "SECC0041");
+
+    // ---- Flags compared for equality -> the mask form ------------------------------------------------------------------
+
+    [Fact]
+    public Task RewritesFlagEqualityIntoTheMaskForm() => Verify.Fix<MaskFormCodeFixProvider>("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill("mmap", When = "len > 0 && {|SECC0038:prot == (PROT_READ | PROT_WRITE | PROT_EXEC)|}")]
+        [Deny("socket", When = "{|SECC0038:type in (SOCK_RAW, SOCK_PACKET)|}")]
+        [Deny("unshare", When = "{|SECC0038:unshare_flags in (CLONE_NEWUSER, CLONE_NEWNET | CLONE_NEWNS)|}")]
+        [Deny("openat", When = "{|SECC0038:O_CREAT == flags|}")]
+        [Allow("mprotect", When = "{|SECC0038:prot != (PROT_WRITE | PROT_EXEC)|}")]
+        internal static partial class P;
+        """, """
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill("mmap", When = "len > 0 && (prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) == (PROT_READ | PROT_WRITE | PROT_EXEC)")]
+        [Deny("socket", When = "(type & 0xf) in (SOCK_RAW, SOCK_PACKET)")]
+        [Deny("unshare", When = "((unshare_flags & CLONE_NEWUSER) == CLONE_NEWUSER || (unshare_flags & (CLONE_NEWNET | CLONE_NEWNS)) == (CLONE_NEWNET | CLONE_NEWNS))")]
+        [Deny("openat", When = "(flags & O_CREAT) == O_CREAT")]
+        [Allow("mprotect", When = "(prot & (PROT_WRITE | PROT_EXEC)) != (PROT_WRITE | PROT_EXEC)")]
+        internal static partial class P;
+        """, "SECC0038");
+
+    [Fact]
+    public Task OffersNoMaskFormWhereNoneIsSoundOrTheLiteralIsNotRegular() => Verify.Fix<MaskFormCodeFixProvider>("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Deny("clone", When = "{|SECC0038:clone_flags == (CLONE_NEWUSER | SIGCHLD)|}")]
+        [Kill("mmap", When = @"{|SECC0038:prot == PROT_EXEC|}")]
+        internal static partial class P;
+        """, """
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Deny("clone", When = "{|SECC0038:clone_flags == (CLONE_NEWUSER | SIGCHLD)|}")]
+        [Kill("mmap", When = @"{|SECC0038:prot == PROT_EXEC|}")]
+        internal static partial class P;
+        """, "SECC0038");
 }

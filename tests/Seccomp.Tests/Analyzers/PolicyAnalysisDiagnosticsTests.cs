@@ -341,4 +341,76 @@ public class PolicyAnalysisDiagnosticsTests
             "[Allow(\"ptrace\")] never decides a call: [Kill(\"ptrace\")] matches wherever it does, and KILL_PROCESS is more restrictive than ALLOW"));
         return test.RunAsync();
     }
+
+    // ---- SECC0037: argN on a syscall whose prototype names other slots argN ----------------------------------------
+
+    [Fact]
+    public Task Secc0037_ArgNOnPrctl_OnTheName() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Deny("prctl", When = "option == 4 && {|SECC0037:arg3|} == 7")]
+        [Deny("keyctl", When = "{|SECC0037:arg1|} == 2")]
+        internal static partial class P;
+        """, "SECC0037");
+
+    [Fact]
+    public Task Secc0037_ArgNWherePrototypeAgrees_NoDiagnostic() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow, Architectures = new[] { SeccompArch.X86_64 })]
+        [Deny("write", When = "arg0 == 2")]
+        [Deny("sysfs", When = "arg1 == 2")]
+        [Deny("prctl", When = "option == 4")]
+        internal static partial class P;
+        """, "SECC0037");
+
+    // ---- SECC0038: flags compared for equality ----------------------------------------------------------------------
+
+    [Fact]
+    public Task Secc0038_DenyingEqualityAndAllowingInequality_OnTheComparison() => Verify.Policy(""""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill("mmap", When = "{|SECC0038:prot == (PROT_READ | PROT_WRITE | PROT_EXEC)|}")]
+        [Deny("socket", When = "family == AF_INET && {|SECC0038:type in (SOCK_RAW, SOCK_PACKET)|}")]
+        [Deny("clone", When = @"!({|SECC0038:clone_flags != CLONE_NEWUSER|})")]
+        [Allow("mprotect", When = """{|SECC0038:prot != (PROT_WRITE | PROT_EXEC)|} && len == 4096""")]
+        internal static partial class P;
+        """", "SECC0038");
+
+    [Fact]
+    public Task Secc0038_MasksValuesAndSafeDirections_NoDiagnostic() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill("mmap", When = "(prot & (PROT_WRITE | PROT_EXEC)) == (PROT_WRITE | PROT_EXEC)")]
+        [Deny("socket", When = "(type & 0xf) == SOCK_RAW")]
+        [Deny("unshare", When = "unshare_flags != 0")]
+        [Allow("mprotect", When = "prot == PROT_READ")]
+        [Deny("mprotect", When = "prot == 0")]
+        [Deny("prctl", When = "option == PR_SET_NO_NEW_PRIVS")]
+        [Deny("fcntl", When = "cmd == F_SETFL")]
+        [Deny("madvise", When = "behavior == MADV_DONTNEED")]
+        [Deny("personality", When = "personality != 0xffffffff")]
+        internal static partial class P;
+        """, "SECC0038");
+
+    // ---- SECC0040: device nodes ---------------------------------------------------------------------------------------
+
+    [Fact]
+    public Task Secc0040_MknodatThatCanCreateADevice() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Errno)]
+        [Allow("@dotnet-runtime")]
+        [Deny("clone3", Errno = Errno.ENOSYS)]
+        [{|SECC0040:Allow("mknodat", When = "(mode & S_IFMT) != S_IFDIR")|}]
+        internal static partial class P;
+        """, "SECC0040");
+
+    [Fact]
+    public Task Secc0040_MknodatForFifosAndTheRuntimeGroup_NoDiagnostic() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Errno, Architectures = new[] { SeccompArch.X86_64 })]
+        [Allow("@dotnet-runtime")]
+        [Deny("clone3", Errno = Errno.ENOSYS)]
+        [Allow("mknod", "mknodat", When = "(mode & S_IFMT) in (0, S_IFREG, S_IFIFO)")]
+        internal static partial class P;
+        """, "SECC0040");
 }

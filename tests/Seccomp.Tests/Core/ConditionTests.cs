@@ -263,4 +263,188 @@ public class ConditionTests
         Assert.Contains(message, p.Message);
         Assert.Equal(DiagnosticIds.ConditionSyntax, ConditionBinder.Bind(new string('!', 5000) + "(fd == 1)", "write", ArchInfo.Get(CoreArch.X86_64), out var bangs) == null ? bangs[0].Id : "");
     }
+
+    // ---- argN is register slot N (issue 10, item 1) -----------------------------------------------------------------
+
+    [Fact]
+    public void ArgNIsAlwaysRegisterSlotNEvenWhereThePrototypeNamesAnotherSlotSo()
+    {
+        var arch = ArchInfo.Get(CoreArch.X86_64);
+        var prctl = (CompareCondition)ConditionBinder.Bind(ConditionParser.Parse("arg3 == 7", out _)!, "prctl", arch, out var problems, null, out var warnings)!;
+        Assert.Empty(problems);
+        Assert.Equal(3, prctl.Arg);
+        var w = Assert.Single(warnings);
+        Assert.Equal(DiagnosticIds.PositionalArgument, w.Id);
+        Assert.Equal(new TextSpan(0, 4), w.Span);
+        Assert.Contains("'arg3' is register slot 3, which prctl's prototype calls 'arg4'; slot 2 is 'arg3' in the prototype", w.Message);
+        Assert.True(ReferenceEvaluator.Holds(prctl, new ulong[] { 0, 0, 0, 7, 0, 0 }));
+        Assert.False(ReferenceEvaluator.Holds(prctl, new ulong[] { 0, 0, 7, 0, 0, 0 }));
+
+        // keyctl and arch_prctl too; prctl's last slot is 4: arg5 does not exist.
+        Assert.Equal(1, ((CompareCondition)Bind("arg1 == 2", "keyctl")).Arg);
+        Assert.Equal(1, ((CompareCondition)Bind("arg1 == 0x1002", "arch_prctl")).Arg);
+        ConditionBinder.Bind("arg5 == 1", "prctl", arch, out var tooFar);
+        Assert.Equal(DiagnosticIds.ConditionUnknownName, Assert.Single(tooFar).Id);
+
+        // Where the prototype agrees (write's slots, sysfs's arg1 in slot 1) there is nothing to say.
+        ConditionBinder.Bind(ConditionParser.Parse("arg0 == 1", out _)!, "write", arch, out _, null, out var none);
+        Assert.Empty(none);
+        ConditionBinder.Bind(ConditionParser.Parse("arg1 == 1 && arg2 == 0", out _)!, "sysfs", arch, out _, null, out none);
+        Assert.Empty(none);
+    }
+
+    [Fact]
+    public void ArgNOnPrctlIsAWarningOnItsCharactersAndTheProgramTestsSlotN()
+    {
+        const string when = "option == 4 && arg2 == 1";
+        var model = new PolicyModel(Verdict.Allow, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+            EquatableArray.From(new[] { CoreArch.X86_64, CoreArch.Aarch64 }),
+            EquatableArray.From(new[] { new RuleModel(0, Verdict.Errno(1), EquatableArray.From(new[] { "prctl" }), when) }));
+        var compilation = PolicyCompiler.Compile(model);
+        Assert.False(compilation.HasErrors);
+        var d = Assert.Single(compilation.Diagnostics.Where(x => x.Id == DiagnosticIds.PositionalArgument));
+        Assert.Equal("arg2", when.Substring(d.Location.Start, d.Location.Length));
+        Assert.Contains("which prctl's prototype calls 'arg3'; slot 1 is 'arg2' in the prototype", d.Message);
+        var program = PropertyTests.CompileProgram(model, CoreArch.X86_64);
+        Assert.Equal("ERRNO(1)", SeccompLoader.Evaluate(program, "prctl", new ulong[] { 4, 0, 1 }).ToString());
+        Assert.Equal("ALLOW", SeccompLoader.Evaluate(program, "prctl", new ulong[] { 4, 1, 0 }).ToString());
+    }
+
+    // ---- Arguments the kernel reads narrower than declared (item 2) --------------------------------------------------
+
+    [Fact]
+    public void CloneFlagsAreThirtyTwoBitsAsTheKernelsLowerThirtyTwoBitsReadsThem()
+    {
+        var c = (CompareCondition)Bind("clone_flags == 0x11", "clone");
+        Assert.Equal(32, c.Type.Bits);
+        // Bit 40 set: the kernel drops it (lower_32_bits(clone_flags)), so the rule still matches.
+        Assert.True(ReferenceEvaluator.Holds(c, new ulong[] { 0x100_0000_0011, 0, 0, 0, 0, 0 }));
+        Assert.False(ReferenceEvaluator.Holds(c, new ulong[] { 0x100_0000_0012, 0, 0, 0, 0, 0 }));
+        ConditionBinder.Bind("clone_flags == 0x100000000", "clone", ArchInfo.Get(CoreArch.X86_64), out var problems);
+        var p = Assert.Single(problems);
+        Assert.Equal(DiagnosticIds.ConditionOutOfRange, p.Id);
+        Assert.Contains("clone reads only its low 32 bits, lower_32_bits(clone_flags)", p.Message);
+
+        foreach (var arch in new[] { CoreArch.X86_64, CoreArch.Aarch64 })
+        {
+            var model = new PolicyModel(Verdict.Allow, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+                EquatableArray.From(new[] { arch }),
+                EquatableArray.From(new[] { new RuleModel(0, Verdict.Errno(1), EquatableArray.From(new[] { "clone" }), "clone_flags == 0x11") }));
+            var program = PropertyTests.CompileProgram(model, arch);
+            Assert.Equal("ERRNO(1)", SeccompLoader.Evaluate(program, "clone", new ulong[] { 0x100_0000_0011 }).ToString());
+            Assert.Equal("ERRNO(1)", SeccompLoader.Evaluate(program, "clone", new ulong[] { 0x11 }).ToString());
+            Assert.Equal("ALLOW", SeccompLoader.Evaluate(program, "clone", new ulong[] { 0x100_0000_0000 }).ToString());
+            var resolved = PolicyCompiler.Compile(model).Program(arch).Resolved;
+            Assert.True(ArchInfo.Get(arch).TryGetNumber("clone", out int clone));
+            var number = (uint)clone;
+            Assert.Equal("ERRNO(1)", ReferenceEvaluator.Evaluate(resolved, resolved.Arch.AuditArch, number, new ulong[] { 0x100_0000_0011, 0, 0, 0, 0, 0 }).ToString());
+        }
+    }
+
+    [Theory]
+    [InlineData("readv", "fd == 3", 0, 0xffff_ffff_0000_0003UL, 32)]
+    [InlineData("writev", "vlen == 1", 2, 0x1_0000_0001UL, 32)]
+    [InlineData("mmap", "fd == 0xffffffff", 4, 0xffff_ffff_ffff_ffffUL, 32)]
+    [InlineData("ptrace", "pid == -1", 1, 0x0000_0000_ffff_ffffUL, 32)]
+    [InlineData("mbind", "mode == 2", 2, 0x8000_0000_0000_0002UL, 32)]
+    [InlineData("exit_group", "error_code == 1", 0, 0x101UL, 8)]
+    [InlineData("umask", "mask == 022", 0, 0x1012UL, 9)]
+    [InlineData("openat", "mode == 0644", 3, 0x81a4UL, 12)]
+    [InlineData("fchmod", "mode == 04755", 1, 0x109edUL, 12)]
+    [InlineData("mkdirat", "mode == 0755", 2, 0x41edUL, 10)]
+    public void NarrowArgumentsCompareOnlyTheBitsTheKernelReads(string syscall, string when, int slot, ulong raw, int bits)
+    {
+        var c = (CompareCondition)Bind(when, syscall);
+        Assert.Equal(bits, c.Type.Bits);
+        var args = new ulong[6];
+        args[slot] = raw;
+        Assert.True(ReferenceEvaluator.Holds(c, args));
+        var model = new PolicyModel(Verdict.Allow, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+            EquatableArray.From(new[] { CoreArch.X86_64 }),
+            EquatableArray.From(new[] { new RuleModel(0, Verdict.Errno(1), EquatableArray.From(new[] { syscall }), when) }));
+        var program = PropertyTests.CompileProgram(model, CoreArch.X86_64);
+        Assert.Equal("ERRNO(1)", SeccompLoader.Evaluate(program, syscall, args).ToString());
+    }
+
+    [Fact]
+    public void KeyctlAndPrctlArgumentsStayFullWidthTheirWidthDependsOnTheOption()
+    {
+        Assert.Equal(64, ((CompareCondition)Bind("arg1 == 1", "keyctl")).Type.Bits);
+        Assert.Equal(64, ((CompareCondition)Bind("arg1 == 1", "prctl")).Type.Bits);
+        Assert.Equal(64, ((CompareCondition)Bind("arg == 1", "fcntl")).Type.Bits);
+        Assert.Equal(64, ((CompareCondition)Bind("riovcnt == 1", "process_vm_readv")).Type.Bits);
+    }
+
+    // ---- @dotnet-runtime's mknodat (item 9) ---------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void DotnetRuntimeAllowsMknodatOnlyForRegularFilesAndFifos(bool x86)
+    {
+        var arch = x86 ? CoreArch.X86_64 : CoreArch.Aarch64;
+        var model = new PolicyModel(Verdict.Errno(1), Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+            EquatableArray.From(new[] { arch }),
+            EquatableArray.From(new[]
+            {
+                new RuleModel(0, Verdict.Allow, EquatableArray.From(new[] { "@dotnet-runtime" }), null),
+                new RuleModel(1, Verdict.Errno(38), EquatableArray.From(new[] { "clone3" }), null),
+            }));
+        var compilation = PolicyCompiler.Compile(model);
+        Assert.DoesNotContain(compilation.Diagnostics, d => d.Id == DiagnosticIds.DangerousAllowance);
+        var program = PropertyTests.CompileProgram(model, arch);
+        string Mknodat(ulong mode) => SeccompLoader.Evaluate(program, "mknodat", new ulong[] { unchecked((ulong)-100), 0x1000, mode, 0 }).ToString();
+        Assert.Equal("ALLOW", Mknodat(0x1000 | 0x180));   // S_IFIFO | 0600
+        Assert.Equal("ALLOW", Mknodat(0x8000 | 0x1a4));   // S_IFREG | 0644
+        Assert.Equal("ALLOW", Mknodat(0x1a4));            // 0: a regular file
+        Assert.Equal("ERRNO(1)", Mknodat(0x2000 | 0x1b6)); // S_IFCHR
+        Assert.Equal("ERRNO(1)", Mknodat(0x6000 | 0x1b6)); // S_IFBLK
+        Assert.Equal("ERRNO(1)", Mknodat(0xc000));         // S_IFSOCK is not in the group either
+        // umode_t is 16 bits: a high bit does not turn a device into a FIFO.
+        Assert.Equal("ERRNO(1)", Mknodat(0x1_0000_2000));
+    }
+
+    [Fact]
+    public void AnAllowedMknodThatCanCreateADeviceNodeIsDangerous()
+    {
+        PolicyModel Policy(string? when) => new(Verdict.Errno(1), Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+            EquatableArray.From(new[] { CoreArch.X86_64 }),
+            EquatableArray.From(new[] { new RuleModel(0, Verdict.Allow, EquatableArray.From(new[] { "mknod", "mknodat" }), when) }));
+        var bare = PolicyCompiler.Compile(Policy(null)).Diagnostics.Where(d => d.Id == DiagnosticIds.DangerousAllowance).ToList();
+        Assert.Equal(2, bare.Count);
+        Assert.Contains("allows mknodat with S_IFCHR or S_IFBLK in mode", bare[1].Message);
+        var blockOnly = PolicyCompiler.Compile(Policy("(mode & S_IFMT) != S_IFCHR")).Diagnostics.Where(d => d.Id == DiagnosticIds.DangerousAllowance);
+        Assert.Equal(2, blockOnly.Count());
+        Assert.DoesNotContain(PolicyCompiler.Compile(Policy("(mode & S_IFMT) in (0, S_IFREG, S_IFIFO)")).Diagnostics,
+            d => d.Id == DiagnosticIds.DangerousAllowance);
+    }
+
+    // ---- Flags compared for equality (item 3) -------------------------------------------------------------------------
+
+    [Fact]
+    public void FlagEqualityInADenyingRuleIsAFindingWithItsMaskForm()
+    {
+        const string when = "prot == (PROT_READ | PROT_WRITE | PROT_EXEC)";
+        var model = new PolicyModel(Verdict.Allow, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+            EquatableArray.From(new[] { CoreArch.X86_64, CoreArch.Aarch64 }),
+            EquatableArray.From(new[]
+            {
+                new RuleModel(0, Verdict.KillProcess, EquatableArray.From(new[] { "mmap" }), when),
+                new RuleModel(1, Verdict.Allow, EquatableArray.From(new[] { "mprotect" }), "prot == PROT_READ"),
+                new RuleModel(2, Verdict.Errno(1), EquatableArray.From(new[] { "clone" }), "clone_flags == (CLONE_NEWUSER | SIGCHLD)"),
+            }));
+        var findings = PolicyCompiler.Compile(model).Diagnostics.Where(d => d.Id == DiagnosticIds.FlagEquality).ToList();
+        foreach (var f in findings) _out.WriteLine(f.Message);
+        Assert.Equal(2, findings.Count);
+        Assert.Equal(when, when.Substring(findings[0].Location.Start, findings[0].Location.Length));
+        Assert.Equal("(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) == (PROT_READ | PROT_WRITE | PROT_EXEC)", findings[0].Suggestion);
+        Assert.Equal(FixKinds.MaskForm, findings[0].Fix);
+        Assert.Equal(2, findings[1].Location.RuleIndex);
+        Assert.Null(findings[1].Fix); // flags and a signal: no one mask form
+
+        // The mask form in the same rule matches the call with bit 40 set, which the kernel maps RWX.
+        var masked = Bind(findings[0].Suggestion!, "mmap");
+        Assert.True(ReferenceEvaluator.Holds(masked, new ulong[] { 0, 4096, 0x100_0000_0007, 0x22, ulong.MaxValue, 0 }));
+        Assert.False(ReferenceEvaluator.Holds(Bind(when, "mmap"), new ulong[] { 0, 4096, 0x100_0000_0007, 0x22, ulong.MaxValue, 0 }));
+    }
 }

@@ -46,7 +46,7 @@ public class GoldenFileTests
         [Allow("socket", When = "domain in (AF_UNIX, AF_INET, AF_INET6)")]
         [Allow("ioctl", When = "cmd == FIONBIO")]
         [Allow("openat", When = "(flags & O_ACCMODE) == O_RDONLY && dfd == AT_FDCWD")]
-        [Allow("mmap", When = "!(prot & PROT_EXEC) || fd == 0xffffffffffffffff")]
+        [Allow("mmap", When = "!(prot & PROT_EXEC) || fd == 0xffffffff")]
         [Deny("lseek", When = "offset < -1", Errno = Errno.EINVAL)]
         static partial class GlobalPolicy;
         """;

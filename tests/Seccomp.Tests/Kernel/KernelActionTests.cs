@@ -246,4 +246,19 @@ public class KernelActionTests
         // O_CREAT: EACCES (13) and EROFS (30) both match; the lower errno wins.
         Assert.Equal("errno13", r["open_create"]);
     }
+
+    [Fact]
+    public void AMaskedProtTestKillsMmapWithAnUnknownHighBitWhereEqualityDoesNot()
+    {
+        // The equality form: prot 0x10000000007 is not 7, the rule does not match, and the kernel maps the page RWX.
+        var equal = ChildProcess.RunToEnd("prot-equal");
+        Assert.Equal("True", equal["result_ok"]);
+        Assert.StartsWith("rwx", equal["perms"]);
+
+        // The mask form (SECC0038's fix): write and execute are set, whatever else is: killed.
+        var masked = ChildProcess.Run("prot-mask");
+        Assert.Equal(ChildProcess.SIGSYS, masked.Signal);
+        Assert.Equal("True", masked["before_call"]);
+        Assert.False(masked.Values.ContainsKey("result_ok"), masked.ToString());
+    }
 }

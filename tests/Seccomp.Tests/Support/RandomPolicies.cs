@@ -97,7 +97,9 @@ internal static class RandomPolicies
         var p = ps[rng.Next(ps.Count)];
         // argN only where every architecture agrees on that slot's type (clone's differ).
         bool sameEverywhere = ArchInfo.All.All(a => Signatures.Get(syscall, a.Arch) is { } s && s.Count > p.Index && s[p.Index].Type == p.Type);
-        string name = sameEverywhere && rng.Next(5) == 0 ? "arg" + p.Index : p.Name;
+        // A prototype name that reads as another slot (prctl's 'arg2' is slot 1) is written by its slot: argN is slot N.
+        bool misleading = p.Name.Length == 4 && p.Name.StartsWith("arg", StringComparison.Ordinal) && p.Name[3] - '0' != p.Index;
+        string name = misleading || (sameEverywhere && rng.Next(5) == 0) ? "arg" + p.Index : p.Name;
         if (p.Type.Pointer) return $"{name} {(rng.Next(2) == 0 ? "==" : "!=")} 0";
         switch (rng.Next(6))
         {
