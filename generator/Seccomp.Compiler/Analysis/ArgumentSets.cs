@@ -5,12 +5,6 @@ using Seccomp.Compiler.Conditions;
 
 namespace Seccomp.Compiler.Analysis
 {
-    /// <summary>Thrown when a set would need more nodes than the budget: the caller then knows nothing (sound "unknown").</summary>
-    internal sealed class ArgumentSetBudgetExceededException : Exception
-    {
-        public ArgumentSetBudgetExceededException() : base("the argument-set analysis ran out of its node budget") { }
-    }
-
     /// <summary>
     /// Exact sets of syscall argument vectors, as reduced ordered binary decision diagrams over the bits the filter sees:
     /// six 64-bit argument slots, most significant bit first, argument 0 first. A set is an <see cref="int"/> handle

@@ -6,9 +6,6 @@ using Seccomp.Compiler.Conditions;
 
 namespace Seccomp.Compiler.Analysis
 {
-    /// <summary>A part of a condition (or all of it) that has the same value for every argument vector.</summary>
-    internal sealed record ConstantPart(TextSpan Span, bool AlwaysTrue, bool IsWhole, string Reason);
-
     /// <summary>
     /// Finds the parts of a bound condition that are constant, on the exact satisfying sets of
     /// <see cref="ArgumentSets"/>, and says why in terms of the values: "'fd' cannot be both 1 and 2".

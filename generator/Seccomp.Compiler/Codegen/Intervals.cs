@@ -3,9 +3,6 @@ using Seccomp.Compiler.Conditions;
 
 namespace Seccomp.Compiler.Codegen
 {
-    /// <summary>A closed interval of unsigned values.</summary>
-    internal readonly record struct Interval(ulong Lo, ulong Hi);
-
     /// <summary>
     /// Turns a comparison into the set of unsigned values that satisfy it. BPF jumps compare unsigned only, so a
     /// signed comparison becomes one or two unsigned intervals (negative numbers are the top half of the range).

@@ -3,12 +3,6 @@ using System.Collections.Generic;
 
 namespace Seccomp.Compiler.Conditions
 {
-    /// <summary>One condition bound to one syscall on one architecture, with where its parts were written.</summary>
-    /// <param name="Condition">The bound tree, or null when the text has problems.</param>
-    /// <param name="Warnings">Findings that do not stop the condition from binding (argN on prctl...).</param>
-    internal sealed record BoundCondition(Condition? Condition, IReadOnlyList<ConditionProblem> Problems, ConditionSpans Spans,
-        IReadOnlyList<ConditionProblem> Warnings);
-
     /// <summary>
     /// The conditions of one compilation, each text parsed once and bound once per syscall and architecture, whoever
     /// asks first: the checks, the resolution for code generation and the analysis all read the same trees.

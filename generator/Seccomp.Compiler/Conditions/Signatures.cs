@@ -4,9 +4,6 @@ using Seccomp.Compiler.Tables;
 
 namespace Seccomp.Compiler.Conditions
 {
-    /// <summary>One parameter of a syscall: its name and how the filter reads it.</summary>
-    internal sealed record Parameter(int Index, string Name, ArgType Type);
-
     /// <summary>Syscall prototypes (include/linux/syscalls.h), looked up by the name in an architecture's table.</summary>
     internal static class Signatures
     {

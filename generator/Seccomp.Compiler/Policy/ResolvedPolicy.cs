@@ -3,9 +3,6 @@ using Seccomp.Compiler.Conditions;
 
 namespace Seccomp.Compiler.Policy
 {
-    /// <summary>One rule as it applies to one syscall number on one architecture.</summary>
-    internal sealed record ResolvedRule(int RuleIndex, Verdict Action, Condition? Condition);
-
     /// <summary>A policy resolved for one architecture: syscall numbers and bound conditions, ready to compile.</summary>
     internal sealed class ResolvedPolicy
     {

@@ -1,0 +1,4 @@
+namespace Seccomp.Compiler.Conditions
+{
+    internal sealed record AndCondition(Condition Left, Condition Right) : Condition;
+}

@@ -1,0 +1,4 @@
+namespace Seccomp.Compiler.Conditions
+{
+    internal sealed record NotCondition(Condition Operand) : Condition;
+}

@@ -1,0 +1,8 @@
+using System.Collections.Generic;
+using Seccomp.Compiler.Conditions;
+
+namespace Seccomp.Compiler.Policy
+{
+    /// <summary>One rule as it applies to one syscall number on one architecture.</summary>
+    internal sealed record ResolvedRule(int RuleIndex, Verdict Action, Condition? Condition);
+}
