@@ -22,6 +22,7 @@ internal static partial class Scenarios
         switch (name)
         {
             case "docker": return Docker();
+            case "bpf-diff": return DifferentialScenarios.Run(rest);
             default:
                 if (Extra(name, rest, out int code)) return code;
                 Console.Error.WriteLine($"unknown scenario {name}");
