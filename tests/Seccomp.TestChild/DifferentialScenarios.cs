@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
 
@@ -195,6 +196,69 @@ internal static unsafe class DifferentialScenarios
         output.Flush();
         // Killed threads still count as running for the runtime: leave without waiting for them.
         Native.Call(Native.Number("exit_group"), 0);
+        return 0;
+    }
+
+    /// <summary>
+    /// Which programs the kernel's checker accepts, without installing any: one thread first fills its filter budget
+    /// (MAX_INSNS_PER_PATH) with ALLOW filters, down to a one-instruction one; after that the kernel still checks a
+    /// new filter (EINVAL when bpf_check_classic or seccomp_check_filter refuses it) and then refuses to attach it
+    /// (ENOMEM). Input: one program a line, in hex (an empty line is the empty program). Output: <c>check=i errno</c>.
+    /// </summary>
+    public static int Check(string[] rest)
+    {
+        var programs = new List<byte[]>();
+        foreach (var line in File.ReadLines(rest[0])) programs.Add(Convert.FromHexString(line.Trim()));
+        long seccompNr = Native.Number("seccomp");
+        if (Native.Call(Native.Number("prctl"), PrSetNoNewPrivs, 1, 0, 0, 0).Result != 0) return 3;
+
+        static ulong Fprog(byte[] program)
+        {
+            byte* filter = (byte*)NativeMemory.Alloc((nuint)Math.Max(program.Length, 1));
+            program.CopyTo(new Span<byte>(filter, program.Length));
+            byte* fprog = (byte*)NativeMemory.AllocZeroed(16);
+            *(ushort*)fprog = (ushort)(program.Length / 8);
+            *(byte**)(fprog + 8) = filter;
+            return (ulong)fprog;
+        }
+        static byte[] AllowFilter(int length)
+        {
+            // ld [nr] ... ret #ALLOW
+            var bytes = new byte[length * 8];
+            for (int i = 0; i < length - 1; i++) bytes[i * 8] = 0x20;
+            bytes[(length - 1) * 8] = 0x06;
+            BitConverter.TryWriteBytes(new Span<byte>(bytes, (length - 1) * 8 + 4, 4), 0x7fff0000u);
+            return bytes;
+        }
+        var prepared = programs.Select(Fprog).ToArray();
+        var errnos = new int[programs.Count];
+        int filled = 0, fillErrno = 0;
+        bool full = false;
+        var t = new Thread(() =>
+        {
+            for (int size = 4096; size >= 1;)
+            {
+                var r = Native.Call(seccompNr, SeccompSetModeFilter, 0, Fprog(AllowFilter(size)));
+                if (r.Result == 0) { filled++; continue; }
+                if (r.Errno != 12) { fillErrno = r.Errno; return; }
+                if (size == 1) { full = true; break; }
+                size /= 2;
+            }
+            for (int i = 0; i < prepared.Length; i++)
+            {
+                var r = Native.Call(seccompNr, SeccompSetModeFilter, 0, prepared[i]);
+                errnos[i] = r.Result == 0 ? 0 : r.Errno;
+            }
+        });
+        t.Start();
+        t.Join();
+        Scenarios.Report("filled", filled);
+        Scenarios.Report("full", full);
+        Scenarios.Report("fill_errno", fillErrno);
+        var output = new StreamWriter(Console.OpenStandardOutput(), bufferSize: 1 << 20);
+        for (int i = 0; i < errnos.Length; i++) output.WriteLine($"check={i} {errnos[i]}");
+        output.WriteLine("end=true");
+        output.Flush();
         return 0;
     }
 
