@@ -10,7 +10,7 @@ namespace Seccomp.Tests.Support;
 /// with K and X (shifts by X of 32 or more, division by an X that can be 0), ld/ldx immediate, LEN and every word of
 /// seccomp_data, scratch memory written before it is read on every path, tax/txa, ja, jeq/jgt/jge/jset with K and X.
 /// Every path ends in a RET whose verdict the caller can observe: ERRNO with any 16-bit data (the kernel clamps it to
-/// 4095), sometimes ALLOW, and KILL_THREAD only through a division by zero.
+/// 4095), sometimes ALLOW; KILL_THREAD (a division by zero) only where <see cref="DivideByZero"/> puts one.
 /// </summary>
 internal sealed class RandomBpfPrograms
 {
@@ -61,6 +61,25 @@ internal sealed class RandomBpfPrograms
             Features.Clear();
             foreach (var kv in snapshot) Features[kv.Key] = kv.Value;
         }
+    }
+
+    /// <summary>
+    /// <c>ld [argN]; tax; ld #k; div x</c> in front of a body: a division by zero exactly when the low word of argument
+    /// N is 0, which ends the program with 0 (KILL_THREAD). The random bodies never divide by zero (a KILL_THREAD costs
+    /// a thread and a kernel log line), so the calls decide how many do.
+    /// </summary>
+    public List<BpfInstruction> DivideByZero(int arg, List<BpfInstruction> body)
+    {
+        Count("div by x = 0");
+        var code = new List<BpfInstruction>
+        {
+            S(Op.LD | Op.W | Op.ABS, Op.ArgOffset(arg, high: false)),
+            S(Op.MISC | Op.TAX),
+            S(Op.LD | Op.IMM, Word()),
+            S(Op.ALU | Op.DIV | Op.X),
+        };
+        code.AddRange(body);
+        return code;
     }
 
     /// <summary>
@@ -140,6 +159,16 @@ internal sealed class RandomBpfPrograms
                 case 8: case 9: case 10:
                 {
                     ushort op = AluOps[_rng.Next(AluOps.Length)];
+                    if (op == Op.DIV)
+                    {
+                        // X | 1 keeps the divisor data-dependent but never 0: see DivideByZero.
+                        code.Add(S(Op.ST, 15));
+                        code.Add(S(Op.MISC | Op.TXA));
+                        code.Add(S(Op.ALU | Op.OR | Op.K, 1));
+                        code.Add(S(Op.MISC | Op.TAX));
+                        code.Add(S(Op.LD | Op.MEM, 15));
+                        valid |= 1 << 15;
+                    }
                     code.Add(S((ushort)(Op.ALU | op | Op.X)));
                     Count(Name(op) + " x");
                     break;
@@ -156,8 +185,9 @@ internal sealed class RandomBpfPrograms
                 }
                 case 13:
                 {
-                    // A division by a word of seccomp_data, which the calls often make 0.
+                    // A division by a word of seccomp_data (or 1 when it is 0).
                     code.Add(S(Op.LD | Op.W | Op.ABS, 16 + (uint)_rng.Next(12) * 4));
+                    code.Add(S(Op.ALU | Op.OR | Op.K, (uint)_rng.Next(2) << _rng.Next(32) | 1));
                     code.Add(S(Op.MISC | Op.TAX));
                     code.Add(S(Op.LD | Op.IMM, Word()));
                     code.Add(S(Op.ALU | Op.DIV | Op.X));
