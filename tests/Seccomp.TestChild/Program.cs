@@ -22,6 +22,8 @@ internal static partial class Scenarios
         switch (name)
         {
             case "docker": return Docker();
+            case "bpf-diff": return DifferentialScenarios.Run(rest);
+            case "bpf-check": return DifferentialScenarios.Check(rest);
             default:
                 if (Extra(name, rest, out int code)) return code;
                 Console.Error.WriteLine($"unknown scenario {name}");

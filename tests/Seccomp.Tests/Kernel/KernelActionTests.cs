@@ -14,6 +14,7 @@ namespace Seccomp.Tests;
 /// status, what it printed, and the kernel's audit log.
 /// </summary>
 [Trait(TestCategories.Name, TestCategories.Kernel)]
+[Collection(KernelLogCollection.Name)]
 public class KernelActionTests
 {
     private static readonly int Getppid = ArchInfo.Get((CoreArch)SeccompLoader.CurrentArchitecture!.Value).TryGetNumber("getppid", out int n) ? n : -1;
