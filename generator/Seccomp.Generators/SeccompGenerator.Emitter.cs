@@ -11,12 +11,20 @@ namespace Seccomp.Generators
     {
         private const string Rt = "global::Seccomp.";
 
-        private static void Emit(SourceProductionContext context, EmitModel model)
+        /// <summary>The assembly metadata key the startup hook of <c>dotnet-seccomp record</c> looks for (tools/Seccomp.Tool.Hook).</summary>
+        public const string RecordingAllowedMetadata = "Seccomp.RecordingAllowed";
+
+        /// <summary>The generated constant <c>dotnet-seccomp explain</c> and <c>check</c> read: the policy as declared, as JSON.</summary>
+        public const string PolicySourceField = "SeccompPolicySource";
+
+        private static void Emit(SourceProductionContext context, EmitModel model, GeneratorSettings settings)
         {
-            context.AddSource(model.Target.HintName, SourceText.From(EmitSource(model), Encoding.UTF8));
+            context.AddSource(model.Target.HintName, SourceText.From(EmitSource(model, settings), Encoding.UTF8));
         }
 
-        internal static string EmitSource(EmitModel model)
+        internal static string EmitSource(EmitModel model) => EmitSource(model, new GeneratorSettings(false, null));
+
+        internal static string EmitSource(EmitModel model, GeneratorSettings settings)
         {
             var t = model.Target;
             var w = new Writer();
@@ -25,6 +33,14 @@ namespace Seccomp.Generators
             w.Line("#nullable enable");
             w.Line("#pragma warning disable CS1591");
             w.Line();
+            bool recording = settings.AllowRecording && model.Error == null;
+            if (recording)
+            {
+                // Built with SeccompAllowRecording: under `dotnet-seccomp record` or `check`, Apply() installs this policy
+                // with its denials sent to the tool. The hook of `record` steps aside for an entry assembly with this mark.
+                w.Line("[assembly: global::System.Reflection.AssemblyMetadata(" + Literal(RecordingAllowedMetadata) + ", " + Literal(t.FullName) + ")]");
+                w.Line();
+            }
             if (t.Namespace != null)
             {
                 w.Line("namespace " + t.Namespace);
@@ -37,14 +53,14 @@ namespace Seccomp.Generators
             }
             w.Line("partial class " + t.ClassName);
             w.Open();
-            EmitMembers(w, model);
+            EmitMembers(w, model, recording, settings);
             w.Close();
             foreach (var _ in t.Containers) w.Close();
             if (t.Namespace != null) w.Close();
             return w.ToString();
         }
 
-        private static void EmitMembers(Writer w, EmitModel model)
+        private static void EmitMembers(Writer w, EmitModel model, bool recording, GeneratorSettings settings)
         {
             var t = model.Target;
             string name = Literal(t.FullName);
@@ -93,7 +109,8 @@ namespace Seccomp.Generators
             }
             else
             {
-                w.Line("    return " + Rt + "SeccompLoader.TryInstall(" + name + ", CurrentProgram, Architectures, " + (t.LogDenied ? "true" : "false") + ", options, out installation, out error);");
+                w.Line("    return " + Rt + "SeccompLoader.TryInstall(" + name + ", CurrentProgram, Architectures, " + (t.LogDenied ? "true" : "false") + ", "
+                    + (recording ? "true" : "false") + ", " + (recording ? PolicySourceField : "null") + ", options, out installation, out error);");
             }
             w.Line("}");
             w.Line();
@@ -114,6 +131,9 @@ namespace Seccomp.Generators
             w.Line("/// <summary>The verdict of the generated program for a call by number, run in the BPF interpreter.</summary>");
             w.Line("public static " + Rt + "SeccompVerdict Evaluate(" + Rt + "SeccompArch arch, int number, params ulong[] args) =>");
             w.Line("    GetProgram(arch).Run(number, args);");
+            w.Line();
+            w.Line("/// <summary>The policy as declared (rules with file, line and text), for dotnet-seccomp explain and check.</summary>");
+            w.Line("private const string " + PolicySourceField + " = " + Literal(PolicySourceJson(t, settings)) + ";");
             w.Line();
             w.Line("private static global::System.ReadOnlySpan<byte> CurrentProgram =>");
             w.Line("    " + Rt + "SeccompLoader.CurrentArchitecture is { } arch ? ProgramBytes(arch) : default;");
@@ -141,6 +161,67 @@ namespace Seccomp.Generators
                 }
                 w.Line("};");
             }
+        }
+
+        /// <summary>
+        /// The policy as declared, as one line of JSON: what `dotnet-seccomp explain` compiles again with the same
+        /// compiler to name the rule that decides each call. Paths are relative to the project directory when they are in it.
+        /// </summary>
+        internal static string PolicySourceJson(PolicyTarget t, GeneratorSettings settings)
+        {
+            var m = t.Model;
+            var sb = new StringBuilder();
+            sb.Append("{\"version\":1,\"name\":").Append(Json(t.FullName));
+            sb.Append(",\"logDenied\":").Append(t.LogDenied ? "true" : "false");
+            sb.Append(",\"default\":").Append(JsonVerdict(m.DefaultAction));
+            sb.Append(",\"badArch\":").Append(JsonVerdict(m.BadArchAction));
+            sb.Append(",\"unknown\":").Append(JsonVerdict(m.UnknownSyscallAction));
+            sb.Append(",\"architectures\":[").Append(string.Join(",", m.Architectures.Select(a => Json(a.ToString())))).Append(']');
+            sb.Append(",\"rules\":[");
+            for (int i = 0; i < m.Rules.Count; i++)
+            {
+                var r = m.Rules[i];
+                var src = i < t.RuleSources.Count ? t.RuleSources[i] : new RuleSource("", 0, "");
+                if (i > 0) sb.Append(',');
+                sb.Append("{\"index\":").Append(r.Index.ToString(CultureInfo.InvariantCulture));
+                sb.Append(",\"action\":").Append(JsonVerdict(r.Action));
+                sb.Append(",\"syscalls\":[").Append(string.Join(",", r.Syscalls.Select(Json))).Append(']');
+                if (r.When != null) sb.Append(",\"when\":").Append(Json(r.When));
+                sb.Append(",\"file\":").Append(Json(RelativePath(src.Path, settings.ProjectDir)));
+                sb.Append(",\"line\":").Append(src.Line.ToString(CultureInfo.InvariantCulture));
+                sb.Append(",\"text\":").Append(Json(src.Text)).Append('}');
+            }
+            sb.Append("]}");
+            return sb.ToString();
+        }
+
+        private static string JsonVerdict(Verdict v) =>
+            "{\"action\":" + Json(v.Kind.ToString()) + ",\"data\":" + v.Data.ToString(CultureInfo.InvariantCulture) + "}";
+
+        private static string RelativePath(string path, string? projectDir)
+        {
+            if (projectDir == null || path.Length == 0) return path.Replace('\\', '/');
+            string dir = projectDir.Replace('\\', '/').TrimEnd('/') + "/";
+            string p = path.Replace('\\', '/');
+            return p.StartsWith(dir, System.StringComparison.Ordinal) ? p.Substring(dir.Length) : p;
+        }
+
+        private static string Json(string s)
+        {
+            var sb = new StringBuilder("\"");
+            foreach (char c in s)
+            {
+                switch (c)
+                {
+                    case '"': sb.Append("\\\""); break;
+                    case '\\': sb.Append("\\\\"); break;
+                    default:
+                        if (c < 0x20) sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                        else sb.Append(c);
+                        break;
+                }
+            }
+            return sb.Append('"').ToString();
         }
 
         private static string Literal(string s) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(s, true);

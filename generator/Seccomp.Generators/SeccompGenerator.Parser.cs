@@ -42,7 +42,19 @@ namespace Seccomp.Generators
             // Every other character spelled out, so two different names never share a file name.
             string hint = string.Concat(full.Select(c => char.IsLetterOrDigit(c) || c == '.' ? c.ToString() : "_" + ((int)c).ToString("x") + "_")) + ".Seccomp.g.cs";
             return new PolicyTarget(ns, EquatableArray.From(containers), type.Name + TypeParameters(type), full, hint,
-                PolicyReader.LogDenied(read.PolicyAttribute), read.Model, read.ReadErrors.Any(e => e.IsError));
+                PolicyReader.LogDenied(read.PolicyAttribute), read.Model, read.ReadErrors.Any(e => e.IsError),
+                EquatableArray.From(read.RuleAttributes.Select(a => SourceOf(a, ct)).ToArray()));
+        }
+
+        /// <summary>The rule attribute's file, line and text as written (whitespace runs folded to one space).</summary>
+        private static RuleSource SourceOf(AttributeData attr, CancellationToken ct)
+        {
+            var syntax = attr.ApplicationSyntaxReference;
+            if (syntax == null) return new RuleSource("", 0, attr.AttributeClass?.Name ?? "");
+            var node = syntax.GetSyntax(ct);
+            var span = node.GetLocation().GetLineSpan();
+            string text = System.Text.RegularExpressions.Regex.Replace(node.ToString(), @"\s+", " ");
+            return new RuleSource(span.Path ?? "", span.StartLinePosition.Line + 1, "[" + text + "]");
         }
 
         private static string Keyword(INamedTypeSymbol t) => t switch

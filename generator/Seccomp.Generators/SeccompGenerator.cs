@@ -16,6 +16,7 @@ namespace Seccomp.Generators
         {
             public const string Policy = nameof(Policy);
             public const string Compiled = nameof(Compiled);
+            public const string Settings = nameof(Settings);
         }
 
         public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -33,7 +34,17 @@ namespace Seccomp.Generators
                 .Select(static (p, ct) => Compile(p, ct))
                 .WithTrackingName(TrackingNames.Compiled);
 
-            context.RegisterSourceOutput(compiled, static (spc, model) => Emit(spc, model));
+            var settings = context.AnalyzerConfigOptionsProvider
+                .Select(static (o, _) =>
+                {
+                    o.GlobalOptions.TryGetValue(GeneratorSettings.AllowRecordingProperty, out var allow);
+                    o.GlobalOptions.TryGetValue(GeneratorSettings.ProjectDirProperty, out var dir);
+                    return new GeneratorSettings(string.Equals(allow?.Trim(), "true", System.StringComparison.OrdinalIgnoreCase),
+                        string.IsNullOrEmpty(dir) ? null : dir);
+                })
+                .WithTrackingName(TrackingNames.Settings);
+
+            context.RegisterSourceOutput(compiled.Combine(settings), static (spc, pair) => Emit(spc, pair.Left, pair.Right));
         }
     }
 }

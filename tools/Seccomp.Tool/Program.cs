@@ -15,10 +15,12 @@ internal static class ExitCodes
 {
     public const int Ok = 0;
     public const int Usage = 1;
-    /// <summary>Reserved for a future `check` verb: the policy would deny recorded calls.</summary>
+    /// <summary>`check`: the policy denied at least one call.</summary>
     public const int WouldDeny = 2;
     public const int Unsupported = 3;
     public const int BadInput = 4;
+    /// <summary>`check`: no process applied a policy built with SeccompAllowRecording, so nothing was checked.</summary>
+    public const int NothingChecked = 5;
     public const int Internal = 125;
     public const int CannotStart = 127;
 }
@@ -26,8 +28,8 @@ internal static class ExitCodes
 internal static class Program
 {
     private const string ExitCodesHelp =
-        "Exit codes: 0 ok; 1 usage error; 3 the kernel or CPU cannot record (Linux 5.5+ with USER_NOTIF needed; use `audit`); "
-        + "4 unreadable or invalid input; 125 internal failure; 127 the command could not be started; "
+        "Exit codes: 0 ok; 1 usage error; 2 `check`: the policy denied calls; 3 the kernel or CPU cannot record (Linux 5.5+ with USER_NOTIF needed; use `audit`); "
+        + "4 unreadable or invalid input; 5 `check`: no policy built with SeccompAllowRecording was applied; 125 internal failure; 127 the command could not be started; "
         + "otherwise `record` exits with the command's own exit code (128+N when a signal N killed it).";
 
     public static int Main(string[] args) => BuildRoot().Parse(args).Invoke();
@@ -40,6 +42,8 @@ internal static class Program
         root.Subcommands.Add(RecordCommand());
         root.Subcommands.Add(AuditCommand());
         root.Subcommands.Add(PolicyCommand());
+        root.Subcommands.Add(CheckCommand());
+        root.Subcommands.Add(ExplainCommand());
         return root;
     }
 
@@ -205,6 +209,82 @@ internal static class Program
                 + (result.AlreadyListed > 0 ? $", {result.AlreadyListed} already listed" : "")
                 + (result.Skipped.Count > 0 ? $", {result.Skipped.Count} left as comments" : "")
                 + $" -> {options.Output}");
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+
+    private static Command CheckCommand()
+    {
+        var command = new Argument<string[]>("command")
+        {
+            Description = "The command to run and its arguments, after --, e.g. -- dotnet test.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var cmd = new Command("check",
+            "Run a command under the policies its .NET processes apply, for CI. Needs an app built with SeccompAllowRecording "
+            + "(Debug by default): its Apply() sends every call the policy denies to this tool, which gives the policy's own "
+            + "answer (ERRNO as declared; KILL and TRAP end the process with SIGSYS; TRACE fails with ENOSYS) and, at the end, "
+            + "lists every denied call with its arguments, process and the rule (file:line) that denied it. Exits 2 when a call "
+            + "was denied, 5 when no process applied such a policy, otherwise with the command's exit code.")
+        {
+            command,
+        };
+        cmd.SetAction(pr => Checker.Run(pr.GetValue(command)!));
+        return cmd;
+    }
+
+    private static Command ExplainCommand()
+    {
+        var assembly = new Argument<string>("assembly") { Description = "The built assembly (.dll) that declares the policy classes." };
+        var policy = new Option<string?>("--policy") { Description = "Only this policy class (full name, or the class name alone)." };
+        var arch = new Option<string?>("--arch") { Description = "The architecture: x86_64, aarch64 or riscv64 (default: the one this machine runs)." };
+        var cmd = new Command("explain",
+            "For every syscall of an architecture, print each policy's verdict, the rule that decides it (file:line and the "
+            + "attribute as written) and its condition, from the rule table the generator puts in each policy class. Exits 0, "
+            + "1 on a usage error, 4 when the assembly cannot be read or declares no policy.")
+        {
+            assembly, policy, arch,
+        };
+        cmd.SetAction(pr =>
+        {
+            string path = pr.GetValue(assembly)!;
+            string? archName = pr.GetValue(arch);
+            SeccompArch target;
+            if (archName == null)
+            {
+                if (Recorder.RunningArch is not SeccompArch running) return Fail(ExitCodes.Usage, "--arch is needed on this machine");
+                target = running;
+            }
+            else
+            {
+                var info = ArchInfo.All.FirstOrDefault(a => string.Equals(a.Name, archName, StringComparison.OrdinalIgnoreCase));
+                if (info == null) return Fail(ExitCodes.Usage, $"unknown architecture '{archName}'; architectures: {string.Join(", ", ArchInfo.All.Select(a => a.Name))}");
+                target = info.Arch;
+            }
+            List<(Type Type, PolicySource Source)> policies;
+            try
+            {
+                policies = Explainer.ReadPolicies(path);
+            }
+            catch (Exception e) when (e is IOException or BadImageFormatException or FormatException or UnauthorizedAccessException or ArgumentException)
+            {
+                return Fail(ExitCodes.BadInput, $"cannot read {path}: {e.Message}");
+            }
+            string? wanted = pr.GetValue(policy);
+            if (wanted != null)
+                policies = policies.Where(p => p.Source.Name == wanted || p.Source.Name.EndsWith("." + wanted, StringComparison.Ordinal)).ToList();
+            if (policies.Count == 0)
+                return Fail(ExitCodes.BadInput, wanted == null ? $"{path} declares no policy class (built with Seccomp.Generators?)" : $"{path} declares no policy class {wanted}");
+            foreach (var (type, source) in policies)
+            {
+                if (!source.Architectures.Contains(target))
+                {
+                    Console.WriteLine($"{source.Name}: no program for {ArchInfo.Get(target).Name} (it targets {string.Join(", ", source.Architectures.Select(a => ArchInfo.Get(a).Name))})");
+                    continue;
+                }
+                Console.Write(Explainer.Explain(source, target, Explainer.ProgramOf(type, target)));
+            }
             return ExitCodes.Ok;
         });
         return cmd;

@@ -14,13 +14,12 @@ namespace Seccomp.Tool;
 
 internal static unsafe class Recorder
 {
-    private const uint HelloMagic = 0x43455253; // 'SREC'
     public const string HookFileName = "Seccomp.Tool.Hook.dll";
 
-    public const string EnvProgram = "SECCOMP_RECORD_PROGRAM";
-    public const string EnvFdOut = "SECCOMP_RECORD_FD_OUT";
-    public const string EnvFdIn = "SECCOMP_RECORD_FD_IN";
-    public const string EnvBaseFilters = "SECCOMP_RECORD_BASE_FILTERS";
+    public const string EnvProgram = Seccomp.Recording.RecorderHandshake.EnvProgram;
+    public const string EnvFdOut = Seccomp.Recording.RecorderHandshake.EnvFdOut;
+    public const string EnvFdIn = Seccomp.Recording.RecorderHandshake.EnvFdIn;
+    public const string EnvBaseFilters = Seccomp.Recording.RecorderHandshake.EnvBaseFilters;
 
     /// <summary>The architecture this process (and so the recorded .NET process) runs on, or null.</summary>
     public static SeccompArch? RunningArch => RuntimeInformation.ProcessArchitecture switch
@@ -42,6 +41,9 @@ internal static unsafe class Recorder
             UnknownSyscallAction: Verdict.Of(SeccompAction.Notify, 0),
             Architectures: EquatableArray.From(new[] { arch }),
             Rules: EquatableArray.From(new[] { new RuleModel(0, Verdict.Allow, EquatableArray.From(allowed), null) })));
+
+    internal static void RecordCall(Recording recording, ArchInfo arch, in SeccompNotif n, Dictionary<int, int> tgidOf, HashSet<int> allTids) =>
+        Record(recording, arch, in n, tgidOf, allTids);
 
     public static int Run(string output, IReadOnlyList<string> allowed, string[] command, string? hookOverride)
     {
@@ -76,138 +78,20 @@ internal static unsafe class Recorder
 
     private static int Supervise(string[] command, string output, string hookPath, string programPath, ArchInfo arch)
     {
-        // Two pipes without O_CLOEXEC so the child inherits its ends:
-        //   hello: child writes -> supervisor reads;  ack: supervisor writes -> child reads.
-        int* hello = stackalloc int[2];
-        int* ack = stackalloc int[2];
-        if (Native.pipe2(hello, 0) != 0 || Native.pipe2(ack, 0) != 0)
-            return Program.Fail(ExitCodes.Internal, $"pipe2: {Native.Strerror(Native.Errno)}");
-        int helloRead = hello[0], helloWriteChild = hello[1];
-        int ackReadChild = ack[0], ackWrite = ack[1];
-        Native.fcntl(helloRead, Native.F_SETFD, Native.FD_CLOEXEC);
-        Native.fcntl(ackWrite, Native.F_SETFD, Native.FD_CLOEXEC);
-
-        var psi = new ProcessStartInfo(command[0]) { UseShellExecute = false };
-        foreach (string arg in command.Skip(1)) psi.ArgumentList.Add(arg);
-        string? existingHooks = Environment.GetEnvironmentVariable("DOTNET_STARTUP_HOOKS");
-        psi.Environment["DOTNET_STARTUP_HOOKS"] = string.IsNullOrEmpty(existingHooks) ? hookPath : existingHooks + Path.PathSeparator + hookPath;
-        psi.Environment[EnvProgram] = programPath;
-        psi.Environment[EnvFdOut] = helloWriteChild.ToString();
-        psi.Environment[EnvFdIn] = ackReadChild.ToString();
-        psi.Environment[EnvBaseFilters] = ReadSeccompFilterCount().ToString();
-
-        Process child;
-        try
-        {
-            child = Process.Start(psi)!;
-        }
-        catch (Exception e)
-        {
-            Native.close(helloWriteChild); Native.close(ackReadChild); Native.close(helloRead); Native.close(ackWrite);
-            return Program.Fail(ExitCodes.CannotStart, $"cannot start {command[0]}: {e.Message}");
-        }
-        Native.close(helloWriteChild);
-        Native.close(ackReadChild);
-
-        int childPid = child.Id;
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; Native.kill(childPid, 2); });
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; Native.kill(childPid, 15); });
-
         var recording = new Recording { Source = "record", Command = command.ToList() };
         var tgidOf = new Dictionary<int, int>();
         var allTids = new HashSet<int>();
-        var hookPids = new List<int>();
-        int listener = -1;
-        byte* helloBuf = stackalloc byte[16];
-        int helloHave = 0;
-        PollFd* pfds = stackalloc PollFd[2];
-        SeccompNotif notif;
-        SeccompNotifResp resp;
-        string? failure = null;
-
-        while (true)
+        var result = Supervisor.Run(command, hookPath, programPath, (listener, notif) =>
         {
-            int n = 0;
-            int helloIdx = -1, listenerIdx = -1;
-            if (helloRead >= 0) { helloIdx = n; pfds[n++] = new PollFd { Fd = helloRead, Events = Native.POLLIN }; }
-            if (listener >= 0) { listenerIdx = n; pfds[n++] = new PollFd { Fd = listener, Events = Native.POLLIN }; }
-            if (n == 0) break; // no hook can show up any more and no task uses the filter
-
-            int pr = Native.poll(pfds, (ulong)n, 200);
-            if (pr < 0)
-            {
-                int err = Native.Errno;
-                if (err == Native.EINTR) continue;
-                failure = $"poll: {Native.Strerror(err)}";
-                break;
-            }
-            if (pr == 0) continue;
-
-            if (helloIdx >= 0 && pfds[helloIdx].Revents != 0)
-            {
-                nint r = Native.read(helloRead, helloBuf + helloHave, 16 - helloHave);
-                if (r < 0 && Native.Errno == Native.EINTR) continue;
-                if (r <= 0)
-                {
-                    CloseHandshake(ref helloRead, ref ackWrite); // EOF: nothing left that could run the hook
-                }
-                else
-                {
-                    helloHave += (int)r;
-                    if (helloHave == 16)
-                    {
-                        helloHave = 0;
-                        listener = TakeListener(helloBuf, hookPids, ackWrite);
-                        CloseHandshake(ref helloRead, ref ackWrite);
-                    }
-                }
-            }
-
-            if (listenerIdx >= 0 && listener >= 0)
-            {
-                short rev = pfds[listenerIdx].Revents;
-                if ((rev & Native.POLLIN) != 0)
-                {
-                    notif = default; // the kernel requires a zeroed buffer
-                    if (Native.ioctl(listener, Native.SECCOMP_IOCTL_NOTIF_RECV, &notif) != 0)
-                    {
-                        int err = Native.Errno;
-                        if (err == Native.ENOENT) { recording.RecvEnoent++; continue; }
-                        if (err == Native.EINTR) continue;
-                        failure = $"SECCOMP_IOCTL_NOTIF_RECV: {Native.Strerror(err)}";
-                        break;
-                    }
-                    Record(recording, arch, in notif, tgidOf, allTids);
-                    resp = new SeccompNotifResp { Id = notif.Id, Val = 0, Error = 0, Flags = Native.SECCOMP_USER_NOTIF_FLAG_CONTINUE };
-                    while (Native.ioctl(listener, Native.SECCOMP_IOCTL_NOTIF_SEND, &resp) != 0)
-                    {
-                        int err = Native.Errno;
-                        if (err == Native.EINTR) continue;
-                        if (err == Native.ENOENT) { recording.SendEnoent++; break; }
-                        failure = $"SECCOMP_IOCTL_NOTIF_SEND: {Native.Strerror(err)}";
-                        break;
-                    }
-                    if (failure != null) break;
-                }
-                else if ((rev & (Native.POLLHUP | Native.POLLERR | Native.POLLNVAL)) != 0)
-                {
-                    Native.close(listener); // no task uses the filter any more
-                    listener = -1;
-                }
-            }
-        }
-        if (failure != null)
-        {
-            // Closing the listener makes every pending and later notified call fail with ENOSYS: nothing hangs.
-            if (listener >= 0) Native.close(listener);
-            CloseHandshake(ref helloRead, ref ackWrite);
-            Console.Error.WriteLine($"dotnet-seccomp: {failure}; recording stopped, the program's further calls fail with ENOSYS");
-        }
-
-        child.WaitForExit();
-        int exitCode = child.ExitCode;
+            Record(recording, arch, in notif, tgidOf, allTids);
+            return Supervisor.Continue;
+        });
+        if (result.CannotStart != null) return result.CannotStart.Value;
+        int exitCode = result.ExitCode;
         recording.ExitCode = exitCode;
         recording.ThreadCount = allTids.Count;
+        recording.RecvEnoent = result.RecvEnoent;
+        recording.SendEnoent = result.SendEnoent;
         foreach (var (archName, calls) in recording.Architectures)
             foreach (var s in calls.Values)
             {
@@ -215,12 +99,16 @@ internal static unsafe class Recorder
                 s.Processes = s.Pids.Count;
             }
         recording.Write(output);
-        if (hookPids.Count == 0)
-            Console.Error.WriteLine("dotnet-seccomp: the startup hook did not run: the command started no .NET program (or DOTNET_STARTUP_HOOKS is disabled), nothing was recorded");
+        var policies = result.Listeners.Where(l => l.Policy != null).Select(l => l.Policy!.Name).Distinct().ToList();
+        if (result.Listeners.Count == 0)
+            Console.Error.WriteLine("dotnet-seccomp: neither the startup hook nor a policy built with SeccompAllowRecording handed over a listener: "
+                + "the command started no .NET program (or DOTNET_STARTUP_HOOKS is disabled, or the app's own policy was not applied), nothing was recorded");
+        if (policies.Count > 0)
+            Console.Error.WriteLine($"dotnet-seccomp: recorded the calls that {string.Join(", ", policies)} would deny (the app applies its own policy; the calls ran)");
         if (recording.SendEnoent > 0)
             Console.Error.WriteLine($"dotnet-seccomp: {recording.SendEnoent} calls were interrupted while waiting and restarted; their counts may be slightly high");
         Console.Error.WriteLine($"recorded {recording.DistinctCalls} distinct calls ({recording.Notifications} notifications) from {allTids.Count} threads in {recording.ProcessList.Count} processes -> {output}");
-        return failure != null && exitCode == 0 ? ExitCodes.Internal : exitCode;
+        return result.Failure != null && exitCode == 0 ? ExitCodes.Internal : exitCode;
     }
 
     private static void Record(Recording recording, ArchInfo running, in SeccompNotif n, Dictionary<int, int> tgidOf, HashSet<int> allTids)
@@ -274,53 +162,6 @@ internal static unsafe class Recorder
         }
     }
 
-    private static int TakeListener(byte* helloBuf, List<int> hookPids, int ackWrite)
-    {
-        int* h = (int*)helloBuf;
-        if ((uint)h[0] != HelloMagic)
-        {
-            Console.Error.WriteLine("dotnet-seccomp: bad hello from the startup hook");
-            return -1;
-        }
-        int pid = h[1], targetFd = h[2], hookErr = h[3];
-        if (hookErr != 0 || targetFd < 0)
-        {
-            Console.Error.WriteLine($"dotnet-seccomp: the hook in pid {pid} could not install the filter: {Native.Strerror(hookErr)}");
-            return -1;
-        }
-        long pidfd = Native.syscall(Native.SYS_pidfd_open, pid, 0, 0);
-        if (pidfd < 0)
-        {
-            Console.Error.WriteLine($"dotnet-seccomp: pidfd_open({pid}): {Native.Strerror(Native.Errno)}");
-            return -1; // the hook reads EOF instead of the ack; its notified calls then fail with ENOSYS
-        }
-        long fd = Native.syscall(Native.SYS_pidfd_getfd, pidfd, targetFd, 0); // O_CLOEXEC
-        int getfdErr = Native.Errno;
-        Native.close((int)pidfd);
-        if (fd < 0)
-        {
-            Console.Error.WriteLine($"dotnet-seccomp: pidfd_getfd({pid}, {targetFd}): {Native.Strerror(getfdErr)} (needs ptrace rights over the child)");
-            return -1;
-        }
-        hookPids.Add(pid);
-        byte a = (byte)'A';
-        Native.write(ackWrite, &a, 1);
-        return (int)fd;
-    }
-
-    private static void CloseHandshake(ref int helloRead, ref int ackWrite)
-    {
-        if (helloRead >= 0) { Native.close(helloRead); helloRead = -1; }
-        if (ackWrite >= 0) { Native.close(ackWrite); ackWrite = -1; }
-    }
-
-    private static int ReadSeccompFilterCount()
-    {
-        foreach (string line in File.ReadAllLines("/proc/self/status"))
-            if (line.StartsWith("Seccomp_filters:", StringComparison.Ordinal))
-                return int.Parse(line.AsSpan("Seccomp_filters:".Length).Trim());
-        return 0;
-    }
 }
 
 /// <summary>Checks that the kernel can record: USER_NOTIF, its struct sizes, and FLAG_CONTINUE (5.5).</summary>

@@ -12,5 +12,6 @@ namespace Seccomp.Generators
         string HintName,
         bool LogDenied,
         PolicyModel Model,
-        bool HasReadErrors);
+        bool HasReadErrors,
+        EquatableArray<RuleSource> RuleSources);
 }

@@ -121,6 +121,44 @@ namespace Seccomp
         }
 
         /// <summary>
+        /// The program Apply() installs under <c>dotnet-seccomp record</c> or <c>check</c> (a build with SeccompAllowRecording
+        /// only): every denying answer of <paramref name="planned"/> (KILL_PROCESS, KILL_THREAD, TRAP, TRACE, ERRNO other
+        /// than ENOSYS) becomes USER_NOTIF, so the tool sees the call and answers it (record: runs it; check: gives the
+        /// policy's answer). ERRNO(ENOSYS) stays, as in complain mode. The bad-architecture answer stays as declared
+        /// (a guard in front, as in complain mode). After it, a guard lets write(<paramref name="fdOut"/>) and
+        /// read(<paramref name="fdIn"/>) through: the handshake's two calls, made before the tool owns the listener.
+        /// </summary>
+        public static BpfInstruction[] ForRecording(IReadOnlyList<BpfInstruction> planned, ArchInfo arch, int fdOut, int fdIn)
+        {
+            var mapped = new List<BpfInstruction>();
+            if (!arch.TryGetNumber("write", out int writeNr) || !arch.TryGetNumber("read", out int readNr))
+                throw new System.InvalidOperationException($"no write/read on {arch.Name}");
+            // ld nr; jeq write ? +0 : +2; ld arg0; jeq fdOut ? allow : rest; jeq read ? +0 : rest; ld arg0; jeq fdIn ? allow : rest; ret allow
+            uint arg0 = Op.OffsetArgs;
+            mapped.Add(BpfInstruction.Stmt(Op.LD | Op.W | Op.ABS, Op.OffsetNr));              // 0
+            mapped.Add(BpfInstruction.Jump(Op.JMP | Op.JEQ | Op.K, (uint)writeNr, 0, 2));      // 1 -> 2 | 4
+            mapped.Add(BpfInstruction.Stmt(Op.LD | Op.W | Op.ABS, arg0));                      // 2
+            mapped.Add(BpfInstruction.Jump(Op.JMP | Op.JEQ | Op.K, (uint)fdOut, 3, 4));        // 3 -> 7 | 8
+            mapped.Add(BpfInstruction.Jump(Op.JMP | Op.JEQ | Op.K, (uint)readNr, 0, 3));       // 4 -> 5 | 8
+            mapped.Add(BpfInstruction.Stmt(Op.LD | Op.W | Op.ABS, arg0));                      // 5
+            mapped.Add(BpfInstruction.Jump(Op.JMP | Op.JEQ | Op.K, (uint)fdIn, 0, 1));         // 6 -> 7 | 8
+            mapped.Add(BpfInstruction.Stmt(Op.RET | Op.K, SeccompVerdict.Allow.ToKernel()));   // 7
+            uint notify = new SeccompVerdict(SeccompAction.Notify).ToKernel();
+            foreach (var insn in planned)
+            {
+                if (insn.Code == (Op.RET | Op.K))
+                {
+                    var v = SeccompVerdict.FromKernel(insn.K);
+                    bool denies = v.Action is SeccompAction.KillProcess or SeccompAction.KillThread or SeccompAction.Trap or SeccompAction.Trace
+                        || (v.Action == SeccompAction.Errno && v.Data != ENOSYS);
+                    if (denies) { mapped.Add(insn with { K = notify }); continue; }
+                }
+                mapped.Add(insn);
+            }
+            return WithArchitectureGuard(planned, mapped.ToArray(), v => v);
+        }
+
+        /// <summary>
         /// Complain mode must not let a call of another ABI through: an i386 <c>int 0x80</c> call, or an x32 call on
         /// x86_64, gets the policy's bad-architecture answer, not LOG. The generated program starts
         /// <c>ld [arch]; jeq #AUDIT_ARCH, dispatch, bad</c>; its bad-arch verdict is read from there (a program of

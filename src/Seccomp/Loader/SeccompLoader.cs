@@ -25,15 +25,27 @@ namespace Seccomp
             _ => null,
         };
 
-        /// <summary>Installs, or returns why not; never throws.</summary>
+        /// <summary>Installs, or returns why not; never throws. The policy is enforced as declared.</summary>
         public static bool TryInstall(string policy, ReadOnlySpan<byte> program, IReadOnlyList<SeccompArch> targets,
-            bool policyLogDenied, SeccompOptions? options, out SeccompInstallation? installation, out SeccompError? error)
+            bool policyLogDenied, SeccompOptions? options, out SeccompInstallation? installation, out SeccompError? error) =>
+            TryInstall(policy, program, targets, policyLogDenied, false, null, options, out installation, out error);
+
+        /// <summary>
+        /// Installs, or returns why not; never throws. <paramref name="recordingAllowed"/> is a constant of the build
+        /// (MSBuild SeccompAllowRecording, Debug by default): only when it is true, and the environment of
+        /// <c>dotnet-seccomp record</c> or <c>check</c> is present, is the policy installed with its denials sent to
+        /// that tool instead (see docs/tool.md). When it is false the environment is never read.
+        /// <paramref name="policySource"/> is the generated description of the rules, handed to the tool.
+        /// </summary>
+        public static bool TryInstall(string policy, ReadOnlySpan<byte> program, IReadOnlyList<SeccompArch> targets,
+            bool policyLogDenied, bool recordingAllowed, string? policySource, SeccompOptions? options,
+            out SeccompInstallation? installation, out SeccompError? error)
         {
             installation = null;
             try
             {
                 options ??= SeccompOptions.Default;
-                error = InstallCore(policy, program, targets, policyLogDenied, options, out installation);
+                error = InstallCore(policy, program, targets, policyLogDenied, recordingAllowed, policySource, options, out installation);
                 return error == null;
             }
             catch (Exception ex)
@@ -54,7 +66,7 @@ namespace Seccomp
         }
 
         private static SeccompError? InstallCore(string policy, ReadOnlySpan<byte> program, IReadOnlyList<SeccompArch> targets,
-            bool policyLogDenied, SeccompOptions options, out SeccompInstallation? installation)
+            bool policyLogDenied, bool recordingAllowed, string? policySource, SeccompOptions options, out SeccompInstallation? installation)
         {
             installation = null;
             var arch = CurrentArchitecture;
@@ -74,6 +86,14 @@ namespace Seccomp
             if (plan.Error != null) return new SeccompError(SeccompStep.Probe, 0, $"{policy}: {plan.Error}");
 
             ReadOnlySpan<byte> bytes = plan.Program == null ? program : BpfInstruction.ToBytes(plan.Program);
+            if (recordingAllowed && RecordingInstaller.Requested(options, policy))
+            {
+                var recorded = RecordingInstaller.TryInstall(policy, arch.Value, plan, plan.Program ?? instructions, policySource, options, out installation);
+                if (recorded != RecordingInstaller.Outcome.NotInstalled)
+                    return recorded == RecordingInstaller.Outcome.Installed ? null
+                        : new SeccompError(SeccompStep.Install, 0, $"{policy}: installed for recording, but the hand-over to dotnet-seccomp failed: its denied calls fail with ENOSYS");
+                // Nothing installed: the policy goes in as declared, below.
+            }
             if (NativeMethods.Prctl(NativeMethods.PR_SET_NO_NEW_PRIVS, 1, out int errno) != 0)
                 return new SeccompError(SeccompStep.NoNewPrivs, errno, $"{policy}: prctl(PR_SET_NO_NEW_PRIVS) failed");
 

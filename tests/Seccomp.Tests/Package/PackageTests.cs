@@ -51,6 +51,9 @@ public class PackageTests
                 Assert.Contains("analyzers/dotnet/cs/Seccomp.Generators.dll", entries);
                 Assert.Contains("analyzers/dotnet/cs/Seccomp.Compiler.dll", entries);
                 Assert.Contains("analyzers/dotnet/cs/Seccomp.Analyzers.dll", entries);
+                // SeccompAllowRecording and the properties the generator reads (docs/tool.md).
+                Assert.Contains("build/Seccomp.Generators.targets", entries);
+                Assert.Contains("buildTransitive/Seccomp.Generators.targets", entries);
                 var nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec")).Open()).ReadToEnd();
                 Assert.DoesNotContain("<dependency ", nuspec);
             }

@@ -46,6 +46,26 @@ public class LoaderPlanTests
     }
 
     [Fact]
+    public void RecordingModeSendsEveryDenialToTheToolAndKeepsTheRest()
+    {
+        var program = InstallPlanner.ForRecording(EveryAction(), Seccomp.Common.ArchInfo.Get(SeccompArch.X86_64), fdOut: 41, fdIn: 42);
+        Assert.Empty(BpfVerifier.Verify(program));
+        var p = new SeccompProgram(SeccompArch.X86_64, BpfInstruction.ToBytes(program));
+        string V(string syscall, params ulong[] args) => SeccompLoader.Evaluate(p, syscall, args.Length == 0 ? new ulong[6] : args).ToString();
+        foreach (var denied in new[] { "ptrace", "kexec_load", "mount", "keyctl", "uname" })
+            Assert.Equal("USER_NOTIF", V(denied));
+        Assert.Equal("USER_NOTIF", V("bpf"));         // a Notify rule stays (check answers ENOSYS, as with no listener)
+        Assert.Equal("LOG", V("connect"));
+        Assert.Equal("ALLOW", V("getpid"));
+        Assert.Equal("ALLOW", V("write", 41, 0, 16)); // the handshake's two calls
+        Assert.Equal("ALLOW", V("read", 42, 0, 1));
+        Assert.Equal("ALLOW", V("write", 1, 0, 16));  // the policy's own answer otherwise (ALLOW default here)
+        // Another ABI still gets the declared bad-architecture answer, not a notification.
+        Assert.Equal("KILL_PROCESS", p.Run(new SeccompData(1, 0x40000003, 0, new ulong[6]), out _).ToString());
+        Assert.Equal("KILL_PROCESS", p.Run(new SeccompData(0x40000001, p.AuditArch, 0, new ulong[6]), out _).ToString());
+    }
+
+    [Fact]
     public void AFullKernelGetsTheProgramAsItIsWithTsync()
     {
         var program = EveryAction();

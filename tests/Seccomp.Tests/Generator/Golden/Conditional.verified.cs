@@ -40,7 +40,7 @@ partial class GlobalPolicy
 
     private static bool TryInstall(global::Seccomp.SeccompOptions? options, out global::Seccomp.SeccompInstallation? installation, out global::Seccomp.SeccompError? error)
     {
-        return global::Seccomp.SeccompLoader.TryInstall("GlobalPolicy", CurrentProgram, Architectures, false, options, out installation, out error);
+        return global::Seccomp.SeccompLoader.TryInstall("GlobalPolicy", CurrentProgram, Architectures, false, false, null, options, out installation, out error);
     }
 
     /// <summary>The program for one architecture.</summary>
@@ -60,6 +60,9 @@ partial class GlobalPolicy
     /// <summary>The verdict of the generated program for a call by number, run in the BPF interpreter.</summary>
     public static global::Seccomp.SeccompVerdict Evaluate(global::Seccomp.SeccompArch arch, int number, params ulong[] args) =>
         GetProgram(arch).Run(number, args);
+
+    /// <summary>The policy as declared (rules with file, line and text), for dotnet-seccomp explain and check.</summary>
+    private const string SeccompPolicySource = "{\"version\":1,\"name\":\"GlobalPolicy\",\"logDenied\":false,\"default\":{\"action\":\"Errno\",\"data\":1},\"badArch\":{\"action\":\"KillProcess\",\"data\":0},\"unknown\":{\"action\":\"Errno\",\"data\":38},\"architectures\":[\"X86_64\"],\"rules\":[{\"index\":0,\"action\":{\"action\":\"Allow\",\"data\":0},\"syscalls\":[\"socket\"],\"when\":\"domain in (AF_UNIX, AF_INET, AF_INET6)\",\"file\":\"Source0.cs\",\"line\":4,\"text\":\"[Allow(\\\"socket\\\", When = \\\"domain in (AF_UNIX, AF_INET, AF_INET6)\\\")]\"},{\"index\":1,\"action\":{\"action\":\"Allow\",\"data\":0},\"syscalls\":[\"ioctl\"],\"when\":\"cmd == FIONBIO\",\"file\":\"Source0.cs\",\"line\":5,\"text\":\"[Allow(\\\"ioctl\\\", When = \\\"cmd == FIONBIO\\\")]\"},{\"index\":2,\"action\":{\"action\":\"Allow\",\"data\":0},\"syscalls\":[\"openat\"],\"when\":\"(flags & O_ACCMODE) == O_RDONLY && dfd == AT_FDCWD\",\"file\":\"Source0.cs\",\"line\":6,\"text\":\"[Allow(\\\"openat\\\", When = \\\"(flags & O_ACCMODE) == O_RDONLY && dfd == AT_FDCWD\\\")]\"},{\"index\":3,\"action\":{\"action\":\"Allow\",\"data\":0},\"syscalls\":[\"mmap\"],\"when\":\"!(prot & PROT_EXEC) || fd == 0xffffffffffffffff\",\"file\":\"Source0.cs\",\"line\":7,\"text\":\"[Allow(\\\"mmap\\\", When = \\\"!(prot & PROT_EXEC) || fd == 0xffffffffffffffff\\\")]\"},{\"index\":4,\"action\":{\"action\":\"Errno\",\"data\":22},\"syscalls\":[\"lseek\"],\"when\":\"offset < -1\",\"file\":\"Source0.cs\",\"line\":8,\"text\":\"[Deny(\\\"lseek\\\", When = \\\"offset < -1\\\", Errno = Errno.EINVAL)]\"}]}";
 
     private static global::System.ReadOnlySpan<byte> CurrentProgram =>
         global::Seccomp.SeccompLoader.CurrentArchitecture is { } arch ? ProgramBytes(arch) : default;

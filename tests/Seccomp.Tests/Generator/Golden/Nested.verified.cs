@@ -44,7 +44,7 @@ namespace Contoso
 
             private static bool TryInstall(global::Seccomp.SeccompOptions? options, out global::Seccomp.SeccompInstallation? installation, out global::Seccomp.SeccompError? error)
             {
-                return global::Seccomp.SeccompLoader.TryInstall("Contoso.Host.Narrow", CurrentProgram, Architectures, false, options, out installation, out error);
+                return global::Seccomp.SeccompLoader.TryInstall("Contoso.Host.Narrow", CurrentProgram, Architectures, false, false, null, options, out installation, out error);
             }
 
             /// <summary>The program for one architecture.</summary>
@@ -64,6 +64,9 @@ namespace Contoso
             /// <summary>The verdict of the generated program for a call by number, run in the BPF interpreter.</summary>
             public static global::Seccomp.SeccompVerdict Evaluate(global::Seccomp.SeccompArch arch, int number, params ulong[] args) =>
                 GetProgram(arch).Run(number, args);
+
+            /// <summary>The policy as declared (rules with file, line and text), for dotnet-seccomp explain and check.</summary>
+            private const string SeccompPolicySource = "{\"version\":1,\"name\":\"Contoso.Host.Narrow\",\"logDenied\":false,\"default\":{\"action\":\"KillProcess\",\"data\":0},\"badArch\":{\"action\":\"Errno\",\"data\":1},\"unknown\":{\"action\":\"Errno\",\"data\":38},\"architectures\":[\"Aarch64\"],\"rules\":[{\"index\":0,\"action\":{\"action\":\"Allow\",\"data\":0},\"syscalls\":[\"@exit\",\"getpid\"],\"file\":\"Source0.cs\",\"line\":7,\"text\":\"[Allow(\\\"@exit\\\", \\\"getpid\\\")]\"},{\"index\":1,\"action\":{\"action\":\"Trap\",\"data\":7},\"syscalls\":[\"kill\"],\"file\":\"Source0.cs\",\"line\":8,\"text\":\"[Trap(\\\"kill\\\", Data = 7)]\"},{\"index\":2,\"action\":{\"action\":\"Trace\",\"data\":3},\"syscalls\":[\"uname\"],\"file\":\"Source0.cs\",\"line\":9,\"text\":\"[Trace(\\\"uname\\\", Data = 3)]\"},{\"index\":3,\"action\":{\"action\":\"Notify\",\"data\":0},\"syscalls\":[\"mount\"],\"file\":\"Source0.cs\",\"line\":10,\"text\":\"[Notify(\\\"mount\\\")]\"},{\"index\":4,\"action\":{\"action\":\"KillThread\",\"data\":0},\"syscalls\":[\"tgkill\"],\"file\":\"Source0.cs\",\"line\":11,\"text\":\"[Kill(\\\"tgkill\\\", Thread = true)]\"}]}";
 
             private static global::System.ReadOnlySpan<byte> CurrentProgram =>
                 global::Seccomp.SeccompLoader.CurrentArchitecture is { } arch ? ProgramBytes(arch) : default;

@@ -42,7 +42,7 @@ namespace Contoso.Service
 
         private static bool TryInstall(global::Seccomp.SeccompOptions? options, out global::Seccomp.SeccompInstallation? installation, out global::Seccomp.SeccompError? error)
         {
-            return global::Seccomp.SeccompLoader.TryInstall("Contoso.Service.ServiceSandbox", CurrentProgram, Architectures, false, options, out installation, out error);
+            return global::Seccomp.SeccompLoader.TryInstall("Contoso.Service.ServiceSandbox", CurrentProgram, Architectures, false, false, null, options, out installation, out error);
         }
 
         /// <summary>The program for one architecture.</summary>
@@ -62,6 +62,9 @@ namespace Contoso.Service
         /// <summary>The verdict of the generated program for a call by number, run in the BPF interpreter.</summary>
         public static global::Seccomp.SeccompVerdict Evaluate(global::Seccomp.SeccompArch arch, int number, params ulong[] args) =>
             GetProgram(arch).Run(number, args);
+
+        /// <summary>The policy as declared (rules with file, line and text), for dotnet-seccomp explain and check.</summary>
+        private const string SeccompPolicySource = "{\"version\":1,\"name\":\"Contoso.Service.ServiceSandbox\",\"logDenied\":false,\"default\":{\"action\":\"Errno\",\"data\":1},\"badArch\":{\"action\":\"KillProcess\",\"data\":0},\"unknown\":{\"action\":\"Errno\",\"data\":38},\"architectures\":[\"X86_64\",\"Aarch64\"],\"rules\":[{\"index\":0,\"action\":{\"action\":\"Allow\",\"data\":0},\"syscalls\":[\"read\",\"write\",\"close\",\"exit_group\",\"futex\",\"mmap\",\"munmap\"],\"file\":\"Source0.cs\",\"line\":5,\"text\":\"[Allow(\\\"read\\\", \\\"write\\\", \\\"close\\\", \\\"exit_group\\\", \\\"futex\\\", \\\"mmap\\\", \\\"munmap\\\")]\"},{\"index\":1,\"action\":{\"action\":\"Errno\",\"data\":13},\"syscalls\":[\"execve\",\"execveat\"],\"file\":\"Source0.cs\",\"line\":6,\"text\":\"[Deny(\\\"execve\\\", \\\"execveat\\\", Errno = Errno.EACCES)]\"},{\"index\":2,\"action\":{\"action\":\"KillProcess\",\"data\":0},\"syscalls\":[\"ptrace\"],\"file\":\"Source0.cs\",\"line\":7,\"text\":\"[Kill(\\\"ptrace\\\")]\"},{\"index\":3,\"action\":{\"action\":\"Log\",\"data\":0},\"syscalls\":[\"connect\"],\"file\":\"Source0.cs\",\"line\":8,\"text\":\"[Log(\\\"connect\\\")]\"}]}";
 
         private static global::System.ReadOnlySpan<byte> CurrentProgram =>
             global::Seccomp.SeccompLoader.CurrentArchitecture is { } arch ? ProgramBytes(arch) : default;
