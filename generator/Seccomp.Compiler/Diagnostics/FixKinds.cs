@@ -7,5 +7,6 @@ namespace Seccomp.Compiler.Diagnostics
         public const string RemoveName = nameof(RemoveName);
         public const string RemoveThread = nameof(RemoveThread);
         public const string KillProcess = nameof(KillProcess);
+        public const string AllowLaterInstall = nameof(AllowLaterInstall);
     }
 }
