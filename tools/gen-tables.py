@@ -110,7 +110,7 @@ UAPI_HEADERS = [
     "linux/types.h", "linux/fcntl.h", "linux/stat.h", "linux/fs.h", "linux/sched.h", "linux/mman.h",
     "linux/prctl.h", "asm/ioctls.h", "asm/signal.h", "linux/socket.h", "asm/socket.h", "linux/in.h",
     "linux/eventpoll.h", "linux/memfd.h", "linux/random.h", "linux/futex.h", "linux/membarrier.h",
-    "linux/personality.h", "linux/resource.h", "linux/time.h", "linux/wait.h",
+    "linux/personality.h", "linux/resource.h", "linux/time.h", "linux/wait.h", "linux/seccomp.h",
 ]
 
 PERSONALITY_FLAGS = ["UNAME26", "ADDR_NO_RANDOMIZE", "FDPIC_FUNCPTRS", "MMAP_PAGE_ZERO", "ADDR_COMPAT_LAYOUT",
@@ -144,6 +144,7 @@ FAMILIES = [
     ("FUTEX_", r"FUTEX_\w+"),
     ("MEMBARRIER_CMD_", r"MEMBARRIER_CMD_\w+"),
     ("personality", r"PER_\w+|" + "|".join(PERSONALITY_FLAGS)),
+    ("SECCOMP_", r"SECCOMP_(?:SET_MODE|GET_ACTION|GET_NOTIF|FILTER_FLAG)_\w+"),
     ("RLIMIT_", r"RLIMIT_\w+"),
     ("CLOCK_", r"CLOCK_\w+"),
     ("P_/W*", r"P_ALL|P_PID|P_PGID|P_PIDFD|WNOHANG|WUNTRACED|WSTOPPED|WEXITED|WCONTINUED|WNOWAIT"),
@@ -170,6 +171,8 @@ EXPECTED = [
     ("SIGKILL", 9),
     ("SIGSYS", 31),
     ("PR_SET_NO_NEW_PRIVS", 38),
+    ("SECCOMP_SET_MODE_FILTER", 1),
+    ("SECCOMP_GET_ACTION_AVAIL", 2),
     ("FUTEX_PRIVATE_FLAG", 128),
     ("MEMBARRIER_CMD_GLOBAL", 1),
     ("ADDR_NO_RANDOMIZE", 0x40000),

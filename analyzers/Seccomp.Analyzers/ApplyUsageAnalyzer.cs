@@ -13,14 +13,22 @@ using Seccomp.Generators;
 namespace Seccomp.Analyzers
 {
     /// <summary>
-    /// How policies are applied: a policy class that nothing applies, and an <c>Apply()</c> in Main that comes late,
-    /// after statements that start threads or create a host, which then run without the filter.
+    /// How policies are applied: a policy class that nothing applies (SECC0050), an <c>Apply()</c> in Main that comes
+    /// late, after statements that start threads or create a host, which then run without the filter (SECC0051), and a
+    /// policy installed first that denies the seccomp(2) calls a later policy's install needs (SECC0052).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class ApplyUsageAnalyzer : DiagnosticAnalyzer
     {
         /// <summary>The generated members that install a policy.</summary>
-        private static readonly ImmutableHashSet<string> s_applyNames = ImmutableHashSet.Create("Apply", "TryApply", "Install", "TryInstall");
+        private static readonly ImmutableHashSet<string> s_applyNames = ImmutableHashSet.Create("Apply", "TryApply", "Install", "TryInstall", "ApplyWhen");
+
+        /// <summary>Diagnostic property of SECC0052: the condition of the rule that lets a later install through.</summary>
+        public const string ConditionProperty = "Condition";
+
+        /// <summary>How a policy is installed: at once (Apply, TryApply, Install), or later (ApplyWhen, a method group handed on).</summary>
+        [Flags]
+        private enum InstallKind { Now = 1, Later = 2 }
 
         /// <summary>Apply() must be among the first this many statements of the entry point.</summary>
         public const int MaxLeadingStatements = 3;
@@ -40,7 +48,7 @@ namespace Seccomp.Analyzers
             var policyAttribute = start.Compilation.GetTypeByMetadataName(KnownNames.PolicyAttribute);
             if (policyAttribute == null) return;
             var policies = new ConcurrentDictionary<INamedTypeSymbol, byte>(SymbolEqualityComparer.Default);
-            var applied = new ConcurrentDictionary<INamedTypeSymbol, byte>(SymbolEqualityComparer.Default);
+            var applied = new ConcurrentDictionary<INamedTypeSymbol, InstallKind>(SymbolEqualityComparer.Default);
             var entryPoint = new Lazy<IMethodSymbol?>(() => start.Compilation.GetEntryPoint(start.CancellationToken));
 
             bool IsPolicy(INamedTypeSymbol? t) =>
@@ -58,12 +66,15 @@ namespace Seccomp.Analyzers
                 if (!s_applyNames.Contains(name.Identifier.ValueText)) return;
                 var policy = AppliedPolicy(ctx.SemanticModel, name, IsPolicy, ctx.CancellationToken);
                 if (policy == null) return;
-                applied.TryAdd(policy, 0);
 
-                // The whole invocation, 'P.Apply()' or 'Apply()'.
+                // The whole invocation, 'P.Apply()' or 'Apply()'; a method group ('P.Install' handed to a host) runs later.
                 ExpressionSyntax callee = name.Parent is MemberAccessExpressionSyntax m && m.Name == name ? m : name;
-                if (callee.Parent is InvocationExpressionSyntax call && call.Expression == callee)
-                    CheckPlacement(ctx, call, policy, entryPoint.Value);
+                bool invoked = callee.Parent is InvocationExpressionSyntax call && call.Expression == callee;
+                var kind = invoked && name.Identifier.ValueText != "ApplyWhen" ? InstallKind.Now : InstallKind.Later;
+                applied.AddOrUpdate(policy, kind, (_, k) => k | kind);
+                // ApplyWhen is the second phase: it belongs after the host is built, where SECC0051 would complain.
+                if (kind == InstallKind.Now)
+                    CheckPlacement(ctx, (InvocationExpressionSyntax)callee.Parent!, policy, entryPoint.Value);
             }, SyntaxKind.IdentifierName);
 
             start.RegisterCompilationEndAction(end =>
@@ -77,10 +88,101 @@ namespace Seccomp.Analyzers
                     if (!application && IsVisibleOutside(policy)) continue;
                     string n = policy.Name;
                     end.ReportDiagnostic(Diagnostic.Create(Descriptors.PolicyNeverApplied, policy.Locations.FirstOrDefault(),
-                        $"'{n}' is a seccomp policy, but nothing in this project calls {n}.Apply(), {n}.TryApply() or {n}.Install(): "
+                        $"'{n}' is a seccomp policy, but nothing in this project calls {n}.Apply(), {n}.TryApply(), {n}.Install() or {n}.ApplyWhen(): "
                         + "the filter is never installed and every call stays allowed"));
                 }
             });
+
+            // SECC0052 is reported from the policy's symbol, so that it is a local diagnostic the IDE offers the fix for;
+            // which policies are installed, and how, comes from one syntactic pass over the compilation.
+            var installs = new Lazy<Dictionary<string, InstallKind>>(() => ScanInstalls(start.Compilation, start.CancellationToken));
+            start.RegisterSymbolAction(ctx =>
+            {
+                var type = (INamedTypeSymbol)ctx.Symbol;
+                if (!IsPolicy(type)) return;
+                var map = installs.Value;
+                if (map.Count < 2 || !map.TryGetValue(type.Name, out var kind) || (kind & InstallKind.Now) == 0) return;
+                CheckLaterInstall(ctx, type, map.Keys.Where(k => k != type.Name).OrderBy(k => k, System.StringComparer.Ordinal).ToList());
+            }, SymbolKind.NamedType);
+        }
+
+        /// <summary>
+        /// The policies installed in the compilation, by simple name, and how: <c>X.Apply()</c>, <c>X.TryApply(...)</c>,
+        /// <c>X.Install(...)</c> at once; <c>X.ApplyWhen(...)</c> or a method group <c>X.Install</c> later. Only names of
+        /// classes that carry [SeccompPolicy] count.
+        /// </summary>
+        private static Dictionary<string, InstallKind> ScanInstalls(Compilation compilation, CancellationToken ct)
+        {
+            var policyNames = new HashSet<string>(System.StringComparer.Ordinal);
+            foreach (var tree in compilation.SyntaxTrees)
+                foreach (var t in tree.GetRoot(ct).DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax).OfType<TypeDeclarationSyntax>())
+                    if (t.AttributeLists.SelectMany(l => l.Attributes).Any(a => a.Name.ToString() is "SeccompPolicy" or "SeccompPolicyAttribute"
+                        || a.Name.ToString().EndsWith(".SeccompPolicy", System.StringComparison.Ordinal) || a.Name.ToString().EndsWith(".SeccompPolicyAttribute", System.StringComparison.Ordinal)))
+                        policyNames.Add(t.Identifier.ValueText);
+            var result = new Dictionary<string, InstallKind>(System.StringComparer.Ordinal);
+            if (policyNames.Count < 2) return result;
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                if (tree.FilePath.EndsWith(".g.cs", System.StringComparison.OrdinalIgnoreCase)) continue;
+                foreach (var name in tree.GetRoot(ct).DescendantNodes().OfType<IdentifierNameSyntax>())
+                {
+                    if (!s_applyNames.Contains(name.Identifier.ValueText)) continue;
+                    string? target = null;
+                    ExpressionSyntax callee = name;
+                    if (name.Parent is MemberAccessExpressionSyntax m && m.Name == name)
+                    {
+                        callee = m;
+                        target = m.Expression switch
+                        {
+                            IdentifierNameSyntax i => i.Identifier.ValueText,
+                            MemberAccessExpressionSyntax q => q.Name.Identifier.ValueText,
+                            AliasQualifiedNameSyntax a => a.Name.Identifier.ValueText,
+                            _ => null,
+                        };
+                    }
+                    else target = name.FirstAncestorOrSelf<TypeDeclarationSyntax>()?.Identifier.ValueText;
+                    if (target == null || !policyNames.Contains(target)) continue;
+                    bool invoked = callee.Parent is InvocationExpressionSyntax call && call.Expression == callee;
+                    var kind = invoked && name.Identifier.ValueText != "ApplyWhen" ? InstallKind.Now : InstallKind.Later;
+                    result[target] = result.TryGetValue(target, out var k) ? k | kind : kind;
+                }
+            }
+            return result;
+        }
+
+        /// <summary>
+        /// SECC0052: with two or more policies installed in the project, one installed at once (the first phase) must let
+        /// the others' installs through: seccomp(SECCOMP_SET_MODE_FILTER) and seccomp(SECCOMP_GET_ACTION_AVAIL).
+        /// </summary>
+        private static void CheckLaterInstall(SymbolAnalysisContext end, INamedTypeSymbol policy, IReadOnlyList<string> otherPolicies)
+        {
+            {
+                var read = PolicyReader.Read(policy);
+                if (read == null || read.ReadErrors.Any(e => e.IsError)) return;
+                var compilation = Seccomp.Compiler.PolicyCompiler.Compile(read.Model, end.CancellationToken);
+                if (compilation.HasErrors) return;
+                var denied = Seccomp.Compiler.Analysis.LaterInstall.DeniedOperations(compilation);
+                if (denied.Count == 0) return;
+                var location = read.PolicyAttribute.ApplicationSyntaxReference?.GetSyntax(end.CancellationToken).GetLocation()
+                    ?? policy.Locations.FirstOrDefault();
+                string others = string.Join(", ", otherPolicies.Select(o => "'" + o + "'"));
+                string ops = string.Join(" and ", denied.Select(d => "seccomp(" + d + ")"));
+                string? condition = Seccomp.Compiler.Analysis.LaterInstall.FixCondition(compilation, denied);
+                var properties = ImmutableDictionary<string, string?>.Empty;
+                string what;
+                if (condition != null)
+                {
+                    properties = properties.Add(PolicyAnalyzer.FixProperty, Seccomp.Compiler.Diagnostics.FixKinds.AllowLaterInstall).Add(ConditionProperty, condition);
+                    what = $"add [Allow(\"seccomp\", When = \"{condition}\")] to '{policy.Name}'";
+                }
+                else
+                {
+                    what = $"a rule of '{policy.Name}' denies seccomp outright and no Allow can undo it: narrow that rule to leave {ops} allowed";
+                }
+                end.ReportDiagnostic(Diagnostic.Create(Descriptors.BlocksLaterInstall, location, properties,
+                    $"'{policy.Name}' is installed at once and the project also installs {others}, but '{policy.Name}' denies {ops}: "
+                    + $"every policy installed after it fails with EPERM (ApplyWhen then ends the process); {what}"));
+            }
         }
 
         private static bool IsVisibleOutside(INamedTypeSymbol type)

@@ -40,12 +40,13 @@ namespace Seccomp.Analyzers
         public static DiagnosticDescriptor NotPartial => Get(DiagnosticIds.NotPartial);
         public static DiagnosticDescriptor PolicyNeverApplied => Get(DiagnosticIds.PolicyNeverApplied);
         public static DiagnosticDescriptor ApplyNotFirst => Get(DiagnosticIds.ApplyNotFirst);
+        public static DiagnosticDescriptor BlocksLaterInstall => Get(DiagnosticIds.BlocksLaterInstall);
         public static DiagnosticDescriptor UnreachableRule => Get(DiagnosticIds.UnreachableRule);
         public static DiagnosticDescriptor ConditionNeverTrue => Get(DiagnosticIds.ConditionNeverTrue);
 
         /// <summary>What <see cref="ApplyUsageAnalyzer"/> reports; <see cref="PolicyAnalyzer"/> reports every other rule.</summary>
         public static ImmutableArray<DiagnosticDescriptor> Usages { get; } =
-            ImmutableArray.Create(Get(DiagnosticIds.PolicyNeverApplied), Get(DiagnosticIds.ApplyNotFirst));
+            ImmutableArray.Create(Get(DiagnosticIds.PolicyNeverApplied), Get(DiagnosticIds.ApplyNotFirst), Get(DiagnosticIds.BlocksLaterInstall));
 
         public static ImmutableArray<DiagnosticDescriptor> Policies { get; } =
             DiagnosticCatalog.All.Select(i => s_byId[i.Id]).Where(d => !Usages.Contains(d)).ToImmutableArray();

@@ -37,6 +37,11 @@ internal static partial class Scenarios
             "dotnet-runtime" => RuntimeOnly(),
             "prot-mask" => MmapWithHighProtBit(() => MaskedProtKillPolicy.Apply()),
             "prot-equal" => MmapWithHighProtBit(() => EqualProtKillPolicy.Apply()),
+            "denied-probe" => DeniedProbe(),
+            "denied-install" => DeniedInstall(),
+            "apply-twice" => ApplyTwice(),
+            "complain-clone3" => ComplainClone3(),
+            "runtime-two-phase" => RuntimeTwoPhase(),
             _ => null,
         };
     }
@@ -174,6 +179,88 @@ internal static partial class Scenarios
         Report("getppid_errno", second.Errno);
         var k = Native.Call(Native.Number("keyctl"), 0, unchecked((ulong)-3), 0);
         Report("keyctl_errno", k.Errno);
+        return 0;
+    }
+
+    private static void ReportError(SeccompError? error)
+    {
+        Report("error_step", error?.Step);
+        Report("error_errno", error?.Errno);
+        Report("error_message", error?.Message);
+    }
+
+    /// <summary>A filter that denies seccomp(2), then a policy whose LOG rule needs a probe the filter refuses.</summary>
+    private static int DeniedProbe()
+    {
+        DenySeccompPolicy.Apply();
+        Report("first_ok", true);
+        Report("second_ok", LogAfterPolicy.TryApply(out var error));
+        ReportError(error);
+        try { LogAfterPolicy.Apply(); }
+        catch (SeccompException ex) { Report("exception", ex.Message); }
+        // Asked again, the probe still says "refused", not "missing": the refusal was not cached as an answer.
+        Report("probe_again", KernelFeatureProbe.Instance.ProbeAction(SeccompAction.Log, out int errno));
+        Report("probe_again_errno", errno);
+        Report("log_available", KernelFeatureProbe.Instance.IsActionAvailable(SeccompAction.Log));
+        ReportStatus();
+        return 0;
+    }
+
+    /// <summary>A filter that denies seccomp(2), then a policy whose probes are all answered already: the install is refused.</summary>
+    private static int DeniedInstall()
+    {
+        DenySeccompPolicy.Apply();
+        Report("second_ok", NarrowPolicy.TryApply(out var error));
+        ReportError(error);
+        ReportStatus();
+        return 0;
+    }
+
+    /// <summary>The same policy applied again: a no-op that returns the first installation.</summary>
+    private static int ApplyTwice()
+    {
+        var first = BroadPolicy.Install(null);
+        BroadPolicy.Apply();
+        var third = BroadPolicy.Install(null);
+        Report("same_installation", ReferenceEquals(first, third));
+        Report("try_again", BroadPolicy.TryApply(out _));
+        Report("filters_after_repeat", File.ReadLines("/proc/self/status").First(l => l.StartsWith("Seccomp_filters:")).Split(':')[1].Trim());
+        // Another policy is still installed: stacking is not a re-apply.
+        NarrowPolicy.Apply();
+        NarrowPolicy.Apply();
+        ReportStatus();
+        return 0;
+    }
+
+    /// <summary>Complain mode keeps ERRNO(ENOSYS) for clone3 (from @dotnet-runtime): glibc falls back to clone.</summary>
+    private static int ComplainClone3()
+    {
+        RuntimeOnlyPolicy.Apply(new SeccompOptions { Complain = true });
+        // clone3(NULL, 0): the kernel itself would answer EINVAL (size too small); the filter's ENOSYS comes first.
+        var c = Native.Call(Native.Number("clone3"), 0, 0);
+        Report("clone3_errno", c.Errno);
+        var ran = false;
+        var t = new Thread(() => ran = true);
+        t.Start();
+        t.Join();
+        Report("thread_ran", ran);
+        // A call the policy denies is logged, not denied: keyctl reaches the kernel (EINVAL/ENOKEY..., not EPERM).
+        var k = Native.Call(Native.Number("keyctl"), 0, unchecked((ulong)-3), 0);
+        Report("keyctl_errno", k.Errno);
+        ReportStatus();
+        return 0;
+    }
+
+    /// <summary>The two-phase pattern on the runtime group: the broad policy lets the narrow one (with a LOG rule) in.</summary>
+    private static int RuntimeTwoPhase()
+    {
+        using var started = new CancellationTokenSource();
+        RuntimeBroadPolicy.Apply();
+        using var registration = RuntimeNarrowPolicy.ApplyWhen(started.Token);
+        Report("getpgid_during_startup", Native.Call(Native.Number("getpgid"), 0).Errno);
+        started.Cancel();
+        Report("getpgid_errno_after", Native.Call(Native.Number("getpgid"), 0).Errno);
+        ReportStatus();
         return 0;
     }
 

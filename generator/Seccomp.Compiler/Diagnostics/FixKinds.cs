@@ -9,5 +9,6 @@ namespace Seccomp.Compiler.Diagnostics
         public const string KillProcess = nameof(KillProcess);
         /// <summary>Replace the located characters of the condition with <see cref="PolicyDiagnostic.Suggestion"/>.</summary>
         public const string MaskForm = nameof(MaskForm);
+        public const string AllowLaterInstall = nameof(AllowLaterInstall);
     }
 }

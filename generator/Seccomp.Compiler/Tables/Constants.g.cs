@@ -616,6 +616,16 @@ namespace Seccomp.Compiler.Tables
             "RLIMIT_SIGPENDING 11\n" +
             "RLIMIT_STACK 3\n" +
             "R_OK 4\n" +
+            "SECCOMP_FILTER_FLAG_LOG 2\n" +
+            "SECCOMP_FILTER_FLAG_NEW_LISTENER 8\n" +
+            "SECCOMP_FILTER_FLAG_SPEC_ALLOW 4\n" +
+            "SECCOMP_FILTER_FLAG_TSYNC 1\n" +
+            "SECCOMP_FILTER_FLAG_TSYNC_ESRCH 16\n" +
+            "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV 32\n" +
+            "SECCOMP_GET_ACTION_AVAIL 2\n" +
+            "SECCOMP_GET_NOTIF_SIZES 3\n" +
+            "SECCOMP_SET_MODE_FILTER 1\n" +
+            "SECCOMP_SET_MODE_STRICT 0\n" +
             "SEEK_CUR 1\n" +
             "SEEK_DATA 3\n" +
             "SEEK_END 2\n" +
@@ -1463,6 +1473,16 @@ namespace Seccomp.Compiler.Tables
             "RLIMIT_SIGPENDING 11\n" +
             "RLIMIT_STACK 3\n" +
             "R_OK 4\n" +
+            "SECCOMP_FILTER_FLAG_LOG 2\n" +
+            "SECCOMP_FILTER_FLAG_NEW_LISTENER 8\n" +
+            "SECCOMP_FILTER_FLAG_SPEC_ALLOW 4\n" +
+            "SECCOMP_FILTER_FLAG_TSYNC 1\n" +
+            "SECCOMP_FILTER_FLAG_TSYNC_ESRCH 16\n" +
+            "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV 32\n" +
+            "SECCOMP_GET_ACTION_AVAIL 2\n" +
+            "SECCOMP_GET_NOTIF_SIZES 3\n" +
+            "SECCOMP_SET_MODE_FILTER 1\n" +
+            "SECCOMP_SET_MODE_STRICT 0\n" +
             "SEEK_CUR 1\n" +
             "SEEK_DATA 3\n" +
             "SEEK_END 2\n" +
@@ -2308,6 +2328,16 @@ namespace Seccomp.Compiler.Tables
             "RLIMIT_SIGPENDING 11\n" +
             "RLIMIT_STACK 3\n" +
             "R_OK 4\n" +
+            "SECCOMP_FILTER_FLAG_LOG 2\n" +
+            "SECCOMP_FILTER_FLAG_NEW_LISTENER 8\n" +
+            "SECCOMP_FILTER_FLAG_SPEC_ALLOW 4\n" +
+            "SECCOMP_FILTER_FLAG_TSYNC 1\n" +
+            "SECCOMP_FILTER_FLAG_TSYNC_ESRCH 16\n" +
+            "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV 32\n" +
+            "SECCOMP_GET_ACTION_AVAIL 2\n" +
+            "SECCOMP_GET_NOTIF_SIZES 3\n" +
+            "SECCOMP_SET_MODE_FILTER 1\n" +
+            "SECCOMP_SET_MODE_STRICT 0\n" +
             "SEEK_CUR 1\n" +
             "SEEK_DATA 3\n" +
             "SEEK_END 2\n" +

@@ -25,25 +25,52 @@ namespace Seccomp
             string? error = null;
             bool weakOk = options.AllowWeakerFallbacks;
 
+            // A question refused by a filter installed earlier is not "the kernel lacks it": no fallback is taken for
+            // it, and the install fails saying which question was refused and how.
+            string? denied = null;
+            int deniedErrno = 0;
+            bool Has(SeccompAction a)
+            {
+                var status = probe.ProbeAction(a, out int e);
+                if (status == SeccompFeatureStatus.DeniedByFilter && denied == null)
+                {
+                    denied = $"seccomp(SECCOMP_GET_ACTION_AVAIL, {ActionCodes.KernelName(a)}) was denied by a seccomp filter installed earlier in this process, "
+                        + "so whether the kernel has it cannot be known (it is not missing from the kernel)";
+                    deniedErrno = e;
+                }
+                return status == SeccompFeatureStatus.Supported;
+            }
+            bool HasFlag(SeccompFilterFlags f, string name)
+            {
+                var status = probe.ProbeFilterFlag(f, out int e);
+                if (status == SeccompFeatureStatus.DeniedByFilter && denied == null)
+                {
+                    denied = $"seccomp(SECCOMP_SET_MODE_FILTER, {name}, NULL) was denied by a seccomp filter installed earlier in this process, "
+                        + "so whether the kernel has it cannot be known (it is not missing from the kernel)";
+                    deniedErrno = e;
+                }
+                return status == SeccompFeatureStatus.Supported;
+            }
+
             SeccompVerdict Fit(SeccompVerdict v)
             {
                 if (!substitute.TryGetValue(v.Action, out var sub))
                 {
                     sub = null;
-                    if (!probe.IsActionAvailable(v.Action))
+                    if (!Has(v.Action))
                     {
                         switch (v.Action)
                         {
-                            case SeccompAction.KillProcess when probe.IsActionAvailable(SeccompAction.KillThread):
+                            case SeccompAction.KillProcess when Has(SeccompAction.KillThread):
                                 sub = new SeccompVerdict(SeccompAction.KillThread);
                                 fallbacks.Add(new("SECCOMP_RET_KILL_PROCESS", "SECCOMP_RET_KILL_THREAD", false));
                                 break;
-                            case SeccompAction.Notify when !options.CreateListener && probe.IsActionAvailable(SeccompAction.Errno):
-                            case SeccompAction.Trace when probe.IsActionAvailable(SeccompAction.Errno):
+                            case SeccompAction.Notify when !options.CreateListener && Has(SeccompAction.Errno):
+                            case SeccompAction.Trace when Has(SeccompAction.Errno):
                                 sub = new SeccompVerdict(SeccompAction.Errno, ENOSYS);
                                 fallbacks.Add(new(ActionCodes.KernelName(v.Action), "SECCOMP_RET_ERRNO(ENOSYS)", false));
                                 break;
-                            case SeccompAction.Log when weakOk && probe.IsActionAvailable(SeccompAction.Allow):
+                            case SeccompAction.Log when weakOk && Has(SeccompAction.Allow):
                                 sub = SeccompVerdict.Allow;
                                 fallbacks.Add(new("SECCOMP_RET_LOG", "SECCOMP_RET_ALLOW", true));
                                 break;
@@ -90,19 +117,19 @@ namespace Seccomp
                 output = WithArchitectureGuard(program, output, Fit);
 
             var flags = SeccompFilterFlags.None;
-            if (probe.IsFilterFlagSupported(SeccompFilterFlags.Tsync)) flags |= SeccompFilterFlags.Tsync;
+            if (HasFlag(SeccompFilterFlags.Tsync, "SECCOMP_FILTER_FLAG_TSYNC")) flags |= SeccompFilterFlags.Tsync;
             else if (weakOk) fallbacks.Add(new("SECCOMP_FILTER_FLAG_TSYNC", "a filter on the calling thread only", true));
             else error ??= "the kernel lacks SECCOMP_FILTER_FLAG_TSYNC: threads started before Apply() would stay unfiltered";
 
             if (options.LogDenied || policyLogDenied)
             {
-                if (probe.IsFilterFlagSupported(SeccompFilterFlags.Log)) flags |= SeccompFilterFlags.Log;
+                if (HasFlag(SeccompFilterFlags.Log, "SECCOMP_FILTER_FLAG_LOG")) flags |= SeccompFilterFlags.Log;
                 else fallbacks.Add(new("SECCOMP_FILTER_FLAG_LOG", "no logging of denied calls", false));
             }
 
             if (options.CreateListener)
             {
-                if (!probe.IsFilterFlagSupported(SeccompFilterFlags.NewListener))
+                if (!HasFlag(SeccompFilterFlags.NewListener, "SECCOMP_FILTER_FLAG_NEW_LISTENER"))
                     error ??= "the kernel lacks SECCOMP_FILTER_FLAG_NEW_LISTENER";
                 else
                 {
@@ -110,13 +137,15 @@ namespace Seccomp
                     // TSYNC and NEW_LISTENER only combine with TSYNC_ESRCH (Linux 5.7).
                     if ((flags & SeccompFilterFlags.Tsync) != 0)
                     {
-                        if (probe.IsFilterFlagSupported(SeccompFilterFlags.TsyncEsrch)) flags |= SeccompFilterFlags.TsyncEsrch;
+                        if (HasFlag(SeccompFilterFlags.TsyncEsrch, "SECCOMP_FILTER_FLAG_TSYNC_ESRCH")) flags |= SeccompFilterFlags.TsyncEsrch;
                         else error ??= "the kernel cannot combine TSYNC with a listener (SECCOMP_FILTER_FLAG_TSYNC_ESRCH, Linux 5.7)";
                     }
                 }
             }
             if (output != null && output.Length > Op.MaxInstructions)
                 error ??= $"in complain mode the program needs {output.Length} instructions, more than the kernel's {Op.MaxInstructions}";
+            if (denied != null)
+                return new InstallPlan(null, flags, System.Array.Empty<SeccompFallback>(), denied, deniedErrno, DeniedByFilter: true);
             return new InstallPlan(output, flags, fallbacks, error);
         }
 

@@ -11,7 +11,7 @@ namespace Seccomp
         public const int PR_GET_NO_NEW_PRIVS = 39;
         public const uint SECCOMP_SET_MODE_FILTER = 1;
         public const uint SECCOMP_GET_ACTION_AVAIL = 2;
-        public const int ESRCH = 3, EFAULT = 14, EINVAL = 22, ENOSYS = 38;
+        public const int EPERM = 1, ESRCH = 3, EACCES = 13, EFAULT = 14, EINVAL = 22, ENOSYS = 38, EOPNOTSUPP = 95, ENOMEM = 12;
 
         [StructLayout(LayoutKind.Sequential)]
         public struct SockFprog

@@ -65,6 +65,15 @@ namespace Seccomp
             return installation!;
         }
 
+        /// <summary>Serializes installs: the already-installed record and no_new_privs are per process.</summary>
+        private static readonly object s_installLock = new();
+
+        /// <summary>Every policy installed by this process, by name, program and options: applying one again is a no-op.</summary>
+        private static readonly List<(string Policy, byte[] Program, string Options, SeccompInstallation Installation)> s_installed = new();
+
+        /// <summary>Set once this process has set no_new_privs (it can never be unset).</summary>
+        private static bool s_noNewPrivs;
+
         private static SeccompError? InstallCore(string policy, ReadOnlySpan<byte> program, IReadOnlyList<SeccompArch> targets,
             bool policyLogDenied, bool recordingAllowed, string? policySource, SeccompOptions options, out SeccompInstallation? installation)
         {
@@ -74,6 +83,30 @@ namespace Seccomp
                 return new SeccompError(SeccompStep.SelectArchitecture, 0,
                     $"{policy} has no program for {RuntimeInformation.ProcessArchitecture}; it targets {string.Join(", ", targets)}");
 
+            lock (s_installLock)
+            {
+                // The same policy, the same program and the same options a second time: the filter is already there,
+                // and a second copy would change nothing but cost every call another run of it. Return the first.
+                string key = OptionsKey(options, policyLogDenied);
+                foreach (var done in s_installed)
+                    if (done.Policy == policy && done.Options == key && program.SequenceEqual(done.Program))
+                    {
+                        installation = done.Installation;
+                        return null;
+                    }
+                var error = InstallLocked(policy, program, arch.Value, policyLogDenied, options, out installation);
+                if (error == null) s_installed.Add((policy, program.ToArray(), key, installation!));
+                return error;
+            }
+        }
+
+        private static string OptionsKey(SeccompOptions o, bool policyLogDenied) =>
+            $"{o.Complain}|{o.LogDenied || policyLogDenied}|{o.AllowWeakerFallbacks}|{o.CreateListener}|{o.Probe?.GetType().FullName}";
+
+        private static SeccompError? InstallLocked(string policy, ReadOnlySpan<byte> program, SeccompArch arch,
+            bool policyLogDenied, SeccompOptions options, out SeccompInstallation? installation)
+        {
+            installation = null;
             BpfInstruction[] instructions;
             try { instructions = BpfInstruction.FromBytes(program.ToArray()); }
             catch (ArgumentException ex) { return new SeccompError(SeccompStep.Validate, 0, $"{policy}: {ex.Message}"); }
@@ -83,7 +116,9 @@ namespace Seccomp
 
             var probe = options.Probe ?? KernelFeatureProbe.Instance;
             var plan = InstallPlanner.Plan(instructions, options, policyLogDenied, probe);
-            if (plan.Error != null) return new SeccompError(SeccompStep.Probe, 0, $"{policy}: {plan.Error}");
+            if (plan.Error != null)
+                return new SeccompError(SeccompStep.Probe, plan.ErrorErrno, $"{policy}: {plan.Error}"
+                    + (plan.DeniedByFilter ? ". " + Hints.AllowSeccompInFirstPolicy : ". " + Hints.MissingFeature));
 
             ReadOnlySpan<byte> bytes = plan.Program == null ? program : BpfInstruction.ToBytes(plan.Program);
             if (recordingAllowed && RecordingInstaller.Requested(options, policy))
@@ -94,21 +129,31 @@ namespace Seccomp
                         : new SeccompError(SeccompStep.Install, 0, $"{policy}: installed for recording, but the hand-over to dotnet-seccomp failed: its denied calls fail with ENOSYS");
                 // Nothing installed: the policy goes in as declared, below.
             }
-            if (NativeMethods.Prctl(NativeMethods.PR_SET_NO_NEW_PRIVS, 1, out int errno) != 0)
-                return new SeccompError(SeccompStep.NoNewPrivs, errno, $"{policy}: prctl(PR_SET_NO_NEW_PRIVS) failed");
+            int errno;
+            // no_new_privs is set once per process: a filter installed earlier may deny prctl, and it is set already.
+            if (!s_noNewPrivs)
+            {
+                if (NativeMethods.Prctl(NativeMethods.PR_GET_NO_NEW_PRIVS, 0, out _) == 1)
+                    s_noNewPrivs = true;
+                else if (NativeMethods.Prctl(NativeMethods.PR_SET_NO_NEW_PRIVS, 1, out errno) != 0)
+                    return new SeccompError(SeccompStep.NoNewPrivs, errno, $"{policy}: prctl(PR_SET_NO_NEW_PRIVS) failed" + Hints.ForNoNewPrivs(errno));
+                else
+                    s_noNewPrivs = true;
+            }
 
             int rc = NativeMethods.InstallFilter((uint)plan.Flags, bytes, out errno);
             if (rc < 0)
                 return new SeccompError(SeccompStep.Install, errno, $"{policy}: seccomp(SECCOMP_SET_MODE_FILTER, {plan.Flags}) failed"
-                    + (errno == NativeMethods.ESRCH ? ": a thread could not be synchronized" : ""));
+                    + Hints.ForInstall(errno));
             int listener = -1;
             if ((plan.Flags & SeccompFilterFlags.NewListener) != 0) listener = rc;
             else if (rc > 0)
                 // With TSYNC alone, a positive result is the id of a thread that could not take the filter.
-                return new SeccompError(SeccompStep.Install, 0, $"{policy}: thread {rc} could not be synchronized (TSYNC); no filter was installed");
+                return new SeccompError(SeccompStep.Install, 0, $"{policy}: thread {rc} could not be synchronized (TSYNC); no filter was installed. "
+                    + Hints.OtherSeccompState);
 
             FallbackReporter.Report(plan.Fallbacks, options);
-            installation = new SeccompInstallation(arch.Value, instructions.Length, plan.Flags, plan.Fallbacks, listener);
+            installation = new SeccompInstallation(arch, instructions.Length, plan.Flags, plan.Fallbacks, listener);
             return null;
         }
 

@@ -95,6 +95,15 @@ internal static class Verify
         return test.RunAsync();
     }
 
+    /// <summary>A code fix for a diagnostic of <see cref="ApplyUsageAnalyzer"/> in a project of <paramref name="kind"/>.</summary>
+    public static System.Threading.Tasks.Task UsageFix<TFix>(string source, string fixedSource, OutputKind kind, params string[] ids) where TFix : CodeFixProvider, new()
+    {
+        var test = new CodeFixTest<ApplyUsageAnalyzer, TFix>(source, fixedSource, ids);
+        test.TestState.OutputKind = kind;
+        test.FixedState.OutputKind = kind;
+        return test.RunAsync();
+    }
+
     public static System.Threading.Tasks.Task Fix<TFix>(string source, string fixedSource, params string[] ids) where TFix : CodeFixProvider, new() =>
         new CodeFixTest<PolicyAnalyzer, TFix>(source, fixedSource, ids).RunAsync();
 }
