@@ -94,7 +94,7 @@ namespace Seccomp
                         installation = done.Installation;
                         return null;
                     }
-                var error = InstallLocked(policy, program, arch.Value, policyLogDenied, options, out installation);
+                var error = InstallLocked(policy, program, arch.Value, policyLogDenied, recordingAllowed, policySource, options, out installation);
                 if (error == null) s_installed.Add((policy, program.ToArray(), key, installation!));
                 return error;
             }
@@ -104,7 +104,7 @@ namespace Seccomp
             $"{o.Complain}|{o.LogDenied || policyLogDenied}|{o.AllowWeakerFallbacks}|{o.CreateListener}|{o.Probe?.GetType().FullName}";
 
         private static SeccompError? InstallLocked(string policy, ReadOnlySpan<byte> program, SeccompArch arch,
-            bool policyLogDenied, SeccompOptions options, out SeccompInstallation? installation)
+            bool policyLogDenied, bool recordingAllowed, string? policySource, SeccompOptions options, out SeccompInstallation? installation)
         {
             installation = null;
             BpfInstruction[] instructions;
@@ -123,7 +123,7 @@ namespace Seccomp
             ReadOnlySpan<byte> bytes = plan.Program == null ? program : BpfInstruction.ToBytes(plan.Program);
             if (recordingAllowed && RecordingInstaller.Requested(options, policy))
             {
-                var recorded = RecordingInstaller.TryInstall(policy, arch.Value, plan, plan.Program ?? instructions, policySource, options, out installation);
+                var recorded = RecordingInstaller.TryInstall(policy, arch, plan, plan.Program ?? instructions, policySource, options, out installation);
                 if (recorded != RecordingInstaller.Outcome.NotInstalled)
                     return recorded == RecordingInstaller.Outcome.Installed ? null
                         : new SeccompError(SeccompStep.Install, 0, $"{policy}: installed for recording, but the hand-over to dotnet-seccomp failed: its denied calls fail with ENOSYS");
