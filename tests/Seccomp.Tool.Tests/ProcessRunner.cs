@@ -13,6 +13,17 @@ internal static class ProcessRunner
     public static string RecordedApp { get; } = typeof(ProcessRunner).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "RecordedApp").Value!;
 
+    /// <summary>The RecordedWebApp project's folder (ends with a slash).</summary>
+    public static string RecordedWebAppDir { get; } = Metadata("RecordedWebApp");
+
+    public static string Configuration { get; } = Metadata("Configuration");
+
+    /// <summary>The repository's root (ends with a slash).</summary>
+    public static string RepoRoot { get; } = Path.GetFullPath(Path.Combine(RecordedWebAppDir, "../../../"));
+
+    private static string Metadata(string key) => typeof(ProcessRunner).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == key).Value!;
+
     public static string ToolDll { get; } = Path.Combine(AppContext.BaseDirectory, "Seccomp.Tool.dll");
 
     public static string HookDll { get; } = Path.Combine(AppContext.BaseDirectory, "Seccomp.Tool.Hook.dll");
@@ -22,6 +33,22 @@ internal static class ProcessRunner
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
     public static Result Run(string file, IEnumerable<string> args, IDictionary<string, string?>? env = null, int timeoutMs = 60_000)
+    {
+        var psi = StartInfo(file, args, env);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(timeoutMs))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in {timeoutMs} ms");
+        }
+        p.WaitForExit();
+        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>A child's start info: output redirected, no startup hook or recorder variables inherited.</summary>
+    public static ProcessStartInfo StartInfo(string file, IEnumerable<string> args, IDictionary<string, string?>? env = null)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
@@ -36,16 +63,7 @@ internal static class ProcessRunner
                 if (v == null) psi.Environment.Remove(k);
                 else psi.Environment[k] = v;
             }
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(timeoutMs))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in {timeoutMs} ms");
-        }
-        p.WaitForExit();
-        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+        return psi;
     }
 
     public static Result Tool(params string[] args) => Run(Dotnet, new[] { ToolDll }.Concat(args));

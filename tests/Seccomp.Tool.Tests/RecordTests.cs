@@ -105,4 +105,34 @@ public class RecordTests
         }
         Assert.Equal(n * threads, calls["getpgrp"]!["count"]!.GetValue<long>());
     }
+
+    [Fact]
+    public void Recording_loses_nothing_under_load_against_strace()
+    {
+        // 8 threads making six distinct calls outside the group 200 times each, all at once: 9600 notifications that
+        // queue up on the one supervisor thread. strace, the independent oracle, counts every attempt.
+        Assert.True(ProcessRunner.HasStrace, "strace is the oracle of this test: apt-get install strace");
+        Assert.Equal(Architecture.X64, RuntimeInformation.ProcessArchitecture);
+        string dir = ProcessRunner.TempDir();
+        string output = Path.Combine(dir, "rec.json"), trace = Path.Combine(dir, "strace.txt");
+        const int n = 200, threads = 8;
+        string[] names = { "getpgrp", "getpgid", "getresuid", "getresgid", "getgroups", "getitimer" };
+        var r = ProcessRunner.Run("strace", new[] { "-f", "-qq", "-e", "trace=" + string.Join(",", names), "-o", trace,
+            ProcessRunner.Dotnet, ProcessRunner.ToolDll, "record", "-o", output, "--",
+            ProcessRunner.Dotnet, ProcessRunner.RecordedApp, "load", n.ToString(), threads.ToString() }, timeoutMs: 120_000);
+        Assert.True(r.ExitCode == 43, $"exit {r.ExitCode}\n{r.Stderr}");
+        var rec = JsonNode.Parse(File.ReadAllText(output))!;
+        var calls = Calls(rec);
+        string[] lines = File.ReadAllLines(trace);
+        foreach (string name in names)
+        {
+            var re = new Regex($@"^\d+\s+{name}\(");
+            int seen = lines.Count(l => re.IsMatch(l));
+            long recorded = calls[name]!["count"]!.GetValue<long>();
+            Assert.True(seen == recorded, $"{name}: strace {seen}, recorded {recorded}");
+            Assert.True(recorded >= n * threads, $"{name}: recorded {recorded}, made at least {n * threads}");
+            Assert.True(calls[name]!["threads"]!.GetValue<long>() >= threads, $"{name}: {calls[name]!["threads"]} threads");
+        }
+        Assert.Equal(0, rec["sendEnoent"]!.GetValue<long>());
+    }
 }

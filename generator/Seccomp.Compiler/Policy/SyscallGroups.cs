@@ -54,6 +54,24 @@ namespace Seccomp.Compiler.Policy
                 "statfs", "statx", "sysinfo", "tgkill", "uname", "unlink", "unlinkat", "write", "writev",
                 "getpriority", "setpriority", "sched_get_priority_max", "sched_get_priority_min",
                 "fchmod", "fchmodat", "socketpair", "get_mempolicy", "getsid", "sched_setscheduler"),
+            // What an ASP.NET Core app (Kestrel and the generic host) calls beyond @dotnet-runtime, measured, not
+            // guessed: samples/WebService (`dotnet new web` plus GET /time and POST /echo, .NET 10.0.12, x86_64) was
+            // recorded with dotnet-seccomp (tools/record-web.sh) listening on 127.0.0.1, on localhost (127.0.0.1 and
+            // [::1]) and on every address ([::] dual mode), through start-up, 705 HTTP/1.1 requests over keep-alive
+            // connections, 8 of them at once (GET, POST, a chunked 1 MB body, a 404), and a graceful SIGTERM shutdown. Counts and what each call is for: data/aspnetcore-syscalls-x86_64.tsv. getpeername
+            // (HttpContext.Connection.RemoteIpAddress on a socket accepted without the peer's address) and
+            // recvmsg/accept (the counterparts of sendmsg/accept4 on other paths and architectures) were not seen
+            // but belong to the same operations. Outgoing connections (HttpClient) need connect: that is @network-io.
+            ["aspnetcore"] = Members(
+                // Listening sockets: IPv4, IPv6 and Unix-domain (ListenUnixSocket; System.Net.Sockets makes an AF_UNIX
+                // socket at start-up); no raw, packet or netlink sockets.
+                new GroupMember("socket", When: "domain in (AF_UNIX, AF_INET, AF_INET6)"),
+                // SO_REUSEADDR, SO_LINGER, TCP_NODELAY, and IPV6_V6ONLY for dual-mode listeners.
+                new GroupMember("setsockopt", When: "level in (SOL_SOCKET, IPPROTO_TCP, IPPROTO_IPV6)"),
+                "bind", "listen", "accept", "accept4", "getsockname", "getpeername",
+                "recvfrom", "recvmsg", "sendto", "sendmsg", "shutdown",
+                // The configuration's reloadOnChange: FileSystemWatcher watches appsettings*.json with inotify.
+                "inotify_init1", "inotify_add_watch", "inotify_rm_watch"),
             // The exits: a sandbox that denies these turns every thread's end into a failure.
             ["exit"] = Members("exit", "exit_group"),
             // Network calls of a service that accepts and makes TCP/UDP connections.

@@ -191,6 +191,28 @@ public class CompilerTests
     }
 
     [Fact]
+    public void TheAspNetCoreGroupUnderAKillingDefaultHasNoDiagnosticAndNarrowsSocketsAndOptions()
+    {
+        // The web sample's policy: every architecture, KILL_PROCESS for anything else. Nothing the analysis flags.
+        var model = new PolicyModel(Verdict.KillProcess, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+            EquatableArray.From(ArchInfo.All.Select(a => a.Arch).ToArray()),
+            EquatableArray.From(new[] { Rule(0, Verdict.Allow, null, "@dotnet-runtime"), Rule(1, Verdict.Allow, null, "@aspnetcore") }));
+        var compilation = PolicyCompiler.Compile(model);
+        Assert.True(compilation.Diagnostics.Count == 0, string.Join("\n", compilation.Diagnostics.Select(d => d.Id + ": " + d.Message)));
+        foreach (var program in compilation.Programs.Select(p => new SeccompProgram((SeccompArch)p.Arch, p.ToBytes())))
+        {
+            foreach (var name in new[] { "accept4", "bind", "listen", "getsockname", "getpeername", "recvfrom", "sendto", "sendmsg", "shutdown", "inotify_init1", "inotify_add_watch", "inotify_rm_watch" })
+                Assert.Equal("ALLOW", SeccompLoader.Evaluate(program, name, new ulong[6]).ToString());
+            Assert.Equal("ALLOW", SeccompLoader.Evaluate(program, "socket", new ulong[] { 10 /* AF_INET6 */, 1, 0, 0, 0, 0 }).ToString());
+            Assert.Equal("KILL_PROCESS", SeccompLoader.Evaluate(program, "socket", new ulong[] { 17 /* AF_PACKET */, 3, 0, 0, 0, 0 }).ToString());
+            Assert.Equal("KILL_PROCESS", SeccompLoader.Evaluate(program, "socket", new ulong[] { 16 /* AF_NETLINK */, 3, 0, 0, 0, 0 }).ToString());
+            Assert.Equal("ALLOW", SeccompLoader.Evaluate(program, "setsockopt", new ulong[] { 5, 6 /* IPPROTO_TCP */, 1, 0, 4, 0 }).ToString());
+            Assert.Equal("KILL_PROCESS", SeccompLoader.Evaluate(program, "setsockopt", new ulong[] { 5, 0 /* IPPROTO_IP */, 1, 0, 4, 0 }).ToString());
+            Assert.Equal("KILL_PROCESS", SeccompLoader.Evaluate(program, "connect", new ulong[6]).ToString());   // that is @network-io
+        }
+    }
+
+    [Fact]
     public void SameInputSameBytes()
     {
         var rng = new Random(1);

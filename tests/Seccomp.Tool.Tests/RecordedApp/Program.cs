@@ -1,6 +1,10 @@
 // Makes known calls for the recorder tests:
 //   RecordedApp calls N THREADS : socket(AF_INET, SOCK_STREAM) once, bind 127.0.0.1:0, listen(fd, 7), inotify_init1(IN_NONBLOCK),
 //                                 then THREADS threads each call getpgrp and getppid N times; exits 42
+//   RecordedApp load N THREADS  : THREADS threads each make N rounds of six distinct calls outside @dotnet-runtime (getpgrp,
+//                                 getpgid, getresuid, getresgid, getgroups, getitimer), all at once; exits 43
+//   RecordedApp bench N         : times N getpid (in @dotnet-runtime) and N getpgrp (outside it), prints ns per call;
+//                                 tools/recorder-cost.sh runs it with and without the recorder; exits 0
 //   RecordedApp status          : prints the Seccomp lines of /proc/self/status; exits 0
 using System;
 using System.IO;
@@ -18,6 +22,12 @@ internal static unsafe class Program
     [DllImport("libc.so.6", SetLastError = true)] private static extern int close(int fd);
     [DllImport("libc.so.6")] private static extern int getpgrp();
     [DllImport("libc.so.6")] private static extern int getppid();
+    [DllImport("libc.so.6")] private static extern int getpgid(int pid);
+    [DllImport("libc.so.6")] private static extern int getpid();
+    [DllImport("libc.so.6")] private static extern int getresuid(uint* r, uint* e, uint* s);
+    [DllImport("libc.so.6")] private static extern int getresgid(uint* r, uint* e, uint* s);
+    [DllImport("libc.so.6")] private static extern int getgroups(int size, uint* list);
+    [DllImport("libc.so.6")] private static extern int getitimer(int which, long* value);
 
     private static int Main(string[] args)
     {
@@ -29,7 +39,9 @@ internal static unsafe class Program
             return 0;
         }
         int n = int.Parse(args[1]);
+        if (mode == "bench") return Bench(n);
         int threads = int.Parse(args[2]);
+        if (mode == "load") return Load(n, threads);
 
         int fd = socket(2 /* AF_INET */, 1 /* SOCK_STREAM */, 0);
         if (fd < 0) { Console.Error.WriteLine($"socket: {Marshal.GetLastPInvokeError()}"); return 1; }
@@ -59,5 +71,54 @@ internal static unsafe class Program
         foreach (var t in ts) t.Join();
         Console.WriteLine("done");
         return 42;
+    }
+
+    private static int Bench(int n)
+    {
+        // Best of 5 runs of n calls each, after a warm-up that JIT-compiles the stubs.
+        double Best(Func<int> call)
+        {
+            for (int k = 0; k < 1000; k++) call();
+            double best = double.MaxValue;
+            for (int run = 0; run < 5; run++)
+            {
+                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                for (int k = 0; k < n; k++) call();
+                best = Math.Min(best, System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalNanoseconds / n);
+            }
+            return best;
+        }
+        Console.WriteLine($"getpid  {Best(getpid):F0} ns/call");
+        Console.WriteLine($"getpgrp {Best(getpgrp):F0} ns/call");
+        return 0;
+    }
+
+    private static int Load(int n, int threads)
+    {
+        var ts = new Thread[threads];
+        using var go = new ManualResetEventSlim();
+        for (int t = 0; t < threads; t++)
+        {
+            ts[t] = new Thread(() =>
+            {
+                uint r, e, s;
+                long* timer = stackalloc long[4];
+                go.Wait();
+                for (int k = 0; k < n; k++)
+                {
+                    getpgrp();
+                    getpgid(0);
+                    getresuid(&r, &e, &s);
+                    getresgid(&r, &e, &s);
+                    getgroups(0, null);
+                    getitimer(0 /* ITIMER_REAL */, timer);
+                }
+            });
+            ts[t].Start();
+        }
+        go.Set();
+        foreach (var t in ts) t.Join();
+        Console.WriteLine("done");
+        return 43;
     }
 }
