@@ -12,9 +12,12 @@ using Seccomp.Tests.Support;
 
 // Each method runs in child processes of its own (filters stack and cannot be removed), installing the Docker
 // default profile over and over; the parent collects the per-install times and prints the figures.
+// `percall` measures the cost of each call under the installed filter instead (PerCall.cs).
 const int Children = 6, PerChild = 50, Warmup = 3;
 
 if (args.Length == 2 && args[0] == "child") return Child(args[1]);
+// Per-call cost on the real kernel (with and without the action cache): `percall [ROUNDS]`; see PerCall.cs.
+if (args.Length >= 1 && args[0].StartsWith("percall", StringComparison.Ordinal)) return PerCall.Main(args);
 
 var methods = new[] { "apply", "kernel", "libseccomp-load", "libseccomp-build" };
 var samples = methods.ToDictionary(m => m, _ => new List<double>());

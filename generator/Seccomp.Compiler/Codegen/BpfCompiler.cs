@@ -12,8 +12,9 @@ namespace Seccomp.Compiler.Codegen
     /// Compiles a resolved policy into a seccomp program:
     /// <code>
     ///   ld [arch]; jeq AUDIT_ARCH ? next : bad-arch      architecture first
-    ///   ld [nr]; binary search over ranges of numbers    no argument loaded, so the kernel's action cache can
-    ///                                                    serve every call whose action does not depend on one
+    ///   ld [nr]; jeq #hot ... (the profile's hottest)    no argument loaded, so the kernel's action cache can
+    ///   tree of jge over ranges of numbers               serve every call whose action does not depend on one
+    ///                                                    (see Dispatch: laid out for a frequency profile)
     ///   ret ...                                          one shared RET per action
     ///   per-syscall blocks                               conditions, most restrictive action first
     /// </code>
@@ -51,11 +52,17 @@ namespace Seccomp.Compiler.Codegen
             asm.Bind(dispatch);
             asm.Stmt(Op.LD | Op.W | Op.ABS, Op.OffsetNr);
 
-            var ranges = BuildRanges(policy);
-            if (ranges.Count == 1)
-                asm.Ja(HandlerLabel(ranges[0].Handler));
+            var plan = PlanDispatch(policy);
+            foreach (int nr in plan.Hot)
+            {
+                int next = asm.NewLabel();
+                asm.Jump(Op.JMP | Op.JEQ | Op.K, (uint)nr, HandlerLabel(HandlerFor(policy, nr)), next);
+                asm.Bind(next);
+            }
+            if (plan.Leaves.Count == 1)
+                asm.Ja(HandlerLabel(plan.Leaves[0].Handler));
             else
-                EmitSearch(asm, ranges, 0, ranges.Count - 1, asm.NewLabel(), HandlerLabel);
+                EmitTree(asm, plan, HandlerLabel);
 
             foreach (var kv in retLabels.ToList())
             {
@@ -91,8 +98,6 @@ namespace Seccomp.Compiler.Codegen
         /// <summary>An action and the conditions of its rules, any of which selects it (each bounded by the parser's limits).</summary>
         private sealed record Group(Verdict Action, EquatableArray<Condition> Conditions);
 
-        private readonly record struct Range(uint Start, Handler Handler);
-
         private static Handler HandlerFor(ResolvedPolicy policy, int nr)
         {
             var rules = policy.RulesFor(nr);
@@ -125,39 +130,43 @@ namespace Seccomp.Compiler.Codegen
             return new Handler(default, new Block(EquatableArray.From(groups.Select(g => new Group(g.Action, EquatableArray.From(g.Conditions)))), fallback));
         }
 
-        private static List<Range> BuildRanges(ResolvedPolicy policy)
+        /// <summary>The dispatch for the policy's profile: see <see cref="Dispatch"/>.</summary>
+        private static Dispatch.Plan<Handler> PlanDispatch(ResolvedPolicy policy)
         {
             var arch = policy.Arch;
-            var ranges = new List<Range>();
-            void Add(uint start, Handler h)
-            {
-                if (ranges.Count > 0 && ranges[ranges.Count - 1].Handler.Equals(h)) return;
-                ranges.Add(new Range(start, h));
-            }
+            var handlers = new Handler[arch.MaxSyscall + 1];
             for (int nr = 0; nr <= arch.MaxSyscall; nr++)
-                Add((uint)nr, HandlerFor(policy, nr));
+                handlers[nr] = HandlerFor(policy, nr);
             var unknown = new Handler(policy.UnknownSyscallAction, null);
-            Add((uint)arch.MaxSyscall + 1, unknown);
+            var tail = new List<KeyValuePair<uint, Handler>> { new((uint)arch.MaxSyscall + 1, unknown) };
             if (arch.HasX32)
             {
                 // x32 calls carry bit 30 and the same audit arch: they are a foreign ABI here. -1 is left to the
                 // unknown-call action: it is what a tracer sets to skip a call, never a real syscall.
-                Add(ArchInfo.X32SyscallBit, new Handler(policy.BadArchAction, null));
-                Add(uint.MaxValue, unknown);
+                tail.Add(new(ArchInfo.X32SyscallBit, new Handler(policy.BadArchAction, null)));
+                tail.Add(new(uint.MaxValue, unknown));
             }
-            return ranges;
+            return Dispatch.Choose(handlers, tail, policy.Profile, EqualityComparer<Handler>.Default);
         }
 
-        /// <summary>Binary search over ranges [lo, hi]: one JGE per level, on the number alone.</summary>
-        private static void EmitSearch(Assembler asm, List<Range> ranges, int lo, int hi, int self, Func<Handler, int> handlerLabel)
+        /// <summary>The range tree, one JGE per node on the number alone, laid out in preorder without recursion.</summary>
+        private static void EmitTree(Assembler asm, Dispatch.Plan<Handler> plan, Func<Handler, int> handlerLabel)
         {
-            asm.Bind(self);
-            int mid = (lo + hi + 1) / 2;
-            int left = lo == mid - 1 ? handlerLabel(ranges[lo].Handler) : asm.NewLabel();
-            int right = mid == hi ? handlerLabel(ranges[hi].Handler) : asm.NewLabel();
-            asm.Jump(Op.JMP | Op.JGE | Op.K, ranges[mid].Start, right, left);
-            if (lo != mid - 1) EmitSearch(asm, ranges, lo, mid - 1, left, handlerLabel);
-            if (mid != hi) EmitSearch(asm, ranges, mid, hi, right, handlerLabel);
+            var leaves = plan.Leaves;
+            var stack = new Stack<(int Lo, int Hi, int Label)>();
+            stack.Push((0, leaves.Count - 1, asm.NewLabel()));
+            while (stack.Count > 0)
+            {
+                var (lo, hi, self) = stack.Pop();
+                asm.Bind(self);
+                int mid = plan.Root(lo, hi);
+                int left = lo == mid - 1 ? handlerLabel(leaves[lo].Handler) : asm.NewLabel();
+                int right = mid == hi ? handlerLabel(leaves[hi].Handler) : asm.NewLabel();
+                asm.Jump(Op.JMP | Op.JGE | Op.K, leaves[mid].Start, right, left);
+                // The left subtree follows its parent (its JGE falls through to it); the right one comes after it.
+                if (mid != hi) stack.Push((mid, hi, right));
+                if (lo != mid - 1) stack.Push((lo, mid - 1, left));
+            }
         }
 
         private static void EmitBlock(Assembler asm, Block block, int label)

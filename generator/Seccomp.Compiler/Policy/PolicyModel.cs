@@ -9,8 +9,12 @@ namespace Seccomp.Compiler.Policy
         Verdict BadArchAction,
         Verdict UnknownSyscallAction,
         EquatableArray<SeccompArch> Architectures,
-        EquatableArray<RuleModel> Rules)
+        EquatableArray<RuleModel> Rules,
+        EquatableArray<string>? HotSyscalls = null)
     {
+        // HotSyscalls: the policy's own frequency profile ("name" or "name:count", hottest first) that the dispatch
+        // is laid out for; null for the built-in .NET profile, empty for none (a tree balanced over the numbers).
+
         /// <summary>ERRNO(ENOSYS): what a call newer than the syscall tables gets, so libc falls back to an older call.</summary>
         public static Verdict DefaultUnknownSyscallAction => Verdict.Errno(38);
     }

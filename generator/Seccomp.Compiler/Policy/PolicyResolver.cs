@@ -33,7 +33,8 @@ namespace Seccomp.Compiler.Policy
                     }
             }
             return new ResolvedPolicy(arch, policy.DefaultAction, policy.BadArchAction, policy.UnknownSyscallAction,
-                bySyscall.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<ResolvedRule>)kv.Value));
+                bySyscall.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<ResolvedRule>)kv.Value),
+                Codegen.HotCalls.Resolve(policy.HotSyscalls is { } hot ? (IReadOnlyList<string>)hot : Codegen.HotCalls.BuiltIn, arch));
         }
 
         private static Condition? BindOrThrow(ConditionBindings bindings, string? when, string syscall, ArchInfo arch, int ruleIndex)

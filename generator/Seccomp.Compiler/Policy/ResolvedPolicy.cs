@@ -7,8 +7,10 @@ namespace Seccomp.Compiler.Policy
     internal sealed class ResolvedPolicy
     {
         public ResolvedPolicy(ArchInfo arch, Verdict defaultAction, Verdict badArchAction, Verdict unknownSyscallAction,
-            IReadOnlyDictionary<int, IReadOnlyList<ResolvedRule>> rulesBySyscall)
+            IReadOnlyDictionary<int, IReadOnlyList<ResolvedRule>> rulesBySyscall,
+            IReadOnlyList<KeyValuePair<int, double>>? profile = null)
         {
+            Profile = profile ?? System.Array.Empty<KeyValuePair<int, double>>();
             Arch = arch;
             DefaultAction = defaultAction;
             BadArchAction = badArchAction;
@@ -20,6 +22,9 @@ namespace Seccomp.Compiler.Policy
         public Verdict DefaultAction { get; }
         public Verdict BadArchAction { get; }
         public Verdict UnknownSyscallAction { get; }
+
+        /// <summary>How often each call is made: (number, share) pairs, hottest first, shares summing to 1 (or empty).</summary>
+        public IReadOnlyList<KeyValuePair<int, double>> Profile { get; }
 
         /// <summary>Rules per syscall number, in declaration order (order never changes the outcome).</summary>
         public IReadOnlyDictionary<int, IReadOnlyList<ResolvedRule>> RulesBySyscall { get; }

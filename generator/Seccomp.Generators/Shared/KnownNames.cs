@@ -19,6 +19,7 @@ namespace Seccomp.Generators
         public const string UnknownSyscalls = nameof(UnknownSyscalls);
         public const string UnknownSyscallsErrno = nameof(UnknownSyscallsErrno);
         public const string Architectures = nameof(Architectures);
+        public const string HotSyscalls = nameof(HotSyscalls);
         public const string LogDenied = nameof(LogDenied);
         public const string Errno = nameof(Errno);
         public const string Data = nameof(Data);

@@ -63,6 +63,12 @@ namespace Seccomp.Generators
                 archs.AddRange(ArchInfo.All.Select(a => a.Arch));
             }
 
+            // null: the built-in profile; an array (even empty): the policy's own. Null entries are dropped.
+            EquatableArray<string>? hot = null;
+            var hotArg = policyAttr.NamedArguments.FirstOrDefault(kv => kv.Key == KnownNames.HotSyscalls).Value;
+            if (hotArg.Kind == TypedConstantKind.Array && !hotArg.IsNull)
+                hot = EquatableArray.From(hotArg.Values.Select(v => v.Value as string).Where(v => v != null).Select(v => v!).ToArray());
+
             var ruleModels = new List<RuleModel>();
             for (int i = 0; i < rules.Count; i++)
             {
@@ -96,7 +102,8 @@ namespace Seccomp.Generators
                 VerdictOf(badArch, AttributeDefaults.DefaultErrno),
                 VerdictOf(unknownKind, unknownErrno),
                 EquatableArray.From(archs),
-                EquatableArray.From(ruleModels));
+                EquatableArray.From(ruleModels),
+                hot);
             return new ReadPolicy(model, rules, policyAttr, errors);
         }
 

@@ -24,7 +24,8 @@ internal static class AttributeModel
             policy.DefaultAction == SeccompAction.Errno ? Verdict.Errno((int)policy.DefaultErrno) : Verdict.Of((CoreAction)policy.DefaultAction, 0),
             Verdict.Of((CoreAction)policy.BadArchAction, 1),
             policy.UnknownSyscalls == SeccompAction.Errno ? Verdict.Errno((int)policy.UnknownSyscallsErrno) : Verdict.Of((CoreAction)policy.UnknownSyscalls, 0),
-            EquatableArray.From(archs), EquatableArray.From(rules));
+            EquatableArray.From(archs), EquatableArray.From(rules),
+            policy.HotSyscalls is { } hot ? EquatableArray.From(hot) : null);
     }
 
     private static Verdict VerdictOf(SeccompRuleAttribute a) => a switch
