@@ -126,7 +126,7 @@ internal static unsafe class Recorder
         int tid = (int)n.Pid;
         if (!tgidOf.TryGetValue(tid, out int tgid))
         {
-            tgid = ReadTgid(tid);
+            tgid = Supervisor.ReadTgid(tid);
             tgidOf[tid] = tgid;
             allTids.Add(tid);
             if (!recording.ProcessList.ContainsKey(tgid))
@@ -134,20 +134,6 @@ internal static unsafe class Recorder
         }
         s.Tids.Add(tid);
         s.Pids.Add(tgid);
-    }
-
-    private static int ReadTgid(int tid)
-    {
-        try
-        {
-            foreach (string line in File.ReadLines($"/proc/{tid}/status"))
-                if (line.StartsWith("Tgid:", StringComparison.Ordinal))
-                    return int.Parse(line.AsSpan(5).Trim());
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-        }
-        return tid;
     }
 
     private static string ReadCmdline(int pid)
