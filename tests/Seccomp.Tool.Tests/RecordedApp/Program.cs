@@ -5,7 +5,7 @@
 //                                 getpgid, getresuid, getresgid, getgroups, getitimer), all at once; exits 43
 //   RecordedApp bench N         : times N getpid (in @dotnet-runtime) and N getpgrp (outside it), prints ns per call;
 //                                 tools/recorder-cost.sh runs it with and without the recorder; exits 0
-//   RecordedApp status          : prints the Seccomp lines of /proc/self/status; exits 0
+//   RecordedApp status          : prints the Uid, Gid, Groups, Cap*, NoNewPrivs and Seccomp lines of /proc/self/status; exits 0
 using System;
 using System.IO;
 using System.Runtime.InteropServices;
@@ -35,7 +35,10 @@ internal static unsafe class Program
         if (mode == "status")
         {
             foreach (string line in File.ReadAllLines("/proc/self/status"))
-                if (line.StartsWith("Seccomp", StringComparison.Ordinal)) Console.WriteLine(line);
+                if (line.StartsWith("Seccomp", StringComparison.Ordinal) || line.StartsWith("Uid:", StringComparison.Ordinal) ||
+                    line.StartsWith("Gid:", StringComparison.Ordinal) || line.StartsWith("Groups:", StringComparison.Ordinal) ||
+                    line.StartsWith("Cap", StringComparison.Ordinal) || line.StartsWith("NoNewPrivs:", StringComparison.Ordinal))
+                    Console.WriteLine(line);
             return 0;
         }
         int n = int.Parse(args[1]);
