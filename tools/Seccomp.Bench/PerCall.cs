@@ -25,7 +25,7 @@ internal static unsafe class PerCall
     private const int Iterations = 20_000;
     private static readonly string[] s_configs = { "none", "defeat", "ours", "O1", "O2", "defeat+ours", "defeat+O1", "defeat+O2" };
 
-    public static int Main(string[] args)
+    public static int Run(string[] args)
     {
         if (args.Length == 2 && args[0] == "percall-child") return Child(args[1]);
         int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 31;

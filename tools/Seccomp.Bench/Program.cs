@@ -17,7 +17,7 @@ const int Children = 6, PerChild = 50, Warmup = 3;
 
 if (args.Length == 2 && args[0] == "child") return Child(args[1]);
 // Per-call cost on the real kernel (with and without the action cache): `percall [ROUNDS]`; see PerCall.cs.
-if (args.Length >= 1 && args[0].StartsWith("percall", StringComparison.Ordinal)) return PerCall.Main(args);
+if (args.Length >= 1 && args[0].StartsWith("percall", StringComparison.Ordinal)) return PerCall.Run(args);
 
 var methods = new[] { "apply", "kernel", "libseccomp-load", "libseccomp-build" };
 var samples = methods.ToDictionary(m => m, _ => new List<double>());
