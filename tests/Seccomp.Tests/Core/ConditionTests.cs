@@ -302,7 +302,7 @@ public class ConditionTests
             EquatableArray.From(new[] { new RuleModel(0, Verdict.Errno(1), EquatableArray.From(new[] { "prctl" }), when) }));
         var compilation = PolicyCompiler.Compile(model);
         Assert.False(compilation.HasErrors);
-        var d = Assert.Single(compilation.Diagnostics.Where(x => x.Id == DiagnosticIds.PositionalArgument));
+        var d = Assert.Single(compilation.Diagnostics, x => x.Id == DiagnosticIds.PositionalArgument);
         Assert.Equal("arg2", when.Substring(d.Location.Start, d.Location.Length));
         Assert.Contains("which prctl's prototype calls 'arg3'; slot 1 is 'arg2' in the prototype", d.Message);
         var program = PropertyTests.CompileProgram(model, CoreArch.X86_64);
