@@ -53,8 +53,29 @@ namespace Seccomp.Generators
             if (syntax == null) return new RuleSource("", 0, attr.AttributeClass?.Name ?? "");
             var node = syntax.GetSyntax(ct);
             var span = node.GetLocation().GetLineSpan();
-            string text = System.Text.RegularExpressions.Regex.Replace(node.ToString(), @"\s+", " ");
+            string text = FoldWhitespace(node.ToString());
             return new RuleSource(span.Path ?? "", span.StartLinePosition.Line + 1, "[" + text + "]");
+        }
+
+        /// <summary>Every run of whitespace as one space (what Regex.Replace(s, @"\s+", " ") does, without a regex).</summary>
+        private static string FoldWhitespace(string s)
+        {
+            var sb = new System.Text.StringBuilder(s.Length);
+            bool space = false;
+            foreach (char c in s)
+            {
+                if (char.IsWhiteSpace(c))
+                {
+                    if (!space) sb.Append(' ');
+                    space = true;
+                }
+                else
+                {
+                    sb.Append(c);
+                    space = false;
+                }
+            }
+            return sb.ToString();
         }
 
         private static string Keyword(INamedTypeSymbol t) => t switch
