@@ -24,6 +24,7 @@ namespace Seccomp.Generators
             }
         }
 
+        [System.Runtime.CompilerServices.MethodImpl((System.Runtime.CompilerServices.MethodImplOptions)512)] // AggressiveOptimization (not in netstandard2.0): runs a few times per compiler server, never tiers up
         private static PolicyTarget? ParseCore(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
         {
             // A record, struct or file-local type cannot be extended by a partial class in another file: the analyzers
@@ -47,6 +48,7 @@ namespace Seccomp.Generators
         }
 
         /// <summary>The rule attribute's file, line and text as written (whitespace runs folded to one space).</summary>
+        [System.Runtime.CompilerServices.MethodImpl((System.Runtime.CompilerServices.MethodImplOptions)512)] // AggressiveOptimization (not in netstandard2.0): runs a few times per compiler server, never tiers up
         private static RuleSource SourceOf(AttributeData attr, CancellationToken ct)
         {
             var syntax = attr.ApplicationSyntaxReference;
@@ -58,6 +60,7 @@ namespace Seccomp.Generators
         }
 
         /// <summary>Every run of whitespace as one space (what Regex.Replace(s, @"\s+", " ") does, without a regex).</summary>
+        [System.Runtime.CompilerServices.MethodImpl((System.Runtime.CompilerServices.MethodImplOptions)512)] // AggressiveOptimization (not in netstandard2.0): runs a few times per compiler server, never tiers up
         private static string FoldWhitespace(string s)
         {
             var sb = new System.Text.StringBuilder(s.Length);

@@ -13,6 +13,7 @@ namespace Seccomp.Generators
     /// </summary>
     internal static class PolicyReader
     {
+        [System.Runtime.CompilerServices.MethodImpl((System.Runtime.CompilerServices.MethodImplOptions)512)] // AggressiveOptimization (not in netstandard2.0): runs a few times per compiler server, never tiers up
         public static ReadPolicy? Read(INamedTypeSymbol type)
         {
             var attributes = type.GetAttributes();
