@@ -22,6 +22,7 @@ namespace Seccomp.Compiler
 
         public T[] ToArray() => (T[])(_items ?? Array.Empty<T>()).Clone();
 
+        [System.Runtime.CompilerServices.MethodImpl((System.Runtime.CompilerServices.MethodImplOptions)512)] // AggressiveOptimization (not in netstandard2.0): runs a few times per compiler server, never tiers up
         public bool Equals(EquatableArray<T> other)
         {
             var a = _items ?? Array.Empty<T>();

@@ -24,6 +24,8 @@ public static class Program
         Inputs.ResolveFromAppDirectory();
         if (args.Length == 1 && args[0] == "--check")
             return Inputs.Check();
+        if (args.Length >= 1 && args[0] == "--loop")
+            return Inputs.Loop(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 8);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }
@@ -196,6 +198,34 @@ internal static class Inputs
                 "Bench.NothingHasThisAttribute", static (_, _) => true, static (_, _) => 0);
             context.RegisterSourceOutput(none, static (_, _) => { });
         }
+    }
+
+    /// <summary>
+    /// <c>--loop [N]</c>: the first N runs of each generator in this process, each on a fresh clone with a new driver,
+    /// in milliseconds. The first runs are what a compiler server build sees: the code runs a few times per server
+    /// lifetime, so mostly as unoptimised (tier-0) JIT code. The driver's own timing is printed beside the stopwatch.
+    /// </summary>
+    public static int Loop(int n)
+    {
+        var seccomp = new SeccompGenerator();
+        var regex = LoadRegexGenerator();
+        var docker = Compile(DockerPolicy(), "Docker");
+        var patterns = Compile(GeneratedRegex, "Patterns");
+        foreach (var c in new[] { docker, patterns }) _ = c.GetTypeByMetadataName("System.Object");
+        WarmRoslyn(OneRulePolicy + "\n" + GeneratedRegex.Replace("namespace Bench;", "namespace Bench2;"));
+        for (int i = 0; i < n; i++)
+        {
+            foreach (var (name, generator, compilation) in new[] { ("seccomp", seccomp, docker), ("regex", regex, patterns) })
+            {
+                var sw = System.Diagnostics.Stopwatch.StartNew();
+                var driver = Run(generator, compilation);
+                sw.Stop();
+                var t = driver.GetTimingInfo();
+                Console.Write($"{name} {sw.Elapsed.TotalMilliseconds,7:F2} ms (driver {t.ElapsedTime.TotalMilliseconds,7:F2})   ");
+            }
+            Console.WriteLine();
+        }
+        return 0;
     }
 
     public static int Check()

@@ -11,6 +11,8 @@ namespace Seccomp.Generators
         public const string Namespace = "Seccomp";
         public const string PolicyAttribute = "Seccomp.SeccompPolicyAttribute";
         public const string RuleAttributeBase = "Seccomp.SeccompRuleAttribute";
+        public const string PolicyAttributeName = "SeccompPolicyAttribute";
+        public const string RuleAttributeBaseName = "SeccompRuleAttribute";
         public const string WhenProperty = "When";
 
         public const string DefaultAction = nameof(DefaultAction);

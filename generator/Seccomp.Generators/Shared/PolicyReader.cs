@@ -13,16 +13,20 @@ namespace Seccomp.Generators
     /// </summary>
     internal static class PolicyReader
     {
+        [System.Runtime.CompilerServices.MethodImpl((System.Runtime.CompilerServices.MethodImplOptions)512)] // AggressiveOptimization (not in netstandard2.0): runs a few times per compiler server, never tiers up
         public static ReadPolicy? Read(INamedTypeSymbol type)
         {
+            var attributes = type.GetAttributes();
+            if (attributes.Length == 0) return null;
             AttributeData? policyAttr = null;
-            var rules = new List<AttributeData>();
-            foreach (var attr in type.GetAttributes())
+            var rules = new List<AttributeData>(attributes.Length);
+            // Names compared part by part, not through ToDisplayString: the analyzers ask this about every type.
+            foreach (var attr in attributes)
             {
                 var cls = attr.AttributeClass;
                 if (cls == null) continue;
-                if (cls.ToDisplayString() == KnownNames.PolicyAttribute) policyAttr = attr;
-                else if (cls.BaseType?.ToDisplayString() == KnownNames.RuleAttributeBase) rules.Add(attr);
+                if (IsSeccompType(cls, KnownNames.PolicyAttributeName)) policyAttr = attr;
+                else if (cls.BaseType is { } b && IsSeccompType(b, KnownNames.RuleAttributeBaseName)) rules.Add(attr);
             }
             if (policyAttr == null) return null;
 
@@ -106,6 +110,11 @@ namespace Seccomp.Generators
                 hot);
             return new ReadPolicy(model, rules, policyAttr, errors);
         }
+
+        /// <summary>Whether <paramref name="t"/> is the top-level type Seccomp.<paramref name="name"/>.</summary>
+        private static bool IsSeccompType(INamedTypeSymbol t, string name) =>
+            t.Name == name && t.ContainingType == null
+            && t.ContainingNamespace is { Name: KnownNames.Namespace } ns && ns.ContainingNamespace is { IsGlobalNamespace: true };
 
         public static bool LogDenied(AttributeData policyAttr) => Named(policyAttr, KnownNames.LogDenied, AttributeDefaults.LogDenied ? 1 : 0) != 0;
 
