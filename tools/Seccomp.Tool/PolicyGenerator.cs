@@ -469,8 +469,6 @@ internal static class PolicyGenerator
 /// <summary>A policy class already in the output file: the names its rules list, its rules and its settings.</summary>
 internal sealed class ExistingPolicy
 {
-    private static readonly Dictionary<string, int> s_errnoByName = BuildErrnoNames();
-
     private ExistingPolicy(string text, int insertAt, string indent)
     {
         Text = text;
@@ -513,7 +511,7 @@ internal sealed class ExistingPolicy
                 {
                     string? prop = a.NameEquals?.Name.Identifier.ValueText;
                     if (prop == "DefaultAction" && EnumMember(a.Expression) is string k && Enum.TryParse<SeccompAction>(k, out var ka)) kind = ka;
-                    else if (prop == "DefaultErrno" && EnumMember(a.Expression) is string e && s_errnoByName.TryGetValue(e, out int en)) errno = en;
+                    else if (prop == "DefaultErrno" && EnumMember(a.Expression) is string e && ErrnoNames.TryGetNumber(e, out int en)) errno = en;
                     else if (prop == "Architectures")
                     {
                         var archs = a.Expression.DescendantNodesAndSelf().OfType<MemberAccessExpressionSyntax>()
@@ -552,7 +550,7 @@ internal sealed class ExistingPolicy
                     }
                 }
                 else if (prop == "When" && a.Expression is LiteralExpressionSyntax w && w.IsKind(SyntaxKind.StringLiteralExpression)) when = w.Token.ValueText;
-                else if (prop == "Errno" && EnumMember(a.Expression) is string e && s_errnoByName.TryGetValue(e, out int en)) verdict = Verdict.Errno(en);
+                else if (prop == "Errno" && EnumMember(a.Expression) is string e && ErrnoNames.TryGetNumber(e, out int en)) verdict = Verdict.Errno(en);
                 else if (prop == "Thread" && a.Expression.IsKind(SyntaxKind.TrueLiteralExpression)) verdict = Verdict.Of(SeccompAction.KillThread, 0);
                 else if (prop == "Data" && a.Expression is LiteralExpressionSyntax d && d.Token.Value is int dv) verdict = Verdict.Of(verdict.Kind, dv);
             }
@@ -584,15 +582,4 @@ internal sealed class ExistingPolicy
     }
 
     private static string? EnumMember(ExpressionSyntax e) => e is MemberAccessExpressionSyntax m ? m.Name.Identifier.ValueText : null;
-
-    private static Dictionary<string, int> BuildErrnoNames()
-    {
-        var d = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 1; i < 4096; i++)
-        {
-            string n = ErrnoNames.Of(i);
-            if (n.StartsWith("E", StringComparison.Ordinal) && !d.ContainsKey(n)) d[n] = i;
-        }
-        return d;
-    }
 }

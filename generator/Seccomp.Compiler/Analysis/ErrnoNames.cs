@@ -39,5 +39,21 @@ namespace Seccomp.Compiler.Analysis
         /// <summary>"EACCES", or the number when it has no name.</summary>
         public static string Of(int errno) =>
             s_names.TryGetValue(errno, out var n) ? n : errno.ToString(CultureInfo.InvariantCulture);
+
+        private static Dictionary<string, int>? s_numbers;
+
+        /// <summary>The number of a name, e.g. 13 for "EACCES" (the smallest where two names share a table row).</summary>
+        public static bool TryGetNumber(string name, out int errno)
+        {
+            var numbers = s_numbers;
+            if (numbers == null)
+            {
+                numbers = new Dictionary<string, int>(System.StringComparer.Ordinal);
+                foreach (var kv in s_names)
+                    if (!numbers.TryGetValue(kv.Value, out int existing) || kv.Key < existing) numbers[kv.Value] = kv.Key;
+                s_numbers = numbers;
+            }
+            return numbers.TryGetValue(name, out errno);
+        }
     }
 }
