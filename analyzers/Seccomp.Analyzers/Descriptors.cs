@@ -38,6 +38,7 @@ namespace Seccomp.Analyzers
         public static DiagnosticDescriptor? ById(string id) => s_byId.TryGetValue(id, out var d) ? d : null;
 
         public static DiagnosticDescriptor NotPartial => Get(DiagnosticIds.NotPartial);
+        public static DiagnosticDescriptor BindsOtherThanWritten => Get(DiagnosticIds.BindsOtherThanWritten);
         public static DiagnosticDescriptor PolicyNeverApplied => Get(DiagnosticIds.PolicyNeverApplied);
         public static DiagnosticDescriptor ApplyNotFirst => Get(DiagnosticIds.ApplyNotFirst);
         public static DiagnosticDescriptor BlocksLaterInstall => Get(DiagnosticIds.BlocksLaterInstall);

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Seccomp.Compiler;
+using Seccomp.Compiler.Analysis;
 using Seccomp.Compiler.Diagnostics;
 using Seccomp.Compiler.Policy;
 using Seccomp.Generators;
@@ -58,6 +59,13 @@ namespace Seccomp.Analyzers
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.NotPartial, type.Locations.FirstOrDefault(),
                     $"'{type.Name}' has [SeccompPolicy] but {why}: the generator cannot add Apply() to it"));
 
+            if (SyntaxReadingDiffers(type, read, ct) is { } difference)
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.BindsOtherThanWritten,
+                    read.PolicyAttribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation() ?? type.Locations.FirstOrDefault(),
+                    $"The generator reads '{type.Name}' from its attributes' syntax, but the compiler binds {difference}: the generated program " +
+                    "would not be the policy the attributes declare. Qualify the names (global::Seccomp.Allow, global::Seccomp.Errno.EPERM) " +
+                    "or rename the type or alias that shadows them"));
+
             foreach (var e in read.ReadErrors) Report(context, locator, e);
             bool readErrors = read.ReadErrors.Any(e => e.IsError);
             foreach (var d in _compile(read.Model, ct).Diagnostics)
@@ -81,6 +89,31 @@ namespace Seccomp.Analyzers
             if (!type.DeclaringSyntaxReferences.Any(r => r.GetSyntax(ct) is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword)))
                 return "is not partial";
             return null;
+        }
+
+        /// <summary>
+        /// Where the generator, which reads a policy written with literals from its syntax (<see cref="PolicySyntaxReader"/>),
+        /// would read something other than the bound attributes: a description of the first difference, or null when the
+        /// two agree or the generator binds this policy too. Syntax cannot see a type or alias of the same name that
+        /// shadows Seccomp's; this check can, so no such policy builds.
+        /// </summary>
+        internal static string? SyntaxReadingDiffers(INamedTypeSymbol type, ReadPolicy read, System.Threading.CancellationToken ct)
+        {
+            var parts = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).Where(PolicySyntaxReader.IsCandidate).ToList();
+            if (parts.Count != 1 || parts[0] is not ClassDeclarationSyntax cls || PolicySyntaxReader.TryRead(cls, ct) is not { } fromSyntax)
+                return null;
+            var bound = PolicyTargetReader.Read(type, read, ct);
+            if (bound == null || bound.Equals(fromSyntax)) return null;
+            var a = fromSyntax.Model.Rules;
+            var b = bound.Model.Rules;
+            if (a.Count != b.Count)
+                return $"{b.Count} of its attributes as Seccomp rules where the syntax reads {a.Count}";
+            for (int i = 0; i < a.Count; i++)
+                if (!a[i].Equals(b[i]))
+                    return a[i].Action != b[i].Action
+                        ? $"rule {fromSyntax.RuleSources[i].Text} to {PolicyText.Verdict(b[i].Action)} where the syntax reads {PolicyText.Verdict(a[i].Action)}"
+                        : $"rule {fromSyntax.RuleSources[i].Text} to other syscalls or another condition than the syntax reads";
+            return "its settings (default, architectures or errno values) to other values than the syntax reads";
         }
 
         private static void Report(SymbolAnalysisContext context, PolicyLocator locator, PolicyDiagnostic d)

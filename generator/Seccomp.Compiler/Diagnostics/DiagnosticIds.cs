@@ -2,7 +2,7 @@ namespace Seccomp.Compiler.Diagnostics
 {
     /// <summary>
     /// Every rule ID in one place; <see cref="DiagnosticCatalog"/> describes each. Pages: docs/diagnostics/&lt;ID&gt;.md; the table: docs/diagnostics/README.md.
-    /// 0001-0011: invalid policy; 0020-0024: invalid conditions; 0030-0038: rules that do nothing or not what they
+    /// 0001-0012: invalid policy; 0020-0024: invalid conditions; 0030-0038: rules that do nothing or not what they
     /// seem; 0040-0042: sandbox and runtime; 0050-0052: how the policy is applied.
     /// </summary>
     internal static class DiagnosticIds
@@ -18,6 +18,7 @@ namespace Seccomp.Compiler.Diagnostics
         public const string NotPartial = "SECC0008";
         public const string ProgramTooLarge = "SECC0010";
         public const string VerifierFailure = "SECC0011";
+        public const string BindsOtherThanWritten = "SECC0012";
         public const string ConditionSyntax = "SECC0020";
         public const string ConditionUnknownName = "SECC0021";
         public const string ConditionOutOfRange = "SECC0022";

@@ -10,7 +10,7 @@ namespace Seccomp.Tests;
 /// <summary>An edit that does not touch a policy leaves every generator step cached (NetEscapades-style).</summary>
 public class IncrementalityTests
 {
-    private static readonly string[] Steps = { SeccompGenerator.TrackingNames.Policy, SeccompGenerator.TrackingNames.Compiled };
+    private static readonly string[] Steps = { SeccompGenerator.TrackingNames.Declarations, SeccompGenerator.TrackingNames.Policy, SeccompGenerator.TrackingNames.Compiled };
 
     [Fact]
     public void UnrelatedEditLeavesEveryStepCached()
