@@ -160,6 +160,7 @@ namespace Seccomp.Compiler.Codegen
             public double[] Cost = Array.Empty<double>();
         }
 
+        [System.Runtime.CompilerServices.MethodImpl((System.Runtime.CompilerServices.MethodImplOptions)512)] // AggressiveOptimization: the O(n^2) search runs dozens of times per policy
         private static Plan<T> Build<T>(int[] hot, List<Leaf<T>> leaves, double alpha, double[] share, int numbers, Scratch scratch)
         {
             int n = leaves.Count;
