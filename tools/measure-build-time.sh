@@ -15,6 +15,11 @@
 #                      assembly loading, JIT and one-time table set-up again (cold figures). The value is passed
 #                      explicitly either way, because an environment variable UseSharedCompilation (set on some CI
 #                      machines) would otherwise decide it silently.
+#   MARGINAL=N         afterwards, N rounds of a second measure that does not rest on how the report splits the
+#                      compiler's shared costs between generators: the wall clock of the build's own csc command
+#                      run directly (a fresh process each time) three ways, interleaved: as is; without this
+#                      package's analyzers; without them and without the Regex generator (a stub Patterns.cs).
+#                      The differences of the medians are what each adds to a cold compile.
 #   DOTNET_LOCK        lock file every dotnet command is run under (default /tmp/dotnet-build.lock), so this
 #                      script never builds at the same time as another build on the machine
 #
@@ -220,4 +225,66 @@ echo "seccomp generator+analyzers: $MS s, regex generator: $MR s, ratio: $RATIO"
 # ratio coarse (0.002 s vs 0.003 s is 50%).
 if awk -v r="$MR" 'BEGIN { exit !(r < 0.010) }'; then
   echo "note: the regex generator's time is within a few ms of the report's 1 ms resolution; the ratio is coarse"
+fi
+
+# 5. Optional: what each generator adds to a cold compile, by wall clock (see MARGINAL above). The report charges
+#    the compiler's one-time set-up of the referenced assemblies' symbols to whichever generator binds first; a
+#    compile without that generator pays the same set-up in its own binding, so these differences do not depend on
+#    who is charged.
+MARGINAL=${MARGINAL:-0}
+if [[ "$MARGINAL" -gt 0 ]]; then
+  M="$WORK/marginal"; mkdir -p "$M/out"
+  # Program.cs without the Apply() call, so that every variant compiles; Patterns.cs as plain code for the last one.
+  sed 's/DockerDefaultPolicy\.Apply();/;/' "$APP/Program.cs" >"$M/Program.cs"
+  cat >"$M/Patterns.cs" <<'EOF'
+using System.Text.RegularExpressions;
+
+namespace BuildTimeApp;
+
+internal static partial class Patterns
+{
+    internal static Regex KeyValue() => new Regex(@"^(?<key>[a-z_]+)=(?<value>\d+)$", RegexOptions.IgnoreCase);
+}
+EOF
+  python3 - "$LOGS/build-$BUILDS.log" "$M" <<'PY' || { echo "could not find the csc command line in the build log" >&2; exit 1; }
+import shlex, sys
+log, m = sys.argv[1], sys.argv[2]
+line = next(l for l in open(log) if "/noconfig" in l and "Roslyn/bincore/csc" in l)
+words = shlex.split(line.strip())
+i = next(k for k, w in enumerate(words) if "Roslyn/bincore/csc" in w)
+csc = words[i].replace("csc.dll", "csc")
+args = words[i + 1:]
+def variant(name, drop_seccomp, drop_regex):
+    out = []
+    for a in args:
+        if a.startswith("/out:"): a = "/out:" + m + "/out/" + name + ".dll"
+        elif a.startswith("/refout:"): a = "/refout:" + m + "/out/" + name + ".ref.dll"
+        elif a == "Program.cs": a = m + "/Program.cs"
+        elif a == "Patterns.cs" and drop_regex: a = m + "/Patterns.cs"
+        elif a.startswith("/analyzer:") and drop_seccomp and "/seccomp.generators/" in a.lower(): continue
+        elif a.startswith("/analyzer:") and drop_regex and "System.Text.RegularExpressions.Generator" in a: continue
+        out.append(a)
+    # A response file quotes with double quotes, and only what holds a space.
+    open(m + "/" + name + ".rsp", "w").write("\n".join('"' + a + '"' if " " in a else a for a in out if a != "/noconfig") + "\n")
+variant("both", False, False)
+variant("regex", True, False)
+variant("neither", True, True)
+open(m + "/csc", "w").write(csc + "\n")
+PY
+  CSC=$(cat "$M/csc")
+  declare -a TB TR TN
+  echo "== marginal: $MARGINAL rounds of three csc runs (this app, cold processes)"
+  for i in $(seq 1 "$MARGINAL"); do
+    for v in both regex neither; do
+      t0=$(date +%s%N)
+      (cd "$APP" && flock "$LOCK" "$CSC" @"$M/$v.rsp" >"$M/$v.out" 2>&1) || { tail -n 20 "$M/$v.out" >&2; exit 1; }
+      t=$(( ($(date +%s%N) - t0) / 1000000 ))
+      case $v in both) TB+=("$t");; regex) TR+=("$t");; neither) TN+=("$t");; esac
+    done
+  done
+  B=$(median "${TB[@]}"); Rg=$(median "${TR[@]}"); N=$(median "${TN[@]}")
+  echo "csc wall clock, medians: with both ${B} ms, Regex generator only ${Rg} ms, neither ${N} ms"
+  awk -v b="$B" -v r="$Rg" -v n="$N" 'BEGIN {
+    s = b - r; g = r - n
+    printf "marginal: Seccomp.Generators +%d ms, Regex generator +%d ms, ratio: %.1f\n", s, g, (g > 0 ? s / g : 0) }'
 fi
