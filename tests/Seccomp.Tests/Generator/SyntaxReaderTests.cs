@@ -85,6 +85,42 @@ public class SyntaxReaderTests
         Assert.True(policies >= 5, $"{policies} policies");
     }
 
+    public static TheoryData<string, string> ReadableForms => new()
+    {
+        { "record container", "namespace N;\npublic partial record R { [SeccompPolicy] [Allow(\"read\")] public static partial class P; }" },
+        { "record struct container", "namespace N;\npublic partial record struct R { [SeccompPolicy] [Allow(\"read\")] public static partial class P; }" },
+        { "interface container", "namespace N;\npublic partial interface I { [SeccompPolicy] [Allow(\"read\")] public static partial class P; }" },
+        { "generic policy", "namespace N;\n[SeccompPolicy] [Allow(\"read\")] public static partial class P<TKey, TValue>;" },
+        { "type target, one list", "namespace N;\n[type: SeccompPolicy, Allow(\"read\"), Deny(\"write\", Errno = Errno.EACCES)] public static partial class P;" },
+        { "nulls the binder drops", "[SeccompPolicy(Architectures = null, HotSyscalls = new[] { \"read\", null })] [Allow(\"read\", When = null)] public static partial class P;" },
+        { "escapes", "[SeccompPolicy] [Allow(\"re\\u0061d\", @\"wri\"\"te\", When = \"fd \\x3d= 1\")] public static partial class P;" },
+        { "multi-line raw condition", "[SeccompPolicy]\n[Allow(\"socket\", When = \"\"\"\n    family == 1\n        || family == 2\n    \"\"\")]\npublic static partial class P;" },
+        { "global using in the file", "global using Seccomp;\nnamespace N { [SeccompPolicy] [Allow(\"read\")] public static partial class P; }" },
+        { "using inside the namespace", "namespace N { using Seccomp; [SeccompPolicy(DefaultAction = SeccompAction.KillProcess)] [Allow(\"read\")] public static partial class P; }" },
+        { "qualified only", "namespace N { [global::Seccomp.SeccompPolicy(BadArchAction = Seccomp.SeccompAction.Errno)] [Seccomp.AllowAttribute(\"read\")] public static partial class P; }" },
+        { "another part without attributes", "namespace N;\n[SeccompPolicy] [Allow(\"read\")] public static partial class P;\npublic static partial class P { public static int X => 1; }" },
+        { "kill and data", "[SeccompPolicy] [Kill(\"ptrace\", Thread = false)] [Trap(\"bpf\", Data = 0x7)] [Trace(\"mount\", Data = 65535)] [Log(\"uname\")] [Notify(\"getpid\")] public static partial class P;" },
+    };
+
+    /// <summary>Hand-picked forms the syntax reader claims: each is read, and read as the binder reads it.</summary>
+    [Theory]
+    [MemberData(nameof(ReadableForms))]
+    public void ReadableFormsAreReadAsBound(string form, string declaration)
+    {
+        string source = (declaration.StartsWith("global using", StringComparison.Ordinal) || declaration.Contains("using Seccomp;") || declaration.Contains("global::Seccomp")
+            ? "" : "using Seccomp;\n") + declaration;
+        var compilation = GeneratorHarness.CreateCompilation(source);
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        var tree = compilation.SyntaxTrees.Single();
+        var cls = tree.GetRoot().DescendantNodes().OfType<ClassDeclarationSyntax>().First(c => PolicySyntaxReader.IsCandidate(c));
+        var symbol = compilation.GetSemanticModel(tree).GetDeclaredSymbol(cls)!;
+        var fromBinding = PolicyTargetReader.Read(symbol, default);
+        Assert.NotNull(fromBinding);
+        var fromSyntax = PolicySyntaxReader.TryRead(cls, default);
+        Assert.True(fromSyntax != null, form + ": not read from syntax");
+        Assert.Equal(fromBinding, fromSyntax);
+    }
+
     public static TheoryData<string, string> BindingForms => new()
     {
         { "constant name", "internal static class Names { public const string Read = \"read\"; }\n[SeccompPolicy] [Allow(Names.Read, \"write\")] internal static partial class P;" },
