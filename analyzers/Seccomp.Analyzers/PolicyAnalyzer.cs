@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -44,22 +45,36 @@ namespace Seccomp.Analyzers
             // a missing Apply(); the warnings about what a valid policy does are for policies people write.
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.Analyze | GeneratedCodeAnalysisFlags.ReportDiagnostics);
             context.EnableConcurrentExecution();
-            context.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
+            context.RegisterCompilationStartAction(start =>
+            {
+                // The generator's reading depends on the compilation's global aliases: found once, on first need.
+                var aliases = new Lazy<IReadOnlyList<AttributeAlias>>(() => PolicySyntaxReader.GlobalAliases(start.Compilation, start.CancellationToken));
+                start.RegisterSymbolAction(c => AnalyzeType(c, aliases), SymbolKind.NamedType);
+            });
         }
 
-        private void AnalyzeType(SymbolAnalysisContext context)
+        private void AnalyzeType(SymbolAnalysisContext context, Lazy<IReadOnlyList<AttributeAlias>> aliases)
         {
             var type = (INamedTypeSymbol)context.Symbol;
-            var read = PolicyReader.Read(type);
-            if (read == null) return;
             var ct = context.CancellationToken;
+            var read = PolicyReader.Read(type);
+            if (read == null)
+            {
+                // The generator reads this class as a policy from its syntax, but its [SeccompPolicy] binds to another type.
+                if (GeneratorReading(type, aliases, ct) != null)
+                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.BindsOtherThanWritten, type.Locations.FirstOrDefault(),
+                        $"'{type.Name}' carries [SeccompPolicy], which the generator reads as Seccomp's, but the compiler binds it to another " +
+                        "type of that name: the generator would add a seccomp program to a class that is not a policy. Qualify the name " +
+                        "(global::Seccomp.SeccompPolicy) or rename the other type"));
+                return;
+            }
             var locator = new PolicyLocator(read, ct);
 
             if (WhyNotExtensible(type, ct) is { } why)
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.NotPartial, type.Locations.FirstOrDefault(),
                     $"'{type.Name}' has [SeccompPolicy] but {why}: the generator cannot add Apply() to it"));
 
-            if (SyntaxReadingDiffers(type, read, ct) is { } difference)
+            if (SyntaxReadingDiffers(type, read, GeneratorReading(type, aliases, ct), ct) is { } difference)
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.BindsOtherThanWritten,
                     read.PolicyAttribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation() ?? type.Locations.FirstOrDefault(),
                     $"The generator reads '{type.Name}' from its attributes' syntax, but the compiler binds {difference}: the generated program " +
@@ -97,11 +112,9 @@ namespace Seccomp.Analyzers
         /// two agree or the generator binds this policy too. Syntax cannot see a type or alias of the same name that
         /// shadows Seccomp's; this check can, so no such policy builds.
         /// </summary>
-        internal static string? SyntaxReadingDiffers(INamedTypeSymbol type, ReadPolicy read, System.Threading.CancellationToken ct)
+        internal static string? SyntaxReadingDiffers(INamedTypeSymbol type, ReadPolicy read, PolicyTarget? fromSyntax, System.Threading.CancellationToken ct)
         {
-            var parts = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).Where(PolicySyntaxReader.IsCandidate).ToList();
-            if (parts.Count != 1 || parts[0] is not ClassDeclarationSyntax cls || PolicySyntaxReader.TryRead(cls, ct) is not { } fromSyntax)
-                return null;
+            if (fromSyntax == null) return null;
             var bound = PolicyTargetReader.Read(type, read, ct);
             if (bound == null || bound.Equals(fromSyntax)) return null;
             var a = fromSyntax.Model.Rules;
@@ -114,6 +127,28 @@ namespace Seccomp.Analyzers
                         ? $"rule {fromSyntax.RuleSources[i].Text} to {PolicyText.Verdict(b[i].Action)} where the syntax reads {PolicyText.Verdict(a[i].Action)}"
                         : $"rule {fromSyntax.RuleSources[i].Text} to other syscalls or another condition than the syntax reads";
             return "its settings (default, architectures or errno values) to other values than the syntax reads";
+        }
+
+        /// <summary>
+        /// The policy the generator reads from the type's syntax, as its pipeline decides (<see cref="PolicySyntaxReader.Policies"/>),
+        /// or null when it binds the type's attributes (or finds no policy).
+        /// </summary>
+        internal static PolicyTarget? GeneratorReading(INamedTypeSymbol type, Lazy<IReadOnlyList<AttributeAlias>> aliases, System.Threading.CancellationToken ct)
+        {
+            List<PolicyDeclaration>? parts = null;
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(ct) is not TypeDeclarationSyntax t || !PolicySyntaxReader.IsAttributedType(t)) continue;
+                try
+                {
+                    (parts ??= new List<PolicyDeclaration>()).Add(PolicySyntaxReader.Declaration(t, ct));
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    return null; // the generator binds a declaration its reader trips on
+                }
+            }
+            return parts == null ? null : PolicySyntaxReader.Policies(parts, aliases.Value).FirstOrDefault()?.Target;
         }
 
         private static void Report(SymbolAnalysisContext context, PolicyLocator locator, PolicyDiagnostic d)

@@ -29,12 +29,20 @@ namespace Seccomp.Generators
             // the policy; the rest is bound (Parser).
             var declarations = context.SyntaxProvider
                 .CreateSyntaxProvider(
-                    static (node, _) => PolicySyntaxReader.IsCandidate(node),
+                    static (node, _) => PolicySyntaxReader.IsAttributedType(node),
                     static (ctx, ct) => ReadDeclaration((TypeDeclarationSyntax)ctx.Node, ct))
                 .WithTrackingName(TrackingNames.Declarations);
 
+            // Global aliases can rename an attribute in every file, which one declaration's syntax does not show.
+            var aliases = context.SyntaxProvider
+                .CreateSyntaxProvider(
+                    static (node, _) => PolicySyntaxReader.IsGlobalAlias(node),
+                    static (ctx, _) => PolicySyntaxReader.GlobalAlias((UsingDirectiveSyntax)ctx.Node))
+                .Collect();
+
             var policies = declarations.Collect()
-                .SelectMany(static (all, _) => Policies(all))
+                .Combine(aliases)
+                .SelectMany(static (pair, _) => PolicySyntaxReader.Policies(pair.Left, pair.Right))
                 .Combine(context.CompilationProvider)
                 .Select(static (pair, ct) => Parse(pair.Left, pair.Right, ct))
                 .Where(static p => p is not null)

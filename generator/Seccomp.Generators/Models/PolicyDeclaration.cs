@@ -1,10 +1,19 @@
+using Seccomp.Compiler;
+
 namespace Seccomp.Generators
 {
     /// <summary>
-    /// One declaration of a type that carries an attribute named like one of Seccomp's, as its syntax shows it: the
-    /// type's metadata name (the same for every part of a partial type), whether this part has <c>[SeccompPolicy]</c>,
-    /// and the policy read from the syntax alone, or null when the syntax does not settle it and the attributes must
-    /// be bound. Strings and records only, so the step stays cached across edits of other files.
+    /// One declaration of a type that carries attributes, as its syntax shows it: the type's metadata name (the same for
+    /// every part of a partial type), whether it is a class, the simple names of its attributes (less the Attribute
+    /// suffix), whether its syntax has something only binding can follow (a local alias of a Seccomp attribute, or a
+    /// reader that failed), and, for a class with
+    /// <c>[SeccompPolicy]</c>, the policy read from the syntax alone (null when the syntax does not settle it). Strings
+    /// and records only, so the step stays cached across edits of other files.
     /// </summary>
-    internal sealed record PolicyDeclaration(string MetadataName, bool IsPolicy, PolicyTarget? Target);
+    internal sealed record PolicyDeclaration(
+        string MetadataName,
+        bool IsClass,
+        EquatableArray<string> AttributeNames,
+        bool MustBind,
+        PolicyTarget? Target);
 }

@@ -21,8 +21,9 @@ namespace Seccomp.Generators
     /// <remarks>
     /// Why: binding is what a cold build pays most for, and the first binding in a compilation pays for loading the
     /// referenced assemblies' symbols, which the compiler needs anyway. Reading the literals leaves that to the compiler.
-    /// What the syntax cannot show (a type of the same name declared in the policy's namespace, a global alias in
-    /// another file) the analyzers catch: they read every policy both ways and report SECC0012 where the two differ.
+    /// Aliases of the attributes, local or global, and global aliases that take one of the names a policy uses, make
+    /// the generator bind. What the syntax cannot show (a type of the same name declared in the policy's namespace)
+    /// the analyzers catch: they read every policy both ways and report SECC0012 where the two differ.
     /// </remarks>
     internal static class PolicySyntaxReader
     {
@@ -41,26 +42,95 @@ namespace Seccomp.Generators
         private static readonly Dictionary<string, int> s_actions = EnumValues<SeccompAction>();
         private static readonly Dictionary<string, int> s_archs = EnumValues<SeccompArch>();
 
-        /// <summary>A type declaration with an attribute whose name reads as one of Seccomp's: cheap, syntax only.</summary>
-        public static bool IsCandidate(SyntaxNode node)
+        /// <summary>A type declaration with attributes: what the generator looks at, syntax only.</summary>
+        public static bool IsAttributedType(SyntaxNode node) => node is TypeDeclarationSyntax { AttributeLists.Count: > 0 };
+
+        /// <summary>A global using alias: what may rename a Seccomp attribute, or take one of its names, in every file.</summary>
+        public static bool IsGlobalAlias(SyntaxNode node) =>
+            node is UsingDirectiveSyntax { Alias: not null } u && !u.GlobalKeyword.IsKind(SyntaxKind.None);
+
+        public static AttributeAlias GlobalAlias(UsingDirectiveSyntax alias) =>
+            new(Strip(alias.Alias!.Name.Identifier.ValueText), SimpleName(alias.Name) ?? "");
+
+        /// <summary>Every global using alias of a compilation (for the analyzers, which see no pipeline).</summary>
+        public static IReadOnlyList<AttributeAlias> GlobalAliases(Compilation compilation, CancellationToken ct)
         {
-            if (node is not TypeDeclarationSyntax type || type.AttributeLists.Count == 0) return false;
-            foreach (var list in type.AttributeLists)
-                foreach (var attribute in list.Attributes)
-                {
-                    string? name = SimpleName(attribute.Name);
-                    if (name == PolicyName || (name != null && s_ruleNames.Contains(name))) return true;
-                }
-            return false;
+            var aliases = new List<AttributeAlias>();
+            foreach (var tree in compilation.SyntaxTrees)
+                if (tree.GetRoot(ct) is CompilationUnitSyntax unit)
+                    foreach (var u in unit.Usings)
+                        if (IsGlobalAlias(u)) aliases.Add(GlobalAlias(u));
+            return aliases;
         }
 
-        /// <summary>What the generator needs to know of one candidate declaration (<see cref="IsCandidate"/>).</summary>
+        /// <summary>What the generator needs to know of one attributed type declaration (<see cref="IsAttributedType"/>).</summary>
         public static PolicyDeclaration Declaration(TypeDeclarationSyntax type, CancellationToken ct)
         {
-            bool isPolicy = type is ClassDeclarationSyntax
-                && type.AttributeLists.Any(l => l.Attributes.Any(a => SimpleName(a.Name) == PolicyName));
-            return new PolicyDeclaration(MetadataName(type), isPolicy, isPolicy ? TryRead((ClassDeclarationSyntax)type, ct) : null);
+            var names = new List<string>();
+            foreach (var list in type.AttributeLists)
+                foreach (var attribute in list.Attributes)
+                    if (SimpleName(attribute.Name) is { } n && !names.Contains(n)) names.Add(n);
+            bool aliased = names.Any(LocalAliases(type).Contains);
+            var target = type is ClassDeclarationSyntax cls && names.Contains(PolicyName) && !aliased ? TryRead(cls, ct) : null;
+            return new PolicyDeclaration(MetadataName(type), type is ClassDeclarationSyntax, EquatableArray.From(names.ToArray()), aliased, target);
         }
+
+        /// <summary>
+        /// One entry per type that may be a policy, from all attributed declarations and the global aliases. It keeps the
+        /// policy read from the syntax when that reading is the whole story: the type's Seccomp attributes are all on
+        /// one declaration and no alias is involved. Otherwise its <see cref="PolicyDeclaration.Target"/> is null: bind it.
+        /// </summary>
+        public static IEnumerable<PolicyDeclaration> Policies(IReadOnlyList<PolicyDeclaration> all, IReadOnlyList<AttributeAlias> globalAliases)
+        {
+            var policyAliases = new HashSet<string>(StringComparer.Ordinal);
+            var ourAliases = new HashSet<string>(StringComparer.Ordinal);
+            bool shadowed = false;
+            foreach (var a in globalAliases)
+            {
+                if (a.Target == PolicyName) policyAliases.Add(a.Name);
+                if (IsOurs(a.Target)) ourAliases.Add(a.Name);
+                // A global alias that takes one of the names a policy uses changes what it means in every file.
+                if (s_reserved.Contains(a.Name)) shadowed = true;
+            }
+            bool IsPart(PolicyDeclaration d) => d.MustBind || d.AttributeNames.Any(n => IsOurs(n) || ourAliases.Contains(n));
+            bool MayBePolicy(PolicyDeclaration d) =>
+                d.IsClass && (d.MustBind || d.AttributeNames.Any(n => n == PolicyName || policyAliases.Contains(n)));
+
+            var parts = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var d in all)
+                if (IsPart(d)) parts[d.MetadataName] = parts.TryGetValue(d.MetadataName, out int n) ? n + 1 : 1;
+            var done = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var d in all)
+            {
+                if (!MayBePolicy(d) || !done.Add(d.MetadataName)) continue;
+                bool settled = !shadowed && d.Target != null && parts[d.MetadataName] == 1 && !d.AttributeNames.Any(ourAliases.Contains);
+                yield return settled ? d : d with { Target = null };
+            }
+        }
+
+        private static bool IsOurs(string simpleName) => simpleName == PolicyName || s_ruleNames.Contains(simpleName);
+
+        /// <summary>The aliases in scope of a declaration, from its file and enclosing namespaces, that name a Seccomp attribute.</summary>
+        private static HashSet<string> LocalAliases(TypeDeclarationSyntax type)
+        {
+            var aliases = new HashSet<string>(StringComparer.Ordinal);
+            for (var node = type.Parent; node != null; node = node.Parent)
+            {
+                var usings = node switch
+                {
+                    BaseNamespaceDeclarationSyntax n => n.Usings,
+                    CompilationUnitSyntax u => u.Usings,
+                    _ => default,
+                };
+                foreach (var u in usings)
+                    if (u.Alias != null && SimpleName(u.Name) is { } target && IsOurs(target))
+                        aliases.Add(Strip(u.Alias.Name.Identifier.ValueText));
+            }
+            return aliases;
+        }
+
+        private static string Strip(string name) =>
+            name.Length > AttributeSuffix.Length && name.EndsWith(AttributeSuffix, StringComparison.Ordinal) ? name.Substring(0, name.Length - AttributeSuffix.Length) : name;
 
         /// <summary>
         /// The policy this one declaration declares, as the bound attributes would give it, or null when its syntax does
@@ -232,11 +302,20 @@ namespace Seccomp.Generators
             for (var node = type.Parent; node != null; node = node.Parent)
             {
                 if (node is TypeDeclarationSyntax t) name = t.Identifier.ValueText + Arity(t) + "+" + name;
-                else if (node is BaseNamespaceDeclarationSyntax n) parts.Insert(0, new string(n.Name.ToString().Where(c => !char.IsWhiteSpace(c)).ToArray()));
+                else if (node is BaseNamespaceDeclarationSyntax n) parts.Insert(0, NamespaceValueText(n.Name));
             }
             parts.Add(name);
             return string.Join(".", parts);
         }
+
+        /// <summary>A namespace name as the compiler reads it: identifiers' values (no @, no escapes, no trivia), dotted.</summary>
+        private static string NamespaceValueText(NameSyntax name) => name switch
+        {
+            QualifiedNameSyntax q => NamespaceValueText(q.Left) + "." + NamespaceValueText(q.Right),
+            SimpleNameSyntax s => s.Identifier.ValueText,
+            AliasQualifiedNameSyntax a => a.Name.Identifier.ValueText,
+            _ => name.ToString(),
+        };
 
         private static string Arity(TypeDeclarationSyntax t) =>
             t.TypeParameterList is { Parameters.Count: > 0 } p ? "`" + p.Parameters.Count : "";
@@ -244,7 +323,7 @@ namespace Seccomp.Generators
         // --- names -------------------------------------------------------------------------------------------------
 
         /// <summary>The attribute's rightmost name less the Attribute suffix, or null for a generic or other form.</summary>
-        private static string? SimpleName(NameSyntax name)
+        private static string? SimpleName(NameSyntax? name)
         {
             var right = name switch
             {
@@ -253,9 +332,7 @@ namespace Seccomp.Generators
                 AliasQualifiedNameSyntax a => a.Name as IdentifierNameSyntax,
                 _ => null,
             };
-            if (right == null) return null;
-            string s = right.Identifier.ValueText;
-            return s.Length > AttributeSuffix.Length && s.EndsWith(AttributeSuffix, StringComparison.Ordinal) ? s.Substring(0, s.Length - AttributeSuffix.Length) : s;
+            return right == null ? null : Strip(right.Identifier.ValueText);
         }
 
         /// <summary>The attribute's simple name when its form can only mean Seccomp's type of that name, else null.</summary>

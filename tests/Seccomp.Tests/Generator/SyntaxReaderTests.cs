@@ -71,7 +71,7 @@ public class SyntaxReaderTests
         {
             var compilation = GeneratorHarness.CreateCompilation(File.ReadAllText(file));
             var tree = compilation.SyntaxTrees.Single();
-            foreach (var cls in tree.GetRoot().DescendantNodes().OfType<ClassDeclarationSyntax>().Where(PolicySyntaxReader.IsCandidate))
+            foreach (var cls in tree.GetRoot().DescendantNodes().OfType<ClassDeclarationSyntax>().Where(HasPolicyAttribute))
             {
                 var symbol = compilation.GetSemanticModel(tree).GetDeclaredSymbol(cls)!;
                 var fromBinding = PolicyTargetReader.Read(symbol, default);
@@ -112,7 +112,7 @@ public class SyntaxReaderTests
         var compilation = GeneratorHarness.CreateCompilation(source);
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         var tree = compilation.SyntaxTrees.Single();
-        var cls = tree.GetRoot().DescendantNodes().OfType<ClassDeclarationSyntax>().First(c => PolicySyntaxReader.IsCandidate(c));
+        var cls = tree.GetRoot().DescendantNodes().OfType<ClassDeclarationSyntax>().First(HasPolicyAttribute);
         var symbol = compilation.GetSemanticModel(tree).GetDeclaredSymbol(cls)!;
         var fromBinding = PolicyTargetReader.Read(symbol, default);
         Assert.NotNull(fromBinding);
@@ -140,7 +140,7 @@ public class SyntaxReaderTests
         var literal = Program(Usings + "[SeccompPolicy] [Allow(\"read\", \"write\")] internal static partial class P;");
         var compilation = GeneratorHarness.CreateCompilation(Usings + declaration);
         var tree = compilation.SyntaxTrees.Single();
-        var parts = tree.GetRoot().DescendantNodes().OfType<TypeDeclarationSyntax>().Where(PolicySyntaxReader.IsCandidate).ToList();
+        var parts = tree.GetRoot().DescendantNodes().OfType<TypeDeclarationSyntax>().Where(t => t.AttributeLists.Count > 0).ToList();
         if (parts.Count == 1)
             Assert.Null(PolicySyntaxReader.TryRead((ClassDeclarationSyntax)parts[0], default));
         Assert.True(literal.SequenceEqual(Program(Usings + declaration)), form);
@@ -170,6 +170,39 @@ public class SyntaxReaderTests
         Assert.DoesNotContain(GeneratorHarness.Analyze(qualified), x => x.Id == DiagnosticIds.BindsOtherThanWritten);
     }
 
+    /// <summary>
+    /// What one declaration's syntax does not show: an alias of the policy attribute (in the file or global, in another
+    /// file), an escaped namespace name, two parts of one type whose namespaces are spelled differently. The
+    /// generator binds these, so the program is the one the bound attributes declare.
+    /// </summary>
+    [Fact]
+    public void AliasesAndEscapedNamesAreBound()
+    {
+        byte[] literal = ProgramOf(new[] { "using Seccomp;\nnamespace App;\n[SeccompPolicy] [Allow(\"read\")] [Kill(\"ptrace\")] internal static partial class P;" });
+        Assert.Equal(literal, ProgramOf(new[] { "using Seccomp;\nusing Policy = Seccomp.SeccompPolicyAttribute;\nnamespace App;\n[Policy] [Allow(\"read\")] [Kill(\"ptrace\")] internal static partial class P;" }));
+        Assert.Equal(literal, ProgramOf(new[] { "global using Policy = Seccomp.SeccompPolicyAttribute;\nglobal using Permit = Seccomp.AllowAttribute;",
+            "using Seccomp;\nnamespace App;\n[Policy] [Permit(\"read\")] [Kill(\"ptrace\")] internal static partial class P;" }));
+        Assert.Equal(literal, ProgramOf(new[] { "using Seccomp;\nnamespace @App { [SeccompPolicy] [Allow(\"read\")] [Kill(\"ptrace\")] internal static partial class P; }" }));
+        Assert.Equal(literal, ProgramOf(new[] { "using Seccomp;\nnamespace App { [SeccompPolicy] [Allow(\"read\")] internal static partial class P; }",
+            "using Seccomp;\nnamespace @App { [Kill(\"ptrace\")] internal static partial class P; }" }));
+    }
+
+    /// <summary>A [SeccompPolicy] of the policy's own namespace is not Seccomp's: the generator, reading syntax, would take it for one; the analyzers say so.</summary>
+    [Fact]
+    public void ShadowedPolicyAttributeIsReportedAsSECC0012()
+    {
+        const string Source = """
+            using Seccomp;
+            namespace App;
+            internal sealed class SeccompPolicyAttribute : System.Attribute { }
+            [SeccompPolicy]
+            [Allow("read")]
+            internal static partial class P;
+            """;
+        var d = Assert.Single(GeneratorHarness.Analyze(Source), x => x.Id == DiagnosticIds.BindsOtherThanWritten);
+        Assert.Equal("P", Source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+    }
+
     /// <summary>The syntax reader turns <c>Errno.NAME</c> into a number through the core's table: it must be the runtime enum's.</summary>
     [Fact]
     public void EveryErrnoMemberHasTheRuntimesNumberInTheCoresTable()
@@ -181,6 +214,9 @@ public class SyntaxReaderTests
         }
     }
 
+    private static bool HasPolicyAttribute(TypeDeclarationSyntax t) =>
+        t.AttributeLists.SelectMany(l => l.Attributes).Any(a => a.Name.ToString().Contains("SeccompPolicy", StringComparison.Ordinal));
+
     private static (PolicyTarget? FromSyntax, PolicyTarget? FromBinding) ReadBothWays(string source, string className)
     {
         var compilation = GeneratorHarness.CreateCompilation(source);
@@ -189,6 +225,19 @@ public class SyntaxReaderTests
         var symbol = compilation.GetSemanticModel(tree).GetDeclaredSymbol(cls)!;
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         return (PolicySyntaxReader.TryRead(cls, default), PolicyTargetReader.Read(symbol, default));
+    }
+
+    /// <summary>The x86_64 program the generator builds for App.P from several files.</summary>
+    private static byte[] ProgramOf(string[] sources)
+    {
+        var compilation = GeneratorHarness.CreateCompilation(sources);
+        GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        using var pe = new MemoryStream();
+        var emit = output.Emit(pe);
+        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics.Where(x => x.Severity == DiagnosticSeverity.Error)));
+        var type = Assembly.Load(pe.ToArray()).GetType("App.P")!;
+        var program = (SeccompProgram)type.GetMethod("GetProgram", BindingFlags.Public | BindingFlags.Static)!.Invoke(null, new object[] { SeccompArch.X86_64 })!;
+        return program.ToBytes();
     }
 
     /// <summary>The x86_64 program the generator builds for App.P.</summary>
