@@ -61,7 +61,8 @@ namespace Seccomp.Analyzers
             if (read == null)
             {
                 // The generator reads this class as a policy from its syntax, but its [SeccompPolicy] binds to another type.
-                if (GeneratorReading(type, aliases, ct) != null)
+                if (type.TypeKind == TypeKind.Class && type.DeclaringSyntaxReferences.Any(r => PolicySyntaxReader.NamesPolicy(r.GetSyntax(ct)))
+                    && GeneratorReading(type, aliases, ct) != null)
                     context.ReportDiagnostic(Diagnostic.Create(Descriptors.BindsOtherThanWritten, type.Locations.FirstOrDefault(),
                         $"'{type.Name}' carries [SeccompPolicy], which the generator reads as Seccomp's, but the compiler binds it to another " +
                         "type of that name: the generator would add a seccomp program to a class that is not a policy. Qualify the name " +

@@ -63,6 +63,11 @@ namespace Seccomp.Generators
             return aliases;
         }
 
+        /// <summary>Whether a class declaration carries an attribute named SeccompPolicy, as written (no alias followed).</summary>
+        public static bool NamesPolicy(SyntaxNode node) =>
+            node is ClassDeclarationSyntax { AttributeLists.Count: > 0 } cls
+            && cls.AttributeLists.Any(l => l.Attributes.Any(a => SimpleName(a.Name) == PolicyName));
+
         /// <summary>What the generator needs to know of one attributed type declaration (<see cref="IsAttributedType"/>).</summary>
         public static PolicyDeclaration Declaration(TypeDeclarationSyntax type, CancellationToken ct)
         {
