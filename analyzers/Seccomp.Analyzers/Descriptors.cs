@@ -8,7 +8,7 @@ namespace Seccomp.Analyzers
 {
     /// <summary>
     /// The diagnostic descriptors, built from the core's <see cref="DiagnosticCatalog"/> (ID, title, default severity,
-    /// category, help page): nothing about a rule is written here. Every one can be configured in .editorconfig
+    /// category, help page): nothing about a rule is written here. Every one but SECC0012 (which guards the emitted program) can be configured in .editorconfig
     /// (<c>dotnet_diagnostic.SECC0030.severity = none</c>).
     /// </summary>
     internal static class Descriptors
@@ -23,6 +23,7 @@ namespace Seccomp.Analyzers
             var tags = new List<string>();
             if (info.Unnecessary) tags.Add(WellKnownDiagnosticTags.Unnecessary);
             if (info.CompilationEnd) tags.Add(WellKnownDiagnosticTags.CompilationEnd);
+            if (info.NotConfigurable) tags.Add(WellKnownDiagnosticTags.NotConfigurable);
             var severity = info.Level switch
             {
                 DiagnosticLevel.Error => DiagnosticSeverity.Error,

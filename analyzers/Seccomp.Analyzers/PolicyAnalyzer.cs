@@ -48,7 +48,9 @@ namespace Seccomp.Analyzers
             context.RegisterCompilationStartAction(start =>
             {
                 // The generator's reading depends on the compilation's global aliases: found once, on first need.
-                var aliases = new Lazy<IReadOnlyList<AttributeAlias>>(() => PolicySyntaxReader.GlobalAliases(start.Compilation, start.CancellationToken));
+                // PublicationOnly: a cancelled first attempt is not remembered as the answer.
+                var aliases = new Lazy<IReadOnlyList<AttributeAlias>>(() => PolicySyntaxReader.GlobalAliases(start.Compilation, start.CancellationToken),
+                    System.Threading.LazyThreadSafetyMode.PublicationOnly);
                 start.RegisterSymbolAction(c => AnalyzeType(c, aliases), SymbolKind.NamedType);
             });
         }

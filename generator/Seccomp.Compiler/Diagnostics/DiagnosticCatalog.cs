@@ -28,7 +28,7 @@ namespace Seccomp.Compiler.Diagnostics
             new(DiagnosticIds.InvalidEnumValue, "Enum value the runtime does not define", Error, PolicyCategory),
             new(DiagnosticIds.ProgramTooLarge, "Program exceeds the kernel's 4096 instructions", Error, PolicyCategory),
             new(DiagnosticIds.VerifierFailure, "Generated program fails verification", Error, PolicyCategory),
-            new(DiagnosticIds.BindsOtherThanWritten, "Policy attribute binds to something other than what its name reads as", Error, PolicyCategory),
+            new(DiagnosticIds.BindsOtherThanWritten, "Policy attribute binds to something other than what its name reads as", Error, PolicyCategory, NotConfigurable: true),
             new(DiagnosticIds.ConditionSyntax, "Condition syntax error", Error, ConditionCategory),
             new(DiagnosticIds.ConditionUnknownName, "Unknown argument or constant in condition", Error, ConditionCategory),
             new(DiagnosticIds.ConditionOutOfRange, "Value outside the argument's type", Error, ConditionCategory),

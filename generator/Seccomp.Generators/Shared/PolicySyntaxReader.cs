@@ -87,16 +87,20 @@ namespace Seccomp.Generators
         /// </summary>
         public static IEnumerable<PolicyDeclaration> Policies(IReadOnlyList<PolicyDeclaration> all, IReadOnlyList<AttributeAlias> globalAliases)
         {
+            // Aliases of Seccomp's attributes, and aliases of those aliases (to a fixed point).
             var policyAliases = new HashSet<string>(StringComparer.Ordinal);
             var ourAliases = new HashSet<string>(StringComparer.Ordinal);
-            bool shadowed = false;
-            foreach (var a in globalAliases)
+            for (bool grew = true; grew;)
             {
-                if (a.Target == PolicyName) policyAliases.Add(a.Name);
-                if (IsOurs(a.Target)) ourAliases.Add(a.Name);
-                // A global alias that takes one of the names a policy uses changes what it means in every file.
-                if (s_reserved.Contains(a.Name)) shadowed = true;
+                grew = false;
+                foreach (var a in globalAliases)
+                {
+                    if ((a.Target == PolicyName || policyAliases.Contains(a.Target)) && policyAliases.Add(a.Name)) grew = true;
+                    if ((IsOurs(a.Target) || ourAliases.Contains(a.Target)) && ourAliases.Add(a.Name)) grew = true;
+                }
             }
+            // A global alias that takes one of the names a policy uses changes what it means in every file.
+            bool shadowed = globalAliases.Any(a => s_reserved.Contains(a.Name));
             bool IsPart(PolicyDeclaration d) => d.MustBind || d.AttributeNames.Any(n => IsOurs(n) || ourAliases.Contains(n));
             bool MayBePolicy(PolicyDeclaration d) =>
                 d.IsClass && (d.MustBind || d.AttributeNames.Any(n => n == PolicyName || policyAliases.Contains(n)));
@@ -115,7 +119,10 @@ namespace Seccomp.Generators
 
         private static bool IsOurs(string simpleName) => simpleName == PolicyName || s_ruleNames.Contains(simpleName);
 
-        /// <summary>The aliases in scope of a declaration, from its file and enclosing namespaces, that name a Seccomp attribute.</summary>
+        /// <summary>
+        /// The aliases in scope of a declaration, from its file and enclosing namespaces, whatever they name: one may name
+        /// a Seccomp attribute, or a global alias of one, which only binding follows.
+        /// </summary>
         private static HashSet<string> LocalAliases(TypeDeclarationSyntax type)
         {
             var aliases = new HashSet<string>(StringComparer.Ordinal);
@@ -128,7 +135,7 @@ namespace Seccomp.Generators
                     _ => default,
                 };
                 foreach (var u in usings)
-                    if (u.Alias != null && SimpleName(u.Name) is { } target && IsOurs(target))
+                    if (u.Alias != null)
                         aliases.Add(Strip(u.Alias.Name.Identifier.ValueText));
             }
             return aliases;

@@ -183,6 +183,11 @@ public class SyntaxReaderTests
         Assert.Equal(literal, ProgramOf(new[] { "global using Policy = Seccomp.SeccompPolicyAttribute;\nglobal using Permit = Seccomp.AllowAttribute;",
             "using Seccomp;\nnamespace App;\n[Policy] [Permit(\"read\")] [Kill(\"ptrace\")] internal static partial class P;" }));
         Assert.Equal(literal, ProgramOf(new[] { "using Seccomp;\nnamespace @App { [SeccompPolicy] [Allow(\"read\")] [Kill(\"ptrace\")] internal static partial class P; }" }));
+        // Aliases of aliases: a local alias of a global one, a global alias of a global one.
+        Assert.Equal(literal, ProgramOf(new[] { "global using Policy = Seccomp.SeccompPolicyAttribute;\nglobal using Permit = Seccomp.AllowAttribute;",
+            "using Seccomp;\nnamespace App { using Q = Policy; using R = Permit; [Q] [R(\"read\")] [Kill(\"ptrace\")] internal static partial class P; }" }));
+        Assert.Equal(literal, ProgramOf(new[] { "using Seccomp;\nnamespace App { [SeccompPolicy] [Allow(\"read\")] internal static partial class P; }",
+            "global using Permit = Seccomp.KillAttribute;", "namespace App { using R = Permit; [R(\"ptrace\")] internal static partial class P; }" }));
         Assert.Equal(literal, ProgramOf(new[] { "using Seccomp;\nnamespace App { [SeccompPolicy] [Allow(\"read\")] internal static partial class P; }",
             "using Seccomp;\nnamespace @App { [Kill(\"ptrace\")] internal static partial class P; }" }));
     }
