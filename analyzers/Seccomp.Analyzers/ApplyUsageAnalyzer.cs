@@ -116,8 +116,7 @@ namespace Seccomp.Analyzers
             var policyNames = new HashSet<string>(System.StringComparer.Ordinal);
             foreach (var tree in compilation.SyntaxTrees)
                 foreach (var t in tree.GetRoot(ct).DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax).OfType<TypeDeclarationSyntax>())
-                    if (t.AttributeLists.SelectMany(l => l.Attributes).Any(a => a.Name.ToString() is "SeccompPolicy" or "SeccompPolicyAttribute"
-                        || a.Name.ToString().EndsWith(".SeccompPolicy", System.StringComparison.Ordinal) || a.Name.ToString().EndsWith(".SeccompPolicyAttribute", System.StringComparison.Ordinal)))
+                    if (PolicySyntaxReader.NamesPolicy(t))
                         policyNames.Add(t.Identifier.ValueText);
             var result = new Dictionary<string, InstallKind>(System.StringComparer.Ordinal);
             if (policyNames.Count < 2) return result;

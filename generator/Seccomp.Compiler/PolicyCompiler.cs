@@ -20,29 +20,10 @@ namespace Seccomp.Compiler
     /// </summary>
     internal static class PolicyCompiler
     {
-        private const int CacheSize = 8;
-        private static readonly LinkedList<PolicyCompilation> s_recent = new();
+        private static readonly RecentResults<PolicyModel, PolicyCompilation> s_recent = new(8);
 
-        public static PolicyCompilation Compile(PolicyModel model, CancellationToken ct = default)
-        {
-            lock (s_recent)
-            {
-                for (var node = s_recent.First; node != null; node = node.Next)
-                {
-                    if (!node.Value.Model.Equals(model)) continue;
-                    s_recent.Remove(node);
-                    s_recent.AddFirst(node);
-                    return node.Value;
-                }
-            }
-            var compilation = CompileCore(model, ct);
-            lock (s_recent)
-            {
-                s_recent.AddFirst(compilation);
-                while (s_recent.Count > CacheSize) s_recent.RemoveLast();
-            }
-            return compilation;
-        }
+        public static PolicyCompilation Compile(PolicyModel model, CancellationToken ct = default) =>
+            s_recent.GetOrAdd(model, m => CompileCore(m, ct));
 
         private static PolicyCompilation CompileCore(PolicyModel model, CancellationToken ct)
         {

@@ -8,31 +8,11 @@ namespace Seccomp.Generators
 {
     public sealed partial class SeccompGenerator
     {
-        // The compiler server makes a new generator driver for every build: the last models are kept, keyed by the
-        // target's value, so an unchanged policy gets the same EmitModel instance (and Emit's cached text) back.
-        private const int ModelCacheSize = 8;
-        private static readonly System.Collections.Generic.LinkedList<EmitModel> s_models = new();
+        // The compiler server makes a new generator driver for every build: an unchanged policy gets the same EmitModel
+        // instance back (and Emit's cached text with it).
+        private static readonly RecentResults<PolicyTarget, EmitModel> s_models = new(8);
 
-        private static EmitModel Compile(PolicyTarget target, CancellationToken ct)
-        {
-            lock (s_models)
-            {
-                for (var node = s_models.First; node != null; node = node.Next)
-                {
-                    if (!node.Value.Target.Equals(target)) continue;
-                    s_models.Remove(node);
-                    s_models.AddFirst(node);
-                    return node.Value;
-                }
-            }
-            var model = CompileCore(target, ct);
-            lock (s_models)
-            {
-                s_models.AddFirst(model);
-                while (s_models.Count > ModelCacheSize) s_models.RemoveLast();
-            }
-            return model;
-        }
+        private static EmitModel Compile(PolicyTarget target, CancellationToken ct) => s_models.GetOrAdd(target, t => CompileCore(t, ct));
 
         private static EmitModel CompileCore(PolicyTarget target, CancellationToken ct)
         {

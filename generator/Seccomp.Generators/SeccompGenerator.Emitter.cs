@@ -22,32 +22,12 @@ namespace Seccomp.Generators
             context.AddSource(model.Target.HintName, CachedText(model, settings));
         }
 
-        // The compiler server keeps this assembly loaded but makes a new generator driver for every build, so each
-        // build emits again: the last texts are kept, keyed by what they are made from (the same EmitModel instance
-        // when Compile's cache hit, so the comparison is a reference check), and an unchanged policy costs no emission.
-        private const int TextCacheSize = 8;
-        private static readonly System.Collections.Generic.LinkedList<(EmitModel Model, GeneratorSettings Settings, SourceText Text)> s_texts = new();
+        // Each build emits again (a new driver): the last texts are kept, keyed by what they are made from (the same
+        // EmitModel instance when Compile's cache hit, so the comparison is a reference check).
+        private static readonly RecentResults<(EmitModel Model, GeneratorSettings Settings), SourceText> s_texts = new(8);
 
-        private static SourceText CachedText(EmitModel model, GeneratorSettings settings)
-        {
-            lock (s_texts)
-            {
-                for (var node = s_texts.First; node != null; node = node.Next)
-                {
-                    if (!node.Value.Model.Equals(model) || !node.Value.Settings.Equals(settings)) continue;
-                    s_texts.Remove(node);
-                    s_texts.AddFirst(node);
-                    return node.Value.Text;
-                }
-            }
-            var text = SourceText.From(EmitSource(model, settings), Encoding.UTF8);
-            lock (s_texts)
-            {
-                s_texts.AddFirst((model, settings, text));
-                while (s_texts.Count > TextCacheSize) s_texts.RemoveLast();
-            }
-            return text;
-        }
+        private static SourceText CachedText(EmitModel model, GeneratorSettings settings) =>
+            s_texts.GetOrAdd((model, settings), k => SourceText.From(EmitSource(k.Model, k.Settings), Encoding.UTF8));
 
         internal static string EmitSource(EmitModel model) => EmitSource(model, new GeneratorSettings(false, null));
 

@@ -15,6 +15,12 @@ namespace Seccomp.Generators
         public const string RuleAttributeBaseName = "SeccompRuleAttribute";
         public const string WhenProperty = "When";
 
+        /// <summary>The policy attribute's simple name, as written in <c>[SeccompPolicy]</c>.</summary>
+        public const string PolicyAttributeShortName = "SeccompPolicy";
+
+        /// <summary>The rule attributes' simple names, as written in <c>[Allow(...)]</c> (each class adds "Attribute").</summary>
+        public static readonly string[] RuleAttributeShortNames = { "Allow", "Deny", "Kill", "Log", "Trap", "Trace", "Notify" };
+
         public const string DefaultAction = nameof(DefaultAction);
         public const string DefaultErrno = nameof(DefaultErrno);
         public const string BadArchAction = nameof(BadArchAction);

@@ -27,17 +27,24 @@ namespace Seccomp.Generators
     /// </remarks>
     internal static class PolicySyntaxReader
     {
-        private const string PolicyName = "SeccompPolicy";
+        private const string PolicyName = KnownNames.PolicyAttributeShortName;
         private const string AttributeSuffix = "Attribute";
-        private static readonly HashSet<string> s_ruleNames = new(StringComparer.Ordinal) { "Allow", "Deny", "Kill", "Log", "Trap", "Trace", "Notify" };
+        private static readonly HashSet<string> s_ruleNames = new(KnownNames.RuleAttributeShortNames, StringComparer.Ordinal);
 
-        // Names whose alias would change what the policy's names mean.
-        private static readonly HashSet<string> s_reserved = new(StringComparer.Ordinal)
+        // Names whose alias would change what the policy's names mean: the namespace, the attributes (either spelling)
+        // and the enums a policy's values name.
+        private static readonly HashSet<string> s_reserved = Reserved();
+
+        private static HashSet<string> Reserved()
         {
-            KnownNames.Namespace, "SeccompPolicy", "SeccompPolicyAttribute", "Allow", "AllowAttribute", "Deny", "DenyAttribute",
-            "Kill", "KillAttribute", "Log", "LogAttribute", "Trap", "TrapAttribute", "Trace", "TraceAttribute", "Notify",
-            "NotifyAttribute", nameof(SeccompAction), nameof(SeccompArch), KnownNames.Errno,
-        };
+            var names = new HashSet<string>(StringComparer.Ordinal) { KnownNames.Namespace, nameof(SeccompAction), nameof(SeccompArch), KnownNames.Errno };
+            foreach (var n in KnownNames.RuleAttributeShortNames.Concat(new[] { PolicyName }))
+            {
+                names.Add(n);
+                names.Add(n + AttributeSuffix);
+            }
+            return names;
+        }
 
         private static readonly Dictionary<string, int> s_actions = EnumValues<SeccompAction>();
         private static readonly Dictionary<string, int> s_archs = EnumValues<SeccompArch>();
@@ -63,10 +70,10 @@ namespace Seccomp.Generators
             return aliases;
         }
 
-        /// <summary>Whether a class declaration carries an attribute named SeccompPolicy, as written (no alias followed).</summary>
+        /// <summary>Whether a type declaration carries an attribute named SeccompPolicy, as written (no alias followed).</summary>
         public static bool NamesPolicy(SyntaxNode node) =>
-            node is ClassDeclarationSyntax { AttributeLists.Count: > 0 } cls
-            && cls.AttributeLists.Any(l => l.Attributes.Any(a => SimpleName(a.Name) == PolicyName));
+            node is TypeDeclarationSyntax { AttributeLists.Count: > 0 } type
+            && type.AttributeLists.Any(l => l.Attributes.Any(a => SimpleName(a.Name) == PolicyName));
 
         /// <summary>What the generator needs to know of one attributed type declaration (<see cref="IsAttributedType"/>).</summary>
         public static PolicyDeclaration Declaration(TypeDeclarationSyntax type, CancellationToken ct)

@@ -29,28 +29,21 @@ namespace Seccomp
             // it, and the install fails saying which question was refused and how.
             string? denied = null;
             int deniedErrno = 0;
-            bool Has(SeccompAction a)
+            // The call that asked is spelled only when it was refused.
+            bool Answer(SeccompFeatureStatus status, int e, string operation, string subject, string tail)
             {
-                var status = probe.ProbeAction(a, out int e);
                 if (status == SeccompFeatureStatus.DeniedByFilter && denied == null)
                 {
-                    denied = $"seccomp(SECCOMP_GET_ACTION_AVAIL, {ActionCodes.KernelName(a)}) was denied by a seccomp filter installed earlier in this process, "
+                    denied = $"seccomp({operation}, {subject}{tail}) was denied by a seccomp filter installed earlier in this process, "
                         + "so whether the kernel has it cannot be known (it is not missing from the kernel)";
                     deniedErrno = e;
                 }
                 return status == SeccompFeatureStatus.Supported;
             }
-            bool HasFlag(SeccompFilterFlags f, string name)
-            {
-                var status = probe.ProbeFilterFlag(f, out int e);
-                if (status == SeccompFeatureStatus.DeniedByFilter && denied == null)
-                {
-                    denied = $"seccomp(SECCOMP_SET_MODE_FILTER, {name}, NULL) was denied by a seccomp filter installed earlier in this process, "
-                        + "so whether the kernel has it cannot be known (it is not missing from the kernel)";
-                    deniedErrno = e;
-                }
-                return status == SeccompFeatureStatus.Supported;
-            }
+            bool Has(SeccompAction a) =>
+                Answer(probe.ProbeAction(a, out int e), e, "SECCOMP_GET_ACTION_AVAIL", ActionCodes.KernelName(a), "");
+            bool HasFlag(SeccompFilterFlags f, string name) =>
+                Answer(probe.ProbeFilterFlag(f, out int e), e, "SECCOMP_SET_MODE_FILTER", name, ", NULL");
 
             SeccompVerdict Fit(SeccompVerdict v)
             {
