@@ -28,6 +28,8 @@ internal static partial class Scenarios
             "stack" => Stack(),
             "two-phase" => TwoPhase(),
             "bad-arch" => BadArch(() => AllowPolicy.Apply()),
+            // The same int 0x80 with no filter: whether this kernel takes i386 calls at all (some VMs refuse them).
+            "int80-unfiltered" => BadArch(() => { }),
             // Complain mode rewrites the program (the Kill rule becomes LOG) but keeps the architecture check.
             "bad-arch-complain" => BadArch(() => KillProcessPolicy.Apply(new SeccompOptions { Complain = true })),
             "foreign-only" => ForeignOnly(),
@@ -42,6 +44,8 @@ internal static partial class Scenarios
             "apply-twice" => ApplyTwice(),
             "complain-clone3" => ComplainClone3(),
             "runtime-two-phase" => RuntimeTwoPhase(),
+            "lying-filter" => LyingEarlierFilter(notify: false),
+            "lying-supervisor" => LyingEarlierFilter(notify: true),
             _ => null,
         };
     }

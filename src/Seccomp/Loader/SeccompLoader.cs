@@ -121,6 +121,9 @@ namespace Seccomp
                     + (plan.DeniedByFilter ? ". " + Hints.AllowSeccompInFirstPolicy : ". " + Hints.MissingFeature));
 
             ReadOnlySpan<byte> bytes = plan.Program == null ? program : BpfInstruction.ToBytes(plan.Program);
+            if (!LetsVerifierRead(plan.Program ?? instructions, arch))
+                return new SeccompError(SeccompStep.Validate, 0, $"{policy}: the {arch} program denies pread64, which Apply() needs to "
+                    + "confirm the install from the kernel's filter count; allow it (it is in @dotnet-runtime). Nothing was installed");
             if (recordingAllowed && RecordingInstaller.Requested(options, policy))
             {
                 var recorded = RecordingInstaller.TryInstall(policy, arch, plan, plan.Program ?? instructions, policySource, options, out installation);
@@ -141,6 +144,19 @@ namespace Seccomp
                     s_noNewPrivs = true;
             }
 
+            // seccomp(2)'s 0 is not a proof (an earlier filter or its supervisor can fake it): the kernel's filter count is.
+            using var verifier = InstallVerifier.Open(out string? cannotVerify);
+            if (verifier == null)
+                return new SeccompError(SeccompStep.Verify, 0, $"{policy}: {cannotVerify}; nothing was installed");
+            var fallbacks = plan.Fallbacks;
+            if (verifier.Unprovable)
+            {
+                if (!options.AllowWeakerFallbacks)
+                    return new SeccompError(SeccompStep.Verify, 0, $"{policy}: {verifier.Check()}; nothing was installed. "
+                        + "Set SeccompOptions.AllowWeakerFallbacks to install without that proof");
+                fallbacks = new List<SeccompFallback>(fallbacks) { new("proof of the install (Seccomp_filters, Linux 5.9)", "seccomp(2)'s return value alone", true) };
+            }
+
             int rc = NativeMethods.InstallFilter((uint)plan.Flags, bytes, out errno);
             if (rc < 0)
                 return new SeccompError(SeccompStep.Install, errno, $"{policy}: seccomp(SECCOMP_SET_MODE_FILTER, {plan.Flags}) failed"
@@ -151,10 +167,29 @@ namespace Seccomp
                 // With TSYNC alone, a positive result is the id of a thread that could not take the filter.
                 return new SeccompError(SeccompStep.Install, 0, $"{policy}: thread {rc} could not be synchronized (TSYNC); no filter was installed. "
                     + Hints.OtherSeccompState);
+            if (!verifier.Unprovable && verifier.Check() is string notInstalled)
+                return new SeccompError(SeccompStep.Verify, 0, $"{policy}: {notInstalled}");
 
-            FallbackReporter.Report(plan.Fallbacks, options);
-            installation = new SeccompInstallation(arch, instructions.Length, plan.Flags, plan.Fallbacks, listener);
+            FallbackReporter.Report(fallbacks, options);
+            installation = new SeccompInstallation(arch, instructions.Length, plan.Flags, fallbacks, listener);
             return null;
+        }
+
+        /// <summary>The verifier's pread64 of /proc/thread-self/status after the install: ALLOW or LOG, never a kill or an errno.</summary>
+        private static bool LetsVerifierRead(IReadOnlyList<BpfInstruction> program, SeccompArch arch)
+        {
+            var info = ArchInfo.Get(arch);
+            if (!info.TryGetNumber("pread64", out int nr)) return true;
+            var instructions = program as BpfInstruction[] ?? program.ToArray();
+            // fd 3..1023 as an int, a user buffer, 8 KiB, offset 0: what InstallVerifier passes; a condition on any of
+            // them that tells these apart would be odd, and is then refused here rather than killing the process.
+            foreach (ulong fd in new ulong[] { 3, 1023 })
+            {
+                uint verdict = BpfInterpreter.Run(instructions, new SeccompData(nr, info.AuditArch, 0, new ulong[] { fd, 0x7f0000000000, 8192, 0, 0, 0 }), out _);
+                var action = ActionCodes.Decode(verdict, out _);
+                if (action is not (SeccompAction.Allow or SeccompAction.Log)) return false;
+            }
+            return true;
         }
 
         /// <summary>

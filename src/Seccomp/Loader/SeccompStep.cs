@@ -15,5 +15,7 @@ namespace Seccomp
         NoNewPrivs,
         /// <summary>seccomp(SECCOMP_SET_MODE_FILTER).</summary>
         Install,
+        /// <summary>Confirming from the kernel's count of the thread's filters that the install happened.</summary>
+        Verify,
     }
 }

@@ -175,6 +175,21 @@ public class KernelActionTests
     public void ACallWithAForeignArchitectureGetsTheBadArchAction(string scenario)
     {
         Assert.Equal(Architecture.X64, RuntimeInformation.ProcessArchitecture); // int 0x80 is x86's foreign ABI
+        var unfiltered = ChildProcess.Run("int80-unfiltered");
+        if (unfiltered.Signal == 11)
+        {
+            // This kernel refuses i386 calls before seccomp sees them (int 0x80 faults with no filter at all, as on
+            // VMs that run 64-bit tasks only): no foreign call can reach the filter, so the filtered run faults the
+            // same way, and the program's answer to one is checked in the interpreter on the installed bytes.
+            var faulted = ChildProcess.Run(scenario);
+            Assert.Equal(11, faulted.Signal);
+            Assert.Equal("True", faulted["before_int80"]);
+            var program = Seccomp.TestChild.Policies.AllowPolicy.GetProgram(Seccomp.SeccompArch.X86_64);
+            var verdict = program.Run(new Seccomp.SeccompData(20, 0x40000003, 0, new ulong[6]), out _);
+            Assert.Equal("KILL_PROCESS", verdict.ToString());
+            return;
+        }
+        Assert.Equal(0, unfiltered.ExitCode); // i386 getpid ran unfiltered
         var r = ChildProcess.Run(scenario);
         Assert.Equal(ChildProcess.SIGSYS, r.Signal);
         Assert.Equal("True", r["before_int80"]);
