@@ -46,6 +46,8 @@ internal static partial class Scenarios
             "runtime-two-phase" => RuntimeTwoPhase(),
             "lying-filter" => LyingEarlierFilter(notify: false),
             "lying-supervisor" => LyingEarlierFilter(notify: true),
+            "privilege-warning" => PrivilegeWarning(opensFiles: true),
+            "privilege-no-open" => PrivilegeWarning(opensFiles: false),
             _ => null,
         };
     }

@@ -72,4 +72,16 @@ internal static partial class Scenarios
         Report("keyctl_errno", Native.Call(Native.Number("keyctl"), unchecked((ulong)-3), 0, 0).Errno);
         return 0;
     }
+
+    /// <summary>Apply with a warning sink; report what it was told (the test runs this as root).</summary>
+    private static int PrivilegeWarning(bool opensFiles)
+    {
+        var warnings = new List<string>();
+        var options = new SeccompOptions { OnWarning = warnings.Add };
+        if (opensFiles) AllowPolicy.Apply(options);
+        else NoOpenPolicy.Apply(options);
+        Report("warnings", warnings.Count);
+        Report("warning", warnings.Count > 0 ? warnings[0] : "");
+        return 0;
+    }
 }

@@ -3,11 +3,13 @@
 // BCL only. Described in docs/tool.md ("How recording works").
 //
 // Environment (set by the tool):
-//   SECCOMP_RECORD_PROGRAM       the recorder filter's bytes (record only; the startup hook installs it)
+//   SECCOMP_RECORD_PROGRAM       the recorder filter's bytes (record only; the startup hook installs it), a file in the
+//                                tool's private directory (mode 0700, created new)
+//   SECCOMP_RECORD_PROGRAM_SHA256 the SHA-256 of those bytes (hex): the hook installs nothing else
 //   SECCOMP_RECORD_FD_OUT        fd (inherited pipe write end) a process writes its hello to
 //   SECCOMP_RECORD_FD_IN         fd (inherited pipe read end) a process reads the 1-byte ack from
 //   SECCOMP_RECORD_BASE_FILTERS  "Seccomp_filters:" of the tool's /proc/self/status (record only)
-//   SECCOMP_RECORD_DIR           a directory of the tool's where Apply() leaves its policy (<pid>.policy)
+//   SECCOMP_RECORD_DIR           the tool's private directory (mode 0700) where Apply() leaves its policy (<pid>.policy)
 //   SECCOMP_RECORD_LOCK          a file that serialises handshakes between processes (the ack pipe is shared)
 //
 // Hello (24 bytes, native endian): u32 magic 0x43455253 ('SREC'), i32 pid, i32 listener fd, i32 errno (0 = ok),
@@ -25,13 +27,14 @@ namespace Seccomp.Recording
     internal static unsafe class RecorderHandshake
     {
         public const string EnvProgram = "SECCOMP_RECORD_PROGRAM";
+        public const string EnvProgramDigest = "SECCOMP_RECORD_PROGRAM_SHA256";
         public const string EnvFdOut = "SECCOMP_RECORD_FD_OUT";
         public const string EnvFdIn = "SECCOMP_RECORD_FD_IN";
         public const string EnvBaseFilters = "SECCOMP_RECORD_BASE_FILTERS";
         public const string EnvDir = "SECCOMP_RECORD_DIR";
         public const string EnvLock = "SECCOMP_RECORD_LOCK";
 
-        public static readonly string[] AllVariables = { EnvProgram, EnvFdOut, EnvFdIn, EnvBaseFilters, EnvDir, EnvLock };
+        public static readonly string[] AllVariables = { EnvProgram, EnvProgramDigest, EnvFdOut, EnvFdIn, EnvBaseFilters, EnvDir, EnvLock };
 
         /// <summary>The assembly metadata key of an entry assembly whose policies record themselves (generated).</summary>
         public const string RecordingAllowedMetadata = "Seccomp.RecordingAllowed";
@@ -44,6 +47,9 @@ namespace Seccomp.Recording
         public const long SECCOMP_FILTER_FLAG_NEW_LISTENER = 8;
         public const long SECCOMP_FILTER_FLAG_TSYNC_ESRCH = 16;
         public const int EINTR = 4, EBUSY = 16, EPIPE = 32, EPROTO = 71;
+
+        /// <summary>The errno of a hello that refuses: what the hook was handed is not what the tool made.</summary>
+        public const int EBADMSG = 74;
         private const int LOCK_EX = 2, O_RDWR = 2, O_CREAT = 0x40, O_CLOEXEC = 0x80000, F_GETFD = 1;
 
         // libc entry points, resolved before the filter is installed (no lazy binding inside the window).
@@ -206,6 +212,19 @@ namespace Seccomp.Recording
                 s_close(fdIn);
             }
             return err == 0 && stage == 4 ? 0 : -1;
+        }
+
+        /// <summary>
+        /// Tells the supervisor that this process installs nothing, and why (<paramref name="errno"/>), so that it neither
+        /// waits nor takes the silence for a pass. Best effort: the tool also sees the process exit.
+        /// </summary>
+        public static void SendRefusal(int fdOut, int errno)
+        {
+            ResolveLibc();
+            int* hello = stackalloc int[HelloSize / 4];
+            hello[0] = (int)HelloMagic; hello[1] = s_getpid(); hello[2] = -1; hello[3] = errno; hello[4] = -1; hello[5] = 0;
+            nint n;
+            do { n = s_write(fdOut, hello, HelloSize); } while (n < 0 && *s_errnoLocation() == EINTR);
         }
 
         public static string StageName(int stage) => stage switch

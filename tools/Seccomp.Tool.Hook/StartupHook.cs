@@ -33,6 +33,7 @@ public static unsafe class StartupHook
         int fdOut = RecorderHandshake.ParseFd(Environment.GetEnvironmentVariable(RecorderHandshake.EnvFdOut));
         int fdIn = RecorderHandshake.ParseFd(Environment.GetEnvironmentVariable(RecorderHandshake.EnvFdIn));
         int baseFilters = RecorderHandshake.ParseFd(Environment.GetEnvironmentVariable(RecorderHandshake.EnvBaseFilters));
+        string? digest = Environment.GetEnvironmentVariable(RecorderHandshake.EnvProgramDigest);
         int lockFd = RecorderHandshake.Lock();
         RecorderHandshake.ClearEnvironment();
 
@@ -62,11 +63,23 @@ public static unsafe class StartupHook
             byte[] program;
             try
             {
+                // The tool's private directory (0700) holds it; a link there is not the tool's doing.
+                if (new FileInfo(programPath).LinkTarget != null)
+                    throw new IOException("it is a symbolic link");
                 program = File.ReadAllBytes(programPath);
             }
             catch (Exception e)
             {
-                Log($"cannot read {programPath}: {e.Message}");
+                Log($"cannot read {programPath}: {e.Message}; not recording");
+                RecorderHandshake.SendRefusal(fdOut, RecorderHandshake.EBADMSG);
+                return;
+            }
+            // Install exactly what the tool made, or nothing: the digest travels in the environment, the bytes in a file.
+            string actual = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(program));
+            if (digest == null || !string.Equals(actual, digest, StringComparison.OrdinalIgnoreCase))
+            {
+                Log($"the recorder's filter {programPath} is not the one dotnet-seccomp wrote (SHA-256 {actual}, expected {digest ?? "none"}); not recording");
+                RecorderHandshake.SendRefusal(fdOut, RecorderHandshake.EBADMSG);
                 return;
             }
             if (program.Length == 0 || program.Length % 8 != 0 || program.Length / 8 > 4096)

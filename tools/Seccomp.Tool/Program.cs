@@ -21,6 +21,8 @@ internal static class ExitCodes
     public const int BadInput = 4;
     /// <summary>`check`: no process applied a policy built with SeccompAllowRecording, so nothing was checked.</summary>
     public const int NothingChecked = 5;
+    /// <summary>`record`, `check`: what the tool handed to the program was changed before the program used it.</summary>
+    public const int Tampered = 6;
     public const int Internal = 125;
     public const int CannotStart = 127;
 }
@@ -29,7 +31,7 @@ internal static class Program
 {
     private const string ExitCodesHelp =
         "Exit codes: 0 ok; 1 usage error; 2 `check`: the policy denied calls; 3 the kernel or CPU cannot record (Linux 5.5+ with USER_NOTIF needed; use `audit`); "
-        + "4 unreadable or invalid input; 5 `check`: no policy built with SeccompAllowRecording was applied; 125 internal failure; 127 the command could not be started; "
+        + "4 unreadable or invalid input; 5 `check`: no policy built with SeccompAllowRecording was applied; 6 what the tool handed to the program was changed (nothing recorded); 125 internal failure; 127 the command could not be started; "
         + "otherwise `record` exits with the command's own exit code (128+N when a signal N killed it).";
 
     public static int Main(string[] args) => BuildRoot().Parse(args).Invoke();

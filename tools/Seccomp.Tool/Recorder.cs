@@ -64,29 +64,23 @@ internal static unsafe class Recorder
             return Program.Fail(ExitCodes.Usage, "cannot build the recorder's filter: " + string.Join("; ", compilation.Errors.Select(e => e.Message)));
         byte[] program = compilation.Program(arch).ToBytes();
 
-        string programPath = Path.Combine(Path.GetTempPath(), $"dotnet-seccomp-{Environment.ProcessId}.bpf");
-        File.WriteAllBytes(programPath, program);
-        try
-        {
-            return Supervise(command, output, hookPath, programPath, ArchInfo.Get(arch));
-        }
-        finally
-        {
-            try { File.Delete(programPath); } catch (IOException) { }
-        }
+        return Supervise(command, output, hookPath, program, ArchInfo.Get(arch));
     }
 
-    private static int Supervise(string[] command, string output, string hookPath, string programPath, ArchInfo arch)
+    private static int Supervise(string[] command, string output, string hookPath, byte[] program, ArchInfo arch)
     {
         var recording = new Recording { Source = "record", Command = command.ToList() };
         var tgidOf = new Dictionary<int, int>();
         var allTids = new HashSet<int>();
-        var result = Supervisor.Run(command, hookPath, programPath, (listener, notif) =>
+        var result = Supervisor.Run(command, hookPath, program, (listener, notif) =>
         {
             Record(recording, arch, in notif, tgidOf, allTids);
             return Supervisor.Continue;
         });
         if (result.CannotStart != null) return result.CannotStart.Value;
+        if (result.Refused.Count > 0)
+            return Program.Fail(ExitCodes.Tampered, $"the recording is incomplete and was not written: pid {string.Join(", ", result.Refused)} "
+                + "refused the recorder's filter because it was changed after this tool wrote it");
         int exitCode = result.ExitCode;
         recording.ExitCode = exitCode;
         recording.ThreadCount = allTids.Count;

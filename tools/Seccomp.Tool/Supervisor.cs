@@ -27,6 +27,7 @@ internal sealed class AppliedPolicy
     public static AppliedPolicy? Read(string path)
     {
         if (!File.Exists(path)) return null;
+        if (new FileInfo(path).LinkTarget != null) throw new FormatException($"{path}: a symbolic link, not a policy file Apply() wrote");
         string[] lines = File.ReadAllLines(path);
         if (lines.Length < 4 || lines[0] != "seccomp-policy 1") throw new FormatException($"{path}: not a policy file of this version");
         var arch = ArchInfo.All.First(a => a.Name == lines[2]).Arch;
@@ -59,6 +60,8 @@ internal sealed class SupervisorResult
     public string? Failure;
     public long RecvEnoent, SendEnoent;
     public List<Listener> Listeners = new();
+    /// <summary>Processes that refused what they were handed (the hook's digest check): the run proves nothing.</summary>
+    public List<int> Refused = new();
 }
 
 internal static unsafe class Supervisor
@@ -67,9 +70,9 @@ internal static unsafe class Supervisor
 
     public static Answer Error(int errno) => new(0, -errno, 0, 0);
 
-    /// <summary>Runs the command under supervision. <paramref name="hookPath"/> and <paramref name="programPath"/>
+    /// <summary>Runs the command under supervision. <paramref name="hookPath"/> and <paramref name="program"/>
     /// null: no startup hook (check). Returns when the command has exited and no listener is left.</summary>
-    public static SupervisorResult Run(string[] command, string? hookPath, string? programPath, Func<Listener, SeccompNotif, Answer> answer)
+    public static SupervisorResult Run(string[] command, string? hookPath, byte[]? program, Func<Listener, SeccompNotif, Answer> answer)
     {
         var result = new SupervisorResult();
         // Two pipes without O_CLOEXEC so the child inherits its ends:
@@ -85,8 +88,30 @@ internal static unsafe class Supervisor
         int ackReadChild = ack[0], ackWrite = ack[1];
         Native.fcntl(helloRead, Native.F_SETFD, Native.FD_CLOEXEC);
         Native.fcntl(ackWrite, Native.F_SETFD, Native.FD_CLOEXEC);
-        string dir = Path.Combine(Path.GetTempPath(), $"dotnet-seccomp-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
+        // Everything handed to the child lives in a directory only this user can enter (mkdtemp: a new name, mode 0700),
+        // so nobody else can plant or swap a file in it; the program also travels with its digest, which the hook checks.
+        string dir;
+        try
+        {
+            dir = Directory.CreateTempSubdirectory("dotnet-seccomp-").FullName;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Native.close(helloRead); Native.close(helloWriteChild); Native.close(ackReadChild); Native.close(ackWrite);
+            result.CannotStart = Program.Fail(ExitCodes.Internal, $"cannot create a private directory in {Path.GetTempPath()}: {e.Message}");
+            return result;
+        }
+        string? programPath = null, programDigest = null;
+        if (program != null)
+        {
+            programPath = Path.Combine(dir, "recorder.bpf");
+            using (var f = new FileStream(programPath, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            }))
+                f.Write(program);
+            programDigest = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(program));
+        }
 
         try
         {
@@ -97,6 +122,7 @@ internal static unsafe class Supervisor
                 string? existingHooks = Environment.GetEnvironmentVariable("DOTNET_STARTUP_HOOKS");
                 psi.Environment["DOTNET_STARTUP_HOOKS"] = string.IsNullOrEmpty(existingHooks) ? hookPath : existingHooks + Path.PathSeparator + hookPath;
                 psi.Environment[RecorderHandshake.EnvProgram] = programPath;
+                psi.Environment[RecorderHandshake.EnvProgramDigest] = programDigest;
                 psi.Environment[RecorderHandshake.EnvBaseFilters] = ReadSeccompFilterCount().ToString();
             }
             psi.Environment[RecorderHandshake.EnvFdOut] = helloWriteChild.ToString();
@@ -178,7 +204,7 @@ internal static unsafe class Supervisor
                     if (helloHave == RecorderHandshake.HelloSize)
                     {
                         helloHave = 0;
-                        var l = TakeListener(helloBuf, ackWrite, dir);
+                        var l = TakeListener(helloBuf, ackWrite, dir, result);
                         if (l != null) { live.Add(l); result.Listeners.Add(l); }
                     }
                 }
@@ -246,7 +272,7 @@ internal static unsafe class Supervisor
         return arch != null && arch.TryGetNumber("close", out int nr) && n.Nr == nr;
     }
 
-    private static Listener? TakeListener(byte* helloBuf, int ackWrite, string dir)
+    private static Listener? TakeListener(byte* helloBuf, int ackWrite, string dir, SupervisorResult result)
     {
         int* h = (int*)helloBuf;
         if ((uint)h[0] != RecorderHandshake.HelloMagic)
@@ -265,6 +291,12 @@ internal static unsafe class Supervisor
             Console.Error.WriteLine($"dotnet-seccomp: pid {pid}: cannot read its policy: {e.Message}");
         }
         string who = policy != null ? $"{policy.Name} in pid {pid}" : $"the hook in pid {pid}";
+        if (err == RecorderHandshake.EBADMSG)
+        {
+            result.Refused.Add(pid);
+            Console.Error.WriteLine($"dotnet-seccomp: pid {pid} refused the recorder's filter: it is not the one this tool wrote (changed or replaced in {dir})");
+            return null;
+        }
         if (err != 0 || targetFd < 0)
         {
             Console.Error.WriteLine($"dotnet-seccomp: {who} could not install its filter: {Native.Strerror(err)}");

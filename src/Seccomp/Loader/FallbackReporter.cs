@@ -26,5 +26,22 @@ namespace Seccomp
                 }
             }
         }
+
+        /// <summary>A warning about what surrounds the policy, once per process; null is nothing to say.</summary>
+        public static void Warn(string? warning, SeccompOptions options)
+        {
+            if (warning == null) return;
+            lock (s_reported)
+                if (!s_reported.Add("warning:" + warning)) return;
+            try
+            {
+                if (options.OnWarning != null) options.OnWarning(warning);
+                else Console.Error.WriteLine(warning);
+            }
+            catch (Exception)
+            {
+                // Reporting must never turn an installed policy into a failure.
+            }
+        }
     }
 }

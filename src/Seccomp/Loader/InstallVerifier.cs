@@ -23,11 +23,34 @@ namespace Seccomp
         /// <summary>The seccomp mode before the install (0 none, 2 filter), from the same file.</summary>
         public int ModeBefore { get; }
 
+        /// <summary>The effective uid and capabilities before the install (-1 and 0 when unknown), for <see cref="PrivilegeWarning"/>.</summary>
+        public long EffectiveUid { get; private set; } = -1;
+        public ulong EffectiveCaps { get; private set; }
+
         private InstallVerifier(int fd, int before, int modeBefore)
         {
             _fd = fd;
             Before = before;
             ModeBefore = modeBefore;
+        }
+
+        private const int CapSysPtrace = 19, CapSysAdmin = 21;
+
+        /// <summary>
+        /// Why the process can reach beyond what its policy says, or null: root, or CAP_SYS_ADMIN or CAP_SYS_PTRACE,
+        /// when the policy lets it open files (/proc/sys, other processes' /proc/&lt;pid&gt;/mem; docs/limits.md).
+        /// </summary>
+        public string? PrivilegeWarning(string policy, bool opensFiles)
+        {
+            if (!opensFiles) return null;
+            var what = new System.Collections.Generic.List<string>();
+            if (EffectiveUid == 0) what.Add("runs as root");
+            if ((EffectiveCaps & (1UL << CapSysAdmin)) != 0) what.Add("holds CAP_SYS_ADMIN");
+            if ((EffectiveCaps & (1UL << CapSysPtrace)) != 0) what.Add("holds CAP_SYS_PTRACE");
+            if (what.Count == 0) return null;
+            return $"seccomp: {policy} is installed, but the process {string.Join(" and ", what)} while its policy allows opening files: "
+                + "through calls the policy allows it can still write /proc/sys or other processes' memory (/proc/<pid>/mem). "
+                + "Run it as a dedicated non-root uid with no capabilities (docs/limits.md)";
         }
 
         /// <summary>Opens the status file and reads the count; null (and why) when it cannot.</summary>
@@ -47,7 +70,9 @@ namespace Seccomp
                 problem = $"cannot read {Path} to verify the install";
                 return null;
             }
-            return new InstallVerifier(fd, count, mode);
+            var verifier = new InstallVerifier(fd, count, mode);
+            verifier.ReadCredentials();
+            return verifier;
         }
 
         /// <summary>
@@ -80,6 +105,49 @@ namespace Seccomp
         {
             if (_fd >= 0) close(_fd);
             _fd = -1;
+        }
+
+        private void ReadCredentials()
+        {
+            const int Size = 8192;
+            byte* buf = stackalloc byte[Size];
+            var text = ReadAll(_fd, buf, Size);
+            // "Uid:\treal\teffective\tsaved\tfs"
+            int at = text.IndexOf("\nUid:"u8);
+            if (at >= 0)
+            {
+                var rest = text.Slice(at + 5);
+                int end = rest.IndexOf((byte)'\n');
+                if (end >= 0) rest = rest.Slice(0, end);
+                var fields = System.Text.Encoding.ASCII.GetString(rest).Split(new[] { '\t', ' ' }, StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length >= 2 && long.TryParse(fields[1], out long euid)) EffectiveUid = euid;
+            }
+            at = text.IndexOf("\nCapEff:"u8);
+            if (at >= 0)
+            {
+                var rest = text.Slice(at + 8);
+                int end = rest.IndexOf((byte)'\n');
+                if (end >= 0) rest = rest.Slice(0, end);
+                if (ulong.TryParse(System.Text.Encoding.ASCII.GetString(rest).Trim(), System.Globalization.NumberStyles.HexNumber, null, out ulong caps))
+                    EffectiveCaps = caps;
+            }
+        }
+
+        private static ReadOnlySpan<byte> ReadAll(int fd, byte* buf, int size)
+        {
+            nint total = 0;
+            while (total < size)
+            {
+                nint n = pread(fd, buf + total, size - total, total);
+                if (n < 0)
+                {
+                    if (Marshal.GetLastPInvokeError() == 4 /* EINTR */) continue;
+                    return default;
+                }
+                if (n == 0) break;
+                total += n;
+            }
+            return new ReadOnlySpan<byte>(buf, (int)total);
         }
 
         /// <summary>Reads the whole file from offset 0 (procfs regenerates it) and parses the two lines.</summary>

@@ -58,9 +58,12 @@ namespace Seccomp
             int pid = Environment.ProcessId;
             try
             {
-                File.WriteAllText(Path.Combine(dir, pid.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".policy"),
+                // A new file only (the tool's directory is private; an existing file there is not this process's).
+                using var file = new FileStream(Path.Combine(dir, pid.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".policy"),
+                    new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
+                file.Write(System.Text.Encoding.UTF8.GetBytes(
                     "seccomp-policy 1\n" + policy + "\n" + info.Name + "\n" + Convert.ToBase64String(BpfInstruction.ToBytes(planned)) + "\n"
-                    + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(policySource ?? "")) + "\n");
+                    + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(policySource ?? "")) + "\n"));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

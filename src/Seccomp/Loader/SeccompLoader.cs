@@ -171,8 +171,28 @@ namespace Seccomp
                 return new SeccompError(SeccompStep.Verify, 0, $"{policy}: {notInstalled}");
 
             FallbackReporter.Report(fallbacks, options);
+            FallbackReporter.Warn(verifier.PrivilegeWarning(policy, OpensFiles(plan.Program ?? instructions, arch)), options);
             installation = new SeccompInstallation(arch, instructions.Length, plan.Flags, fallbacks, listener);
             return null;
+        }
+
+        /// <summary>Whether the program lets an openat (or open) of a path for reading or writing through: ALLOW or LOG.</summary>
+        private static bool OpensFiles(IReadOnlyList<BpfInstruction> program, SeccompArch arch)
+        {
+            var info = ArchInfo.Get(arch);
+            var instructions = program as BpfInstruction[] ?? program.ToArray();
+            const ulong AtFdcwd = unchecked((ulong)-100), Path = 0x7f0000000000;
+            foreach (ulong flags in new ulong[] { 0 /* O_RDONLY */, 1 /* O_WRONLY */, 2 /* O_RDWR */ })
+            {
+                var calls = new List<(string Name, ulong[] Args)> { ("openat", new[] { AtFdcwd, Path, flags, 0UL, 0UL, 0UL }), ("open", new[] { Path, flags, 0UL, 0UL, 0UL, 0UL }) };
+                foreach (var (name, args) in calls)
+                {
+                    if (!info.TryGetNumber(name, out int nr)) continue;
+                    var action = ActionCodes.Decode(BpfInterpreter.Run(instructions, new SeccompData(nr, info.AuditArch, 0, args), out _), out _);
+                    if (action is SeccompAction.Allow or SeccompAction.Log) return true;
+                }
+            }
+            return false;
         }
 
         /// <summary>The verifier's pread64 of /proc/thread-self/status after the install: ALLOW or LOG, never a kill or an errno.</summary>

@@ -31,6 +31,13 @@ namespace Seccomp
         /// When null, fallbacks are written to standard error.</summary>
         public Action<SeccompFallback>? OnFallback { get; set; }
 
+        /// <summary>
+        /// Called once per process with each warning about what surrounds the policy, without failing the install: the
+        /// process runs as root or with CAP_SYS_ADMIN/CAP_SYS_PTRACE while its policy lets it open files (docs/limits.md).
+        /// When null, warnings are written to standard error.
+        /// </summary>
+        public Action<string>? OnWarning { get; set; }
+
         /// <summary>Where feature detection asks; the running kernel by default. Tests replace it to act out an older kernel.</summary>
         public ISeccompFeatureProbe? Probe { get; set; }
 

@@ -30,4 +30,20 @@ public class KernelSecurityTests
         Assert.Equal("1", r["seccomp_filters"]);      // only the liar's filter
         Assert.NotEqual("1", r["keyctl_errno"]);      // the policy's Deny("keyctl") (EPERM) is not in force, as reported
     }
+
+    /// <summary>
+    /// Item 6: a root process whose policy lets it open files can still write /proc/sys or other processes' memory;
+    /// Apply() says so once, without failing. A policy that opens nothing has nothing to warn about.
+    /// </summary>
+    [Fact]
+    public void ApplyWarnsWhenARootProcessMayOpenFiles()
+    {
+        Assert.True(System.Environment.IsPrivilegedProcess, "the tests run as root, as CI does");
+        var r = ChildProcess.RunToEnd("privilege-warning");
+        Assert.Equal("1", r["warnings"]);
+        Assert.Contains("AllowPolicy is installed, but the process runs as root and holds CAP_SYS_ADMIN and holds CAP_SYS_PTRACE", r["warning"]);
+        Assert.Contains("docs/limits.md", r["warning"]);
+        var none = ChildProcess.RunToEnd("privilege-no-open");
+        Assert.Equal("0", none["warnings"]);
+    }
 }
