@@ -46,8 +46,8 @@ internal static partial class Scenarios
             "runtime-two-phase" => RuntimeTwoPhase(),
             "lying-filter" => LyingEarlierFilter(notify: false),
             "lying-supervisor" => LyingEarlierFilter(notify: true),
-            "privilege-warning" => PrivilegeWarning(opensFiles: true),
-            "privilege-no-open" => PrivilegeWarning(opensFiles: false),
+            "privilege-warning" => PrivilegeWarning(),
+            "group-reaches-only-itself" => GroupReachesOnlyItself(),
             _ => null,
         };
     }

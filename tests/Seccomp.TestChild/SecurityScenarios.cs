@@ -73,15 +73,58 @@ internal static partial class Scenarios
         return 0;
     }
 
-    /// <summary>Apply with a warning sink; report what it was told (the test runs this as root).</summary>
-    private static int PrivilegeWarning(bool opensFiles)
+    /// <summary>Apply with a warning sink; report what it was told (the test runs this as root and as nobody).</summary>
+    private static int PrivilegeWarning()
     {
         var warnings = new List<string>();
-        var options = new SeccompOptions { OnWarning = warnings.Add };
-        if (opensFiles) AllowPolicy.Apply(options);
-        else NoOpenPolicy.Apply(options);
+        AllowPolicy.Apply(new SeccompOptions { OnWarning = warnings.Add });
         Report("warnings", warnings.Count);
         Report("warning", warnings.Count > 0 ? warnings[0] : "");
+        return 0;
+    }
+
+    /// <summary>
+    /// Finding 2: under Errno + @dotnet-runtime, the group's calls that can name a process reach only this one. A
+    /// sleeper started before the install is the other process; each call on it is refused with the default's EPERM,
+    /// and the forms the runtime uses on itself still work, as do threads and the GC.
+    /// </summary>
+    private static unsafe int GroupReachesOnlyItself()
+    {
+        using var other = System.Diagnostics.Process.Start("/bin/sleep", "60");
+        ulong otherPid = (ulong)other.Id;
+        RuntimeOnlyPolicy.Apply();
+        ulong* limit = stackalloc ulong[2];
+        limit[0] = 1; limit[1] = 1;
+        ulong* old = stackalloc ulong[2];
+        int* param = stackalloc int[1];
+        byte* name = stackalloc byte[16];
+        name[0] = (byte)'x'; name[1] = 0;
+        ulong* mask = stackalloc ulong[1];
+        mask[0] = 1;
+        Report("prlimit64_other", Native.Call(Native.Number("prlimit64"), otherPid, 7 /* RLIMIT_NOFILE */, (ulong)limit, 0).Errno);
+        Report("prlimit64_self", Native.Call(Native.Number("prlimit64"), 0, 7, 0, (ulong)old).Errno);
+        Report("setpriority_other", Native.Call(Native.Number("setpriority"), 0 /* PRIO_PROCESS */, otherPid, 19).Errno);
+        *param = 1;
+        Report("sched_setscheduler_other_fifo", Native.Call(Native.Number("sched_setscheduler"), otherPid, 1 /* SCHED_FIFO */, (ulong)param).Errno);
+        *param = 0;
+        ulong tid = (ulong)Native.Call(Native.Number("gettid")).Result;
+        Report("sched_setscheduler_self_other", Native.Call(Native.Number("sched_setscheduler"), tid, 0 /* SCHED_OTHER */, (ulong)param).Errno);
+        Report("sched_setaffinity_other", Native.Call(Native.Number("sched_setaffinity"), otherPid, 8, (ulong)mask).Errno);
+        Report("prctl_set_dumpable", Native.Call(Native.Number("prctl"), 4 /* PR_SET_DUMPABLE */, 0).Errno);
+        Report("prctl_cap_ambient", Native.Call(Native.Number("prctl"), 47 /* PR_CAP_AMBIENT */, 4 /* CLEAR_ALL */).Errno);
+        Report("prctl_set_name", Native.Call(Native.Number("prctl"), 15 /* PR_SET_NAME */, (ulong)name).Errno);
+        // The runtime itself: threads that allocate, and collections that suspend them (tgkill to this process).
+        var threads = new List<Thread>();
+        for (int i = 0; i < 4; i++)
+        {
+            var t = new Thread(() => { for (int j = 0; j < 20000; j++) _ = new byte[256]; });
+            t.Start();
+            threads.Add(t);
+        }
+        for (int i = 0; i < 10; i++) GC.Collect();
+        foreach (var t in threads) t.Join();
+        Report("runtime_ok", true);
+        Report("other_pid", otherPid); // kill is not in the group: the test ends the sleeper
         return 0;
     }
 }

@@ -26,6 +26,9 @@ namespace Seccomp.Compiler.Policy
         /// </summary>
         public const string NoDeviceNodes = "(mode & S_IFMT) in (0, S_IFREG, S_IFIFO)";
 
+        /// <summary>pid 0 is the calling process (or thread) to every call that takes one.</summary>
+        public const string SelfOnlyPid = "pid == 0";
+
         private static readonly Dictionary<string, GroupMember[]> s_groups = new(StringComparer.Ordinal)
         {
             // What the .NET runtime itself calls while starting, allocating, collecting, running threads and timers
@@ -41,19 +44,33 @@ namespace Seccomp.Compiler.Policy
                 new GroupMember("ioctl", When: "cmd in (TCGETS, TCSETS, TCSETSW, TCSETSF, TIOCGWINSZ, TIOCGPGRP, FIONBIO, FIONREAD, FIOCLEX, FIONCLEX)"),
                 // FIFOs (the diagnostics IPC) and regular files; not character or block devices.
                 new GroupMember("mknodat", When: NoDeviceNodes),
+                // Calls that can name another process, narrowed to what the runtime passes (strace of console and web
+                // programs with workstation and server GC, thread priorities, Process.Start, SIGSTOP/SIGCONT; see
+                // data/dotnet-process-arguments-x86_64.tsv). A member without a condition would reach every process of
+                // the same uid: prlimit64(other, RLIMIT_NOFILE, {1,1}) and friends, the red-team's finding.
+                new GroupMember("prlimit64", When: SelfOnlyPid),                 // glibc's getrlimit/setrlimit pass 0
+                new GroupMember("sched_setaffinity", When: SelfOnlyPid),         // the runtime passes 0
+                new GroupMember("setpriority", When: "who == 0"),                // Process.PriorityClass passes its pid: allow that yourself
+                // pthread_setschedparam passes a thread id, which the filter cannot tell from another process's; what
+                // it can tell is the policy: the runtime sets SCHED_OTHER (0) only, never a real-time class.
+                new GroupMember("sched_setscheduler", When: "policy == 0"),
+                // The options the runtime and this package use: thread names (PR_SET_NAME), no_new_privs and the
+                // seccomp mode (a later Apply() asks them). Not PR_SET_DUMPABLE, PR_SET_SECUREBITS, PR_CAP_AMBIENT,
+                // PR_SET_MM or PR_SET_PTRACER, which change what the process or others may do.
+                new GroupMember("prctl", When: "option in (PR_SET_NAME, PR_GET_NAME, PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS, PR_GET_SECCOMP)"),
                 "access", "arch_prctl", "brk", "capget", "clock_getres", "clock_gettime", "clock_nanosleep", "close", "dup", "dup2", "dup3", "epoll_create1", "epoll_ctl", "epoll_pwait", "epoll_wait",
                 "eventfd2", "exit", "exit_group", "faccessat", "faccessat2", "fadvise64", "fcntl",
                 "flock", "fstat", "fstatfs", "fsync", "ftruncate", "futex", "getcwd", "getdents64", "getegid",
                 "geteuid", "getgid", "getpid", "getppid", "getrandom", "getrlimit", "getrusage", "gettid",
                 "gettimeofday", "getuid", "lseek", "lstat", "madvise", "membarrier", "memfd_create",
                 "mincore", "mkdir", "mlock", "mmap", "mprotect", "mremap", "munlock", "munmap", "nanosleep",
-                "newfstatat", "open", "openat", "pipe", "pipe2", "poll", "ppoll", "prctl", "pread64", "prlimit64",
+                "newfstatat", "open", "openat", "pipe", "pipe2", "poll", "ppoll", "pread64",
                 "pwrite64", "read", "readlink", "readlinkat", "readv", "rseq", "rt_sigaction", "rt_sigprocmask",
                 "rt_sigreturn", "rt_sigtimedwait", "sched_getaffinity", "sched_getparam", "sched_getscheduler",
-                "sched_setaffinity", "sched_yield", "set_robust_list", "set_tid_address", "sigaltstack", "stat",
+                "sched_yield", "set_robust_list", "set_tid_address", "sigaltstack", "stat",
                 "statfs", "statx", "sysinfo", "tgkill", "uname", "unlink", "unlinkat", "write", "writev",
-                "getpriority", "setpriority", "sched_get_priority_max", "sched_get_priority_min",
-                "fchmod", "fchmodat", "socketpair", "get_mempolicy", "getsid", "sched_setscheduler"),
+                "getpriority", "sched_get_priority_max", "sched_get_priority_min",
+                "fchmod", "fchmodat", "socketpair", "get_mempolicy", "getsid"),
             // What an ASP.NET Core app (Kestrel and the generic host) calls beyond @dotnet-runtime, measured, not
             // guessed: samples/WebService (`dotnet new web` plus GET /time and POST /echo, .NET 10.0.12, x86_64) was
             // recorded with dotnet-seccomp (tools/record-web.sh) listening on 127.0.0.1, on localhost (127.0.0.1 and

@@ -81,7 +81,3 @@ internal static partial class MaskedProtKillPolicy;
 internal static partial class EqualProtKillPolicy;
 #pragma warning restore SECC0038
 
-/// <summary>Opens no file: Apply() has no privilege warning to give, even as root.</summary>
-[SeccompPolicy(DefaultAction = SeccompAction.Allow)]
-[Deny("openat", "open", "openat2", "creat")]
-internal static partial class NoOpenPolicy;

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using Seccomp.Tests.Support;
 using Xunit;
 
@@ -43,7 +45,50 @@ public class KernelSecurityTests
         Assert.Equal("1", r["warnings"]);
         Assert.Contains("AllowPolicy is installed, but the process runs as root and holds CAP_SYS_ADMIN and holds CAP_SYS_PTRACE", r["warning"]);
         Assert.Contains("docs/limits.md", r["warning"]);
-        var none = ChildProcess.RunToEnd("privilege-no-open");
+
+        // The same policy as uid 65534 with no capabilities: nothing to warn about. The child runs from a copy that
+        // nobody can read (the build output may sit in a tree it cannot traverse).
+        string setpriv = new[] { "/usr/bin/setpriv", "/bin/setpriv" }.First(System.IO.File.Exists);
+        string dir = System.IO.Directory.CreateTempSubdirectory("seccomp-child-").FullName;
+        foreach (var f in System.IO.Directory.GetFiles(System.IO.Path.GetDirectoryName(typeof(Seccomp.TestChild.Native).Assembly.Location)!, "Seccomp*"))
+            System.IO.File.Copy(f, System.IO.Path.Combine(dir, System.IO.Path.GetFileName(f)));
+        System.IO.File.SetUnixFileMode(dir, (System.IO.UnixFileMode)0x1ed /* 0755 */);
+        var none = ChildProcess.RunWith(psi =>
+        {
+            string dotnet = psi.FileName;
+            var args = new List<string>(psi.ArgumentList);
+            psi.FileName = setpriv;
+            psi.ArgumentList.Clear();
+            foreach (var a in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--", dotnet })
+                psi.ArgumentList.Add(a);
+            args[args.FindIndex(a => a.EndsWith("Seccomp.TestChild.dll"))] = System.IO.Path.Combine(dir, "Seccomp.TestChild.dll");
+            foreach (var a in args) psi.ArgumentList.Add(a);
+            psi.Environment["HOME"] = dir;
+            psi.Environment["DOTNET_CLI_HOME"] = dir;
+        }, "privilege-warning");
+        Assert.True(none.ExitCode == 0, none.Stderr);
         Assert.Equal("0", none["warnings"]);
+    }
+
+    /// <summary>
+    /// Finding 2: @dotnet-runtime's calls that can name a process (prlimit64, setpriority, sched_setscheduler,
+    /// sched_setaffinity, prctl) reach only the calling process or the forms the runtime uses; on another process they
+    /// get the policy's default (EPERM here), while the runtime's own uses, threads and collections still work.
+    /// </summary>
+    [Fact]
+    public void RuntimeGroupCallsReachOnlyTheCallingProcess()
+    {
+        var r = ChildProcess.RunToEnd("group-reaches-only-itself");
+        try { System.Diagnostics.Process.GetProcessById(int.Parse(r["other_pid"])).Kill(); } catch (System.ArgumentException) { }
+        Assert.Equal("1", r["prlimit64_other"]);
+        Assert.Equal("0", r["prlimit64_self"]);
+        Assert.Equal("1", r["setpriority_other"]);
+        Assert.Equal("1", r["sched_setscheduler_other_fifo"]);
+        Assert.Equal("0", r["sched_setscheduler_self_other"]);
+        Assert.Equal("1", r["sched_setaffinity_other"]);
+        Assert.Equal("1", r["prctl_set_dumpable"]);
+        Assert.Equal("1", r["prctl_cap_ambient"]);
+        Assert.Equal("0", r["prctl_set_name"]);
+        Assert.Equal("True", r["runtime_ok"]);
     }
 }
