@@ -170,7 +170,8 @@ internal static class Program
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException)
                 {
-                    return Fail(ExitCodes.BadInput, e is FormatException or InvalidOperationException ? e.Message : $"cannot read {path}: {e.Message}");
+                    // The reader's messages name the file and the entry, escaped to one line.
+                    return Fail(ExitCodes.BadInput, e is FormatException ? e.Message : $"cannot read {SourceText.Escape(path)}: {SourceText.Escape(e.Message)}");
                 }
             }
             var options = new PolicyOptions
@@ -202,9 +203,9 @@ internal static class Program
             foreach (var d in PolicyGenerator.CheckFile(options.Output, options.ClassName))
                 if (!result.Remaining.Contains(d)) result.Remaining.Add(d);
             foreach (var p in result.Skipped)
-                Console.Error.WriteLine($"dotnet-seccomp: not allowed: {p.Syscall}: {p.Skipped}");
+                Console.Error.WriteLine($"dotnet-seccomp: not allowed: {SourceText.Escape(p.Syscall)}: {SourceText.Escape(p.Skipped ?? "")}");
             foreach (var d in result.Remaining)
-                Console.Error.WriteLine($"dotnet-seccomp: note: the policy compiler reports: {d}");
+                Console.Error.WriteLine($"dotnet-seccomp: note: the policy compiler reports: {SourceText.Escape(d)}");
             Console.Error.WriteLine($"{(result.Updated ? "updated" : "wrote")} {full}: {result.Added.Count} rules added, {result.Covered} calls covered by @dotnet-runtime"
                 + (result.AlreadyListed > 0 ? $", {result.AlreadyListed} already listed" : "")
                 + (result.Skipped.Count > 0 ? $", {result.Skipped.Count} left as comments" : "")
