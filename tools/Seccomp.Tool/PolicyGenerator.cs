@@ -222,6 +222,24 @@ internal static class PolicyGenerator
         return PolicyCompiler.Compile(model).Diagnostics.Select(d => d.ToString()).ToList();
     }
 
+    /// <summary>
+    /// One line per rule written whose call the analyzers hold dangerous (the compiler core's SECC0040 list,
+    /// SandboxFacts.Dangerous), with the rule's condition and the analyzers' reason. The compiler stops most of them
+    /// from being written, but not all: a condition that excludes the dangerous arguments (clone without
+    /// CLONE_NEWUSER), or a default action that lets everything run anyway (--default log), passes its check.
+    /// </summary>
+    public static IEnumerable<string> DangerousAllowed(PolicyResult r)
+    {
+        foreach (var p in r.Added)
+        {
+            var call = SandboxFacts.Dangerous.FirstOrDefault(d => d.Syscall == p.Syscall);
+            if (call == null) continue;
+            string when = p.When == null ? "" : $" when {p.When}";
+            string what = call.What == null ? "" : " " + call.What;
+            yield return SourceText.Escape($"allows {p.Syscall}{when} (dangerous{what}: {call.Reason}; review)");
+        }
+    }
+
     public static Verdict DefaultVerdict(SeccompAction action) => action switch
     {
         SeccompAction.Errno => Verdict.Errno(1),

@@ -206,6 +206,8 @@ internal static class Program
                 Console.Error.WriteLine($"dotnet-seccomp: not allowed: {SourceText.Escape(p.Syscall)}: {SourceText.Escape(p.Skipped ?? "")}");
             foreach (var d in result.Remaining)
                 Console.Error.WriteLine($"dotnet-seccomp: note: the policy compiler reports: {SourceText.Escape(d)}");
+            foreach (string line in PolicyGenerator.DangerousAllowed(result))
+                Console.Error.WriteLine($"dotnet-seccomp: {line}");
             Console.Error.WriteLine($"{(result.Updated ? "updated" : "wrote")} {full}: {result.Added.Count} rules added, {result.Covered} calls covered by @dotnet-runtime"
                 + (result.AlreadyListed > 0 ? $", {result.AlreadyListed} already listed" : "")
                 + (result.Skipped.Count > 0 ? $", {result.Skipped.Count} left as comments" : "")
