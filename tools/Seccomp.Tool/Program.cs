@@ -150,8 +150,10 @@ internal static class Program
             "Write a [SeccompPolicy] class that allows @dotnet-runtime and every recorded call the group does not cover, narrowed "
             + "from the recorded values where that tightens a dangerous call (socket domain, ioctl request, prctl option, fcntl cmd, "
             + "setsockopt level, clone without namespace flags, no writable+executable mmap/mprotect). Every rule is checked with "
-            + "the product's policy compiler; a rule it reports anything about is written as a comment. Exits 0, 1 on a usage "
-            + "error, 4 when a recording or the existing file cannot be used.")
+            + "the product's policy compiler; a rule it reports anything about is written as a comment. Rules written for calls "
+            + "the analyzers hold dangerous are listed on stderr. Recordings are untrusted: a name not in the syscall tables "
+            + "or a value that is not a number in range is refused. Exits 0, 1 on a usage error, 4 when a recording or the "
+            + "existing file cannot be used.")
         {
             recordings, cls, output, def,
         };
