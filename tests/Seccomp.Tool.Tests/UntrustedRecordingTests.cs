@@ -76,6 +76,19 @@ public class UntrustedRecordingTests
         Assert.False(File.Exists(cs));
     }
 
+    [Fact]
+    public void An_unreadable_recording_is_one_line_too()
+    {
+        string dir = ProcessRunner.TempDir();
+        foreach (string path in new[] { "", dir, Path.Combine(dir, "missing\n.json") })
+        {
+            var r = ProcessRunner.Tool("policy", path, "--class", "App.S", "-o", Path.Combine(dir, "S.cs"));
+            Assert.Equal(4, r.ExitCode);
+            Assert.Single(r.Stderr.TrimEnd('\n').Split('\n'));
+            Assert.StartsWith("dotnet-seccomp: cannot read " + SourceText.Escape(path) + ": ", r.Stderr);
+        }
+    }
+
     // ---- free text --------------------------------------------------------------------------------------------------
 
     /// <summary>What breaks out of a comment, a string or a line, or hides text: the pieces random text is made of.</summary>

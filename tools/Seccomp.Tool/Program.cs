@@ -170,7 +170,7 @@ internal static class Program
                 {
                     merged.Merge(Recording.Read(path));
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException)
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentException or NotSupportedException)
                 {
                     // The reader's messages name the file and the entry, escaped to one line.
                     return Fail(ExitCodes.BadInput, e is FormatException ? e.Message : $"cannot read {SourceText.Escape(path)}: {SourceText.Escape(e.Message)}");
