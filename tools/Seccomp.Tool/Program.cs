@@ -152,8 +152,10 @@ internal static class Program
             "Write a [SeccompPolicy] class that allows @dotnet-runtime and every recorded call the group does not cover, narrowed "
             + "from the recorded values where that tightens a dangerous call (socket domain, ioctl request, prctl option, fcntl cmd, "
             + "setsockopt level, clone without namespace flags, no writable+executable mmap/mprotect). Every rule is checked with "
-            + "the product's policy compiler; a rule it reports anything about is written as a comment. Exits 0, 1 on a usage "
-            + "error, 4 when a recording or the existing file cannot be used.")
+            + "the product's policy compiler; a rule it reports anything about is written as a comment. Rules written for calls "
+            + "the analyzers hold dangerous are listed on stderr. Recordings are untrusted: a name not in the syscall tables "
+            + "or a value that is not a number in range is refused. Exits 0, 1 on a usage error, 4 when a recording or the "
+            + "existing file cannot be used.")
         {
             recordings, cls, output, def,
         };
@@ -170,9 +172,10 @@ internal static class Program
                 {
                     merged.Merge(Recording.Read(path));
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException)
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentException or NotSupportedException)
                 {
-                    return Fail(ExitCodes.BadInput, e is FormatException or InvalidOperationException ? e.Message : $"cannot read {path}: {e.Message}");
+                    // The reader's messages name the file and the entry, escaped to one line.
+                    return Fail(ExitCodes.BadInput, e is FormatException ? e.Message : $"cannot read {SourceText.Escape(path)}: {SourceText.Escape(e.Message)}");
                 }
             }
             var options = new PolicyOptions
@@ -204,9 +207,11 @@ internal static class Program
             foreach (var d in PolicyGenerator.CheckFile(options.Output, options.ClassName))
                 if (!result.Remaining.Contains(d)) result.Remaining.Add(d);
             foreach (var p in result.Skipped)
-                Console.Error.WriteLine($"dotnet-seccomp: not allowed: {p.Syscall}: {p.Skipped}");
+                Console.Error.WriteLine($"dotnet-seccomp: not allowed: {SourceText.Escape(p.Syscall)}: {SourceText.Escape(p.Skipped ?? "")}");
             foreach (var d in result.Remaining)
-                Console.Error.WriteLine($"dotnet-seccomp: note: the policy compiler reports: {d}");
+                Console.Error.WriteLine($"dotnet-seccomp: note: the policy compiler reports: {SourceText.Escape(d)}");
+            foreach (string line in PolicyGenerator.DangerousAllowed(result))
+                Console.Error.WriteLine($"dotnet-seccomp: {line}");
             Console.Error.WriteLine($"{(result.Updated ? "updated" : "wrote")} {full}: {result.Added.Count} rules added, {result.Covered} calls covered by @dotnet-runtime"
                 + (result.AlreadyListed > 0 ? $", {result.AlreadyListed} already listed" : "")
                 + (result.Skipped.Count > 0 ? $", {result.Skipped.Count} left as comments" : "")

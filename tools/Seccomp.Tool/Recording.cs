@@ -6,7 +6,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Seccomp.Compiler;
 using Seccomp.Compiler.Conditions;
 
@@ -101,6 +100,13 @@ internal sealed class Recording
 
     public int DistinctCalls => Architectures.Values.Sum(a => a.Count);
 
+    /// <summary>
+    /// The commands of the recordings merged into this one and the command lines of their processes, each once, in the
+    /// order met. Free text from the recordings: written into the policy's comments, always through SourceText.Escape.
+    /// </summary>
+    public List<string> MergedCommands { get; } = new();
+    public List<string> MergedProcesses { get; } = new();
+
     /// <summary>The syscall's name in <paramref name="arch"/>'s table, x32 calls prefixed, unknown ones as nr_N.</summary>
     public static string SyscallName(ArchInfo arch, int nr)
     {
@@ -145,6 +151,10 @@ internal sealed class Recording
     public void Merge(Recording other)
     {
         Notifications += other.Notifications;
+        string command = string.Join(" ", other.Command);
+        if (command.Length > 0 && !MergedCommands.Contains(command)) MergedCommands.Add(command);
+        foreach (string p in other.ProcessList.Values)
+            if (p.Length > 0 && !MergedProcesses.Contains(p)) MergedProcesses.Add(p);
         foreach (var (archName, calls) in other.Architectures)
         {
             if (!Architectures.TryGetValue(archName, out var mine))
@@ -275,73 +285,23 @@ internal sealed class Recording
         stream.WriteByte((byte)'\n');
     }
 
-    /// <summary>Reads a recording; throws <see cref="FormatException"/> with the reason when it is not one.</summary>
+    /// <summary>
+    /// Reads a recording; throws <see cref="FormatException"/> with one line naming the file and the entry when it is
+    /// not a valid one. Recordings travel (CI artefacts, merged runs, logs), so nothing in them is trusted: see
+    /// <see cref="RecordingReader"/>.
+    /// </summary>
     public static Recording Read(string path)
     {
-        JsonNode? root;
-        try
+        string text;
+        if (path == "-")
         {
-            root = path == "-" ? JsonNode.Parse(Console.OpenStandardInput()) : JsonNode.Parse(File.ReadAllText(path));
+            using var stdin = new StreamReader(Console.OpenStandardInput());
+            text = stdin.ReadToEnd();
         }
-        catch (JsonException e)
+        else
         {
-            throw new FormatException($"{path}: not JSON: {e.Message}");
+            text = File.ReadAllText(path);
         }
-        if (root is not JsonObject o) throw new FormatException($"{path}: not a recording (no JSON object)");
-        int version = o["version"]?.GetValue<int>() ?? throw new FormatException($"{path}: not a recording (no version)");
-        if (version != FormatVersion) throw new FormatException($"{path}: recording version {version}; this tool reads version {FormatVersion}");
-        var r = new Recording
-        {
-            Source = o["source"]?.GetValue<string>() ?? "record",
-            ExitCode = o["exitCode"]?.GetValue<int>(),
-            Notifications = o["notifications"]?.GetValue<long>() ?? 0,
-            ThreadCount = o["threads"]?.GetValue<long>() ?? 0,
-        };
-        if (o["command"] is JsonArray cmd) r.Command = cmd.Select(c => c?.GetValue<string>() ?? "").ToList();
-        if (o["processes"] is JsonArray procs)
-            foreach (var p in procs.OfType<JsonObject>())
-                r.ProcessList[p["pid"]!.GetValue<int>()] = p["command"]?.GetValue<string>() ?? "";
-        if (o["architectures"] is JsonObject archs)
-        {
-            foreach (var (archName, callsNode) in archs)
-            {
-                var calls = new SortedDictionary<string, SyscallStats>(StringComparer.Ordinal);
-                r.Architectures[archName] = calls;
-                if (callsNode is not JsonObject callsObj) continue;
-                foreach (var (name, sNode) in callsObj)
-                {
-                    if (sNode is not JsonObject so) continue;
-                    var s = new SyscallStats(name, so["nr"]?.GetValue<int>())
-                    {
-                        Count = so["count"]?.GetValue<long>() ?? 0,
-                        Threads = so["threads"]?.GetValue<long>() ?? 0,
-                        Processes = so["processes"]?.GetValue<long>() ?? 0,
-                    };
-                    if (so["args"] is JsonObject args)
-                    {
-                        s.Args = new List<ArgStats>();
-                        foreach (var (argName, aNode) in args)
-                        {
-                            var ao = aNode as JsonObject;
-                            var a = new ArgStats(argName, ao?["pointer"]?.GetValue<bool>() ?? false);
-                            if (ao?["many"]?.GetValue<bool>() == true) a.SetMany();
-                            if (ao?["values"] is JsonArray vals)
-                                foreach (var v in vals) a.Add(v!.GetValue<ulong>());
-                            s.Args.Add(a);
-                        }
-                    }
-                    calls[name] = s;
-                }
-            }
-        }
-        if (o["foreign"] is JsonObject foreign)
-            foreach (var (arch, callsNode) in foreign)
-            {
-                var calls = new SortedDictionary<string, long>(StringComparer.Ordinal);
-                r.Foreign[arch] = calls;
-                if (callsNode is JsonObject co)
-                    foreach (var (nr, c) in co) calls[nr] = c!.GetValue<long>();
-            }
-        return r;
+        return new RecordingReader(path == "-" ? "(standard input)" : path).Read(text);
     }
 }
