@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Seccomp.Compiler;
 using Seccomp.Compiler.Analysis;
 using Seccomp.Compiler.Diagnostics;
 using Seccomp.Compiler.Policy;
@@ -16,7 +17,7 @@ using Seccomp.Compiler.Policy;
 namespace Seccomp.Analyzers.CodeFixes
 {
     /// <summary>
-    /// SECC0043: adds the rules that deny the equivalents of a denied call with the denial's own action, each with the
+    /// SECC0043: adds the rules that deny the equivalents of a denied call with the denial's own action (clone3: ENOSYS), each with the
     /// condition under which it does the same (<c>[Deny("unlinkat", When = "flag &amp; AT_REMOVEDIR")]</c> for a denied
     /// rmdir), on the lines after the attribute that denies (or after <c>[SeccompPolicy]</c> for the default action).
     /// The core lists the rules (<see cref="EquivalentCallAnalysis.FixText"/>); this spells them in C#.
@@ -36,7 +37,7 @@ namespace Seccomp.Analyzers.CodeFixes
             {
                 if (!diagnostic.Properties.TryGetValue(PolicyAnalyzer.FixProperty, out var fix) || fix != FixKinds.DenyEquivalent) continue;
                 if (!diagnostic.Properties.TryGetValue(PolicyAnalyzer.SuggestionProperty, out var text) || text == null) continue;
-                if (EquivalentCallAnalysis.ParseFix(text) is not { } rules || rules.Rules.Count == 0) continue;
+                if (EquivalentCallAnalysis.ParseFix(text) is not { } rules || rules.Count == 0) continue;
                 var attribute = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<AttributeSyntax>();
                 if (attribute?.Parent is not AttributeListSyntax list || list.Parent is not TypeDeclarationSyntax type) continue;
 
@@ -45,9 +46,9 @@ namespace Seccomp.Analyzers.CodeFixes
                 var indent = list.GetLeadingTrivia().Reverse().TakeWhile(t => !t.IsKind(SyntaxKind.EndOfLineTrivia))
                     .Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Reverse();
                 var eol = list.GetTrailingTrivia().Where(t => t.IsKind(SyntaxKind.EndOfLineTrivia)).DefaultIfEmpty(SyntaxFactory.EndOfLine("\n")).Last();
-                foreach (var (names, when) in rules.Rules)
+                foreach (var (names, when, kind, data) in rules)
                 {
-                    var parsed = SyntaxFactory.ParseMemberDeclaration(Spell(rules.Kind, rules.Data, names, when) + " class C { }");
+                    var parsed = SyntaxFactory.ParseMemberDeclaration(Spell(kind, data, names, when) + " class C { }");
                     if (parsed == null || parsed.AttributeLists.Count == 0) { added.Clear(); break; }
                     added.Add(parsed.AttributeLists[0].WithLeadingTrivia(indent).WithTrailingTrivia(eol));
                 }
@@ -55,7 +56,7 @@ namespace Seccomp.Analyzers.CodeFixes
                 int index = type.AttributeLists.IndexOf(list);
                 var newType = type.WithAttributeLists(type.AttributeLists.InsertRange(index + 1, added));
                 var newRoot = root.ReplaceNode(type, newType);
-                var all = rules.Rules.SelectMany(r => r.Names).Distinct().ToList();
+                var all = rules.SelectMany(r => r.Names).Distinct().ToList();
                 context.RegisterCodeFix(CodeAction.Create($"Deny the equivalent calls too ({PolicyText.List(all)})",
                     ct => Task.FromResult(context.Document.WithSyntaxRoot(newRoot)), nameof(DenyEquivalentCodeFixProvider)),
                     diagnostic);

@@ -194,37 +194,41 @@ namespace Seccomp.Compiler.Analysis
         }
 
         /// <summary>
-        /// What the code fix adds, for the front end to spell: the first line is the action as "Kind Data" (that of the
-        /// denial), each further line one rule, "name,name\tcondition" (no condition: every call). An equivalent denied
-        /// outright somewhere needs no conditional rule besides.
+        /// What the code fix adds, for the front end to spell: one rule a line, "name,name\tcondition\tKind Data" (no
+        /// condition: every call), each with the denial's action but clone3, which gets ENOSYS: its flags sit in memory
+        /// the filter cannot read, glibc falls back to clone only on ENOSYS, and clone's flags can be checked (a KILL
+        /// there would stop every new thread, SECC0042). An equivalent denied outright needs no conditional rule besides.
         /// </summary>
         public static string FixText(Verdict denial, IEnumerable<EquivalentBypass> bypasses)
         {
             var pairs = bypasses.Select(b => (b.Pair.Equivalent, b.Pair.When)).Distinct().ToList();
             var whole = new HashSet<string>(pairs.Where(p => p.When == null).Select(p => p.Equivalent));
             var lines = pairs.Where(p => p.When == null || !whole.Contains(p.Equivalent))
-                .GroupBy(p => p.When ?? "")
-                .OrderBy(g => g.Key.Length == 0 ? 0 : 1)
-                .Select(g => string.Join(",", g.Select(p => p.Equivalent).Distinct()) + "\t" + g.Key);
-            return denial.Kind.ToString() + " " + denial.Data.ToString(CultureInfo.InvariantCulture) + "\n" + string.Join("\n", lines);
+                .Select(p => (p.Equivalent, p.When, Verdict: p.Equivalent == "clone3" ? Verdict.Errno(Enosys) : denial))
+                .GroupBy(p => (When: p.When ?? "", p.Verdict))
+                .OrderBy(g => g.Key.When.Length == 0 ? 0 : 1)
+                .Select(g => string.Join(",", g.Select(p => p.Equivalent).Distinct()) + "\t" + g.Key.When + "\t"
+                    + g.Key.Verdict.Kind.ToString() + " " + g.Key.Verdict.Data.ToString(CultureInfo.InvariantCulture));
+            return string.Join("\n", lines);
         }
 
-        /// <summary>The rules of <see cref="FixText"/>: the action, then each rule's names and condition (null: none).</summary>
-        public static (SeccompAction Kind, int Data, List<(string[] Names, string? When)> Rules)? ParseFix(string text)
+        private const int Enosys = 38;
+
+        /// <summary>The rules of <see cref="FixText"/>: each rule's names, condition (null: none) and action; null if it does not read.</summary>
+        public static List<(string[] Names, string? When, SeccompAction Kind, int Data)>? ParseFix(string text)
         {
-            var lines = text.Split('\n');
-            var head = lines[0].Split(' ');
-            if (head.Length != 2 || !Enum.TryParse(head[0], out SeccompAction kind) || !int.TryParse(head[1], NumberStyles.None, CultureInfo.InvariantCulture, out int data))
-                return null;
-            var rules = new List<(string[], string?)>();
-            foreach (var line in lines.Skip(1))
+            var rules = new List<(string[], string?, SeccompAction, int)>();
+            foreach (var line in text.Split('\n'))
             {
-                int tab = line.IndexOf('\t');
-                if (tab <= 0) return null;
-                string when = line.Substring(tab + 1);
-                rules.Add((line.Substring(0, tab).Split(','), when.Length == 0 ? null : when));
+                var fields = line.Split('\t');
+                if (fields.Length != 3 || fields[0].Length == 0) return null;
+                var action = fields[2].Split(' ');
+                if (action.Length != 2 || !Enum.TryParse(action[0], out SeccompAction kind)
+                    || !int.TryParse(action[1], NumberStyles.None, CultureInfo.InvariantCulture, out int data))
+                    return null;
+                rules.Add((fields[0].Split(','), fields[1].Length == 0 ? null : fields[1], kind, data));
             }
-            return (kind, data, rules);
+            return rules;
         }
     }
 }
