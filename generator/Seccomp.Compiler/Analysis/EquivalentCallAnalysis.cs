@@ -26,7 +26,8 @@ namespace Seccomp.Compiler.Analysis
     /// denied call gets a denying action and some vector of the equivalent that matches the pair's condition gets ALLOW
     /// or LOG. A call denied for some arguments only is not compared: its condition speaks of its own arguments, which
     /// the equivalent's do not match one for one. Pairs whose calls an architecture lacks are skipped there (x86_64 has
-    /// rmdir; aarch64 and riscv64 have only unlinkat).
+    /// rmdir; aarch64 and riscv64 have only unlinkat). Under a denying default, equivalents the runtime calls
+    /// (<see cref="RuntimeCalls"/>) are left out.
     /// </summary>
     internal static class EquivalentCallAnalysis
     {
@@ -85,10 +86,11 @@ namespace Seccomp.Compiler.Analysis
                         .FirstOrDefault(o => o.Set != ArgumentSets.False);
                     if (open.Set == ArgumentSets.False) continue;
 
-                    // The default is not a statement about tgkill: the runtime needs it (SECC0042), so only a rule that
-                    // names the denied call makes its runtime-needed equivalent worth a warning.
+                    // A denying default says nothing about the older call, and the runtime's own calls (tgkill, openat,
+                    // getdents64, epoll_create1, ...) cannot be denied without breaking it (SECC0042): under the default,
+                    // only an equivalent the runtime does not call is worth a warning. A rule naming the call is a statement.
                     var (ruleIndex, nameIndex, denial) = Blame(policy, RulesFor(denied), sets, arch, denied);
-                    if (ruleIndex < 0 && SandboxFacts.RuntimeNeeds.Any(n => n.Syscall == pair.Equivalent)) continue;
+                    if (ruleIndex < 0 && RuntimeCalls.Contains(pair.Equivalent)) continue;
 
                     var example = sets.Example(open.Set) ?? new ulong[ArgumentSets.Arguments];
                     found.Add(new EquivalentBypass(arch, pair, ruleIndex, nameIndex, denial, open.Verdict, example,
@@ -99,6 +101,11 @@ namespace Seccomp.Compiler.Analysis
         }
 
         private static bool Allows(SeccompAction kind) => kind is SeccompAction.Allow or SeccompAction.Log;
+
+        /// <summary>What the .NET runtime calls: the members of @dotnet-runtime and the calls it needs to keep running.</summary>
+        public static readonly HashSet<string> RuntimeCalls = new(
+            (SyscallGroups.TryGet("dotnet-runtime", out var members) ? members.Select(m => m.Name) : Enumerable.Empty<string>())
+                .Concat(SandboxFacts.RuntimeNeeds.Select(n => n.Syscall)), StringComparer.Ordinal);
 
         /// <summary>
         /// Who denies the call: the strictest rule that denies all of it, else the default action when it denies, else the

@@ -290,9 +290,18 @@ public class PolicyAnalysisDiagnosticsTests
         """, "SECC0043");
 
     [Fact]
-    public Task Secc0043_DeniedByTheDefaultWhileTheRuntimeGroupAllowsTheEquivalent() => Verify.Policy("""
+    public Task Secc0043_DeniedByTheDefaultWhileARuleAllowsTheEquivalent() => Verify.Policy("""
         using Seccomp;
         [SeccompPolicy({|SECC0043:DefaultAction = SeccompAction.Errno|}, Architectures = new[] { SeccompArch.X86_64 })]
+        [Allow("@dotnet-runtime")]
+        [Allow("execveat")]
+        internal static partial class P;
+        """, "SECC0043");
+
+    [Fact]
+    public Task Secc0043_TheDefaultAndTheRuntimesOwnCalls_NoDiagnostic() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.KillProcess)]
         [Allow("@dotnet-runtime")]
         internal static partial class P;
         """, "SECC0043");
