@@ -10,8 +10,8 @@ namespace Seccomp.Compiler.Analysis
 {
     /// <summary>
     /// Questionable but valid policy: rules that never decide a call or repeat others or the default, conflicting
-    /// errno values, constant conditions, flags compared for equality (<see cref="FlagComparisons"/>), dangerous allowances, KILL_THREAD, Trace/Notify, and calls the .NET runtime
-    /// needs. Every check works on the resolved model of each target architecture (syscall numbers, bound conditions)
+    /// errno values, constant conditions, flags compared for equality (<see cref="FlagComparisons"/>), dangerous allowances, KILL_THREAD, Trace/Notify, calls the .NET runtime
+    /// needs, and denials an equivalent call gets around (<see cref="EquivalentCallAnalysis"/>). Every check works on the resolved model of each target architecture (syscall numbers, bound conditions)
     /// and on exact sets of argument vectors (<see cref="ArgumentSets"/>), never on the text.
     /// Run on a policy that <see cref="PolicyChecker.Check"/> found free of errors (PolicyCompiler does).
     /// </summary>
@@ -120,6 +120,7 @@ namespace Seccomp.Compiler.Analysis
                     Coverage();
                     Dangerous();
                     RuntimeNeeds();
+                    _findings.AddRange(EquivalentCallAnalysis.Analyze(_policy, _bindings, _ct, _maxNodes));
                 }
                 catch (ArgumentSetBudgetExceededException)
                 {

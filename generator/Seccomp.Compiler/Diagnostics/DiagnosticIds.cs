@@ -3,7 +3,7 @@ namespace Seccomp.Compiler.Diagnostics
     /// <summary>
     /// Every rule ID in one place; <see cref="DiagnosticCatalog"/> describes each. Pages: docs/diagnostics/&lt;ID&gt;.md; the table: docs/diagnostics/README.md.
     /// 0001-0012: invalid policy; 0020-0024: invalid conditions; 0030-0038: rules that do nothing or not what they
-    /// seem; 0040-0042: sandbox and runtime; 0050-0052: how the policy is applied.
+    /// seem; 0040-0043: sandbox and runtime; 0050-0052: how the policy is applied.
     /// </summary>
     internal static class DiagnosticIds
     {
@@ -36,6 +36,7 @@ namespace Seccomp.Compiler.Diagnostics
         public const string DangerousAllowance = "SECC0040";
         public const string KillThread = "SECC0041";
         public const string RuntimeNeedsSyscall = "SECC0042";
+        public const string DenialBypassedByEquivalent = "SECC0043";
         public const string PolicyNeverApplied = "SECC0050";
         public const string ApplyNotFirst = "SECC0051";
         public const string BlocksLaterInstall = "SECC0052";

@@ -10,5 +10,7 @@ namespace Seccomp.Compiler.Diagnostics
         /// <summary>Replace the located characters of the condition with <see cref="PolicyDiagnostic.Suggestion"/>.</summary>
         public const string MaskForm = nameof(MaskForm);
         public const string AllowLaterInstall = nameof(AllowLaterInstall);
+        /// <summary>Add rules that deny the equivalents <see cref="PolicyDiagnostic.Suggestion"/> lists (Analysis.EquivalentCallAnalysis.FixText).</summary>
+        public const string DenyEquivalent = nameof(DenyEquivalent);
     }
 }

@@ -199,4 +199,50 @@ public class CodeFixTests
         [Kill("mmap", When = @"{|SECC0038:prot == PROT_EXEC|}")]
         internal static partial class P;
         """, "SECC0038");
+
+    // ---- Deny the equivalents of a denied call ------------------------------------------------------------------------
+    // The test framework checks the fixed source too: no SECC0043 is left.
+
+    [Fact]
+    public Task DeniesUnlinkatWithAtRemovedirBesideRmdir() => Verify.Fix<DenyEquivalentCodeFixProvider>("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow, Architectures = new[] { SeccompArch.X86_64 })]
+        [{|SECC0043:Deny("rmdir", Errno = Errno.EACCES)|}]
+        internal static partial class P;
+        """, """
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow, Architectures = new[] { SeccompArch.X86_64 })]
+        [Deny("rmdir", Errno = Errno.EACCES)]
+        [Deny("unlinkat", Errno = Errno.EACCES, When = "flag & AT_REMOVEDIR")]
+        internal static partial class P;
+        """, "SECC0043");
+
+    [Fact]
+    public Task DeniesEveryCallThatSendsASignalBesideKill() => Verify.Fix<DenyEquivalentCodeFixProvider>("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill("ptrace", {|SECC0043:"kill"|})]
+        internal static partial class P;
+        """, """
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Kill("ptrace", "kill")]
+        [Kill("tgkill", "tkill", "pidfd_send_signal", "rt_sigqueueinfo", "rt_tgsigqueueinfo")]
+        internal static partial class P;
+        """, "SECC0043");
+
+    // unlinkat is the runtime's own call: under the default, rmdir beside it is not reported.
+    [Fact]
+    public Task DeniesWhatTheDefaultDeniesAfterThePolicyAttribute() => Verify.Fix<DenyEquivalentCodeFixProvider>("""
+        using Seccomp;
+        [SeccompPolicy({|SECC0043:DefaultAction = SeccompAction.KillProcess|}, Architectures = new[] { SeccompArch.X86_64 })]
+        [Allow("read", "unlinkat", "execveat", "renameat2")]
+        internal static partial class P;
+        """, """
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.KillProcess, Architectures = new[] { SeccompArch.X86_64 })]
+        [Kill("renameat2", "execveat")]
+        [Allow("read", "unlinkat", "execveat", "renameat2")]
+        internal static partial class P;
+        """, "SECC0043");
 }

@@ -278,6 +278,45 @@ public class PolicyAnalysisDiagnosticsTests
         internal static partial class P;
         """, "SECC0041");
 
+    // ---- SECC0043: a denied call with an allowed equivalent -------------------------------------------------------
+
+    [Fact]
+    public Task Secc0043_DeniedByARule_OnTheAttributeOrTheName() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow, Architectures = new[] { SeccompArch.X86_64 })]
+        [{|SECC0043:Deny("rmdir", Errno = Errno.EACCES)|}]
+        [Kill("ptrace", {|SECC0043:"kill"|}, {|SECC0043:"execve"|})]
+        internal static partial class P;
+        """, "SECC0043");
+
+    [Fact]
+    public Task Secc0043_DeniedByTheDefaultWhileARuleAllowsTheEquivalent() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy({|SECC0043:DefaultAction = SeccompAction.Errno|}, Architectures = new[] { SeccompArch.X86_64 })]
+        [Allow("@dotnet-runtime")]
+        [Allow("execveat")]
+        internal static partial class P;
+        """, "SECC0043");
+
+    [Fact]
+    public Task Secc0043_TheDefaultAndTheRuntimesOwnCalls_NoDiagnostic() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.KillProcess)]
+        [Allow("@dotnet-runtime")]
+        internal static partial class P;
+        """, "SECC0043");
+
+    [Fact]
+    public Task Secc0043_EquivalentsDeniedTooUnderTheRightCondition_NoDiagnostic() => Verify.Policy("""
+        using Seccomp;
+        [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
+        [Deny("rmdir")]
+        [Deny("unlinkat", When = "flag & AT_REMOVEDIR")]
+        [Kill("execve", "execveat")]
+        [Deny("kill", When = "sig == SIGKILL")]
+        internal static partial class P;
+        """, "SECC0043");
+
     // ---- SECC0042: calls the runtime needs ---------------------------------------------------------------------------
 
     [Fact]

@@ -1,0 +1,113 @@
+namespace Seccomp.Compiler.Tables
+{
+    /// <summary>
+    /// One row of data/equivalent-syscalls.tsv: <see cref="Equivalent"/> does what <see cref="Denied"/> does for the
+    /// calls <see cref="When"/> matches (every call when null), as <see cref="KernelSource"/> shows.
+    /// </summary>
+    internal sealed record EquivalentCall(string Denied, string Equivalent, string? When, string KernelSource);
+
+    /// <summary>
+    /// The rows of data/equivalent-syscalls.tsv (sources and scope in data/equivalent-syscalls.README.md), in its order.
+    /// Kept by hand as a literal table rather than read from a resource: the compiler core ships no data files, and a
+    /// test (EquivalentCallTests) checks that this list equals the TSV row for row, so the data file stays the
+    /// reference.
+    /// </summary>
+    internal static class EquivalentSyscalls
+    {
+        public static System.Collections.Generic.IReadOnlyList<EquivalentCall> All { get; } = new EquivalentCall[]
+        {
+            new("kill", "tgkill", null, "kernel/signal.c: kill -> kill_something_info -> kill_proc_info; tgkill -> do_tkill -> do_send_specific; both deliver with do_send_sig_info after check_kill_permission"),
+            new("kill", "tkill", null, "kernel/signal.c: tkill -> do_tkill(0, pid, sig) -> do_send_specific -> do_send_sig_info, as kill does through kill_proc_info"),
+            new("kill", "pidfd_send_signal", null, "kernel/signal.c: pidfd_send_signal -> kill_pid_info (kill_pid_info_type since 6.9), the function kill reaches through kill_something_info and kill_proc_info"),
+            new("kill", "rt_sigqueueinfo", null, "kernel/signal.c: rt_sigqueueinfo -> do_rt_sigqueueinfo -> kill_proc_info, as kill for a pid > 0 (any signal; only si_code is restricted)"),
+            new("kill", "rt_tgsigqueueinfo", null, "kernel/signal.c: rt_tgsigqueueinfo -> do_rt_tgsigqueueinfo -> do_send_specific -> do_send_sig_info"),
+            new("tkill", "tgkill", null, "kernel/signal.c: tkill and tgkill -> do_tkill -> do_send_specific"),
+            new("tgkill", "tkill", null, "kernel/signal.c: tkill and tgkill -> do_tkill -> do_send_specific"),
+            new("rmdir", "unlinkat", "flag & AT_REMOVEDIR", "fs/namei.c: rmdir -> do_rmdir(AT_FDCWD, ...); unlinkat with AT_REMOVEDIR -> do_rmdir(dfd, ...)"),
+            new("unlink", "unlinkat", "!(flag & AT_REMOVEDIR)", "fs/namei.c: unlink -> do_unlinkat(AT_FDCWD, ...); unlinkat without AT_REMOVEDIR -> do_unlinkat(dfd, ...)"),
+            new("chmod", "fchmodat", null, "fs/open.c: chmod -> do_fchmodat(AT_FDCWD, ..., 0); fchmodat -> do_fchmodat(dfd, ..., 0); both chmod_common"),
+            new("chmod", "fchmodat2", null, "fs/open.c: fchmodat2 -> do_fchmodat(dfd, ..., flags) -> chmod_common"),
+            new("chmod", "fchmod", null, "fs/open.c: fchmod -> vfs_fchmod -> chmod_common, as chmod -> do_fchmodat -> chmod_common"),
+            new("fchmodat", "fchmodat2", null, "fs/open.c: fchmodat and fchmodat2 -> do_fchmodat -> chmod_common"),
+            new("chown", "fchownat", null, "fs/open.c: chown -> do_fchownat(AT_FDCWD, ..., 0); fchownat -> do_fchownat(dfd, ..., flag); both chown_common"),
+            new("chown", "lchown", null, "fs/open.c: lchown -> do_fchownat(AT_FDCWD, ..., AT_SYMLINK_NOFOLLOW) -> chown_common: the same change on any path that is not a symbolic link"),
+            new("chown", "fchown", null, "fs/open.c: fchown -> ksys_fchown -> vfs_fchown -> chown_common"),
+            new("lchown", "fchownat", null, "fs/open.c: lchown and fchownat -> do_fchownat -> chown_common"),
+            new("setrlimit", "prlimit64", "new_rlim != 0", "kernel/sys.c: setrlimit -> do_prlimit(current, resource, &new_rlim, NULL); prlimit64 with a new limit -> do_prlimit(tsk, resource, &new64, ...)"),
+            new("open", "openat", null, "fs/open.c: open -> do_sys_open(AT_FDCWD, ...); openat -> do_sys_open(dfd, ...); both do_sys_openat2"),
+            new("open", "openat2", null, "fs/open.c: openat2 -> do_sys_openat2"),
+            new("open", "creat", null, "fs/open.c: creat -> do_sys_open(AT_FDCWD, pathname, O_CREAT | O_WRONLY | O_TRUNC, mode)"),
+            new("openat", "openat2", null, "fs/open.c: openat -> do_sys_open -> do_sys_openat2; openat2 -> do_sys_openat2"),
+            new("creat", "open", "flags & (O_CREAT | O_TRUNC)", "fs/open.c: creat is do_sys_open with O_CREAT | O_WRONLY | O_TRUNC; open with O_CREAT or O_TRUNC creates or truncates through the same do_sys_openat2"),
+            new("creat", "openat", "flags & (O_CREAT | O_TRUNC)", "fs/open.c: creat is do_sys_open with O_CREAT | O_WRONLY | O_TRUNC; openat with O_CREAT or O_TRUNC creates or truncates through the same do_sys_openat2"),
+            new("creat", "openat2", null, "fs/open.c: openat2 -> do_sys_openat2 (its flags sit in memory the filter cannot read)"),
+            new("rename", "renameat", null, "fs/namei.c: rename -> do_renameat2(AT_FDCWD, ..., AT_FDCWD, ..., 0); renameat -> do_renameat2(olddfd, ..., newdfd, ..., 0)"),
+            new("rename", "renameat2", null, "fs/namei.c: renameat2 -> do_renameat2(olddfd, ..., newdfd, ..., flags)"),
+            new("renameat", "renameat2", null, "fs/namei.c: renameat and renameat2 -> do_renameat2"),
+            new("mkdir", "mkdirat", null, "fs/namei.c: mkdir -> do_mkdirat(AT_FDCWD, ...); mkdirat -> do_mkdirat(dfd, ...)"),
+            new("link", "linkat", null, "fs/namei.c: link -> do_linkat(AT_FDCWD, ..., AT_FDCWD, ..., 0); linkat -> do_linkat(olddfd, ..., newdfd, ..., flags)"),
+            new("symlink", "symlinkat", null, "fs/namei.c: symlink -> do_symlinkat(..., AT_FDCWD, ...); symlinkat -> do_symlinkat(..., newdfd, ...)"),
+            new("mknod", "mknodat", null, "fs/namei.c: mknod -> do_mknodat(AT_FDCWD, ...); mknodat -> do_mknodat(dfd, ...)"),
+            new("execve", "execveat", null, "fs/exec.c: execve -> do_execve -> do_execveat_common(AT_FDCWD, ...); execveat -> do_execveat -> do_execveat_common(fd, ...)"),
+            new("fork", "clone", "!(clone_flags & CLONE_THREAD)", "kernel/fork.c: fork -> kernel_clone(.exit_signal = SIGCHLD); clone -> kernel_clone, a new process unless CLONE_THREAD"),
+            new("fork", "vfork", null, "kernel/fork.c: vfork -> kernel_clone(CLONE_VFORK | CLONE_VM), a new process"),
+            new("fork", "clone3", null, "kernel/fork.c: clone3 -> kernel_clone (its flags sit in memory the filter cannot read)"),
+            new("vfork", "fork", null, "kernel/fork.c: fork and vfork -> kernel_clone, a new process"),
+            new("vfork", "clone", "!(clone_flags & CLONE_THREAD)", "kernel/fork.c: vfork -> kernel_clone(CLONE_VFORK | CLONE_VM); clone -> kernel_clone, a new process unless CLONE_THREAD"),
+            new("vfork", "clone3", null, "kernel/fork.c: clone3 -> kernel_clone (its flags sit in memory the filter cannot read)"),
+            new("clone", "clone3", null, "kernel/fork.c: clone -> kernel_clone; clone3 -> kernel_clone with any flags clone takes"),
+            new("dup2", "dup3", null, "fs/file.c: dup2 -> ksys_dup3(oldfd, newfd, 0) (once oldfd != newfd); dup3 -> ksys_dup3 -> do_dup2"),
+            new("dup", "fcntl", "cmd in (F_DUPFD, F_DUPFD_CLOEXEC)", "fs/file.c: dup -> get_unused_fd_flags -> alloc_fd, then fd_install; fs/fcntl.c: do_fcntl F_DUPFD and F_DUPFD_CLOEXEC -> f_dupfd -> alloc_fd, then fd_install"),
+            new("access", "faccessat", null, "fs/open.c: access -> do_faccessat(AT_FDCWD, ..., 0); faccessat -> do_faccessat(dfd, ..., 0)"),
+            new("access", "faccessat2", null, "fs/open.c: faccessat2 -> do_faccessat(dfd, ..., flags)"),
+            new("faccessat", "faccessat2", null, "fs/open.c: faccessat and faccessat2 -> do_faccessat"),
+            new("stat", "newfstatat", null, "fs/stat.c: stat -> vfs_stat -> vfs_fstatat(AT_FDCWD, ..., 0) -> vfs_statx; newfstatat -> vfs_fstatat(dfd, ..., flag)"),
+            new("stat", "statx", null, "fs/stat.c: statx -> do_statx -> vfs_statx"),
+            new("lstat", "newfstatat", null, "fs/stat.c: lstat -> vfs_lstat -> vfs_fstatat(AT_FDCWD, ..., AT_SYMLINK_NOFOLLOW) -> vfs_statx; newfstatat -> vfs_fstatat(dfd, ..., flag)"),
+            new("lstat", "statx", null, "fs/stat.c: statx -> do_statx -> vfs_statx"),
+            new("newfstatat", "statx", null, "fs/stat.c: newfstatat -> vfs_fstatat -> vfs_statx; statx -> do_statx -> vfs_statx"),
+            new("readlink", "readlinkat", null, "fs/stat.c: readlink -> do_readlinkat(AT_FDCWD, ...); readlinkat -> do_readlinkat(dfd, ...)"),
+            new("utime", "utimes", null, "fs/utimes.c: utime -> do_utimes(AT_FDCWD, ...); utimes -> do_futimesat(AT_FDCWD, ...) -> do_utimes"),
+            new("utime", "futimesat", null, "fs/utimes.c: futimesat -> do_futimesat -> do_utimes"),
+            new("utime", "utimensat", null, "fs/utimes.c: utimensat -> do_utimes"),
+            new("utimes", "futimesat", null, "fs/utimes.c: utimes -> do_futimesat(AT_FDCWD, ...); futimesat -> do_futimesat(dfd, ...); both do_utimes"),
+            new("utimes", "utimensat", null, "fs/utimes.c: utimes -> do_futimesat -> do_utimes; utimensat -> do_utimes"),
+            new("futimesat", "utimensat", null, "fs/utimes.c: futimesat -> do_futimesat -> do_utimes; utimensat -> do_utimes"),
+            new("poll", "ppoll", null, "fs/select.c: poll and ppoll -> do_sys_poll"),
+            new("select", "pselect6", null, "fs/select.c: select -> kern_select -> core_sys_select; pselect6 -> do_pselect -> core_sys_select"),
+            new("epoll_wait", "epoll_pwait", null, "fs/eventpoll.c: epoll_wait -> do_epoll_wait; epoll_pwait -> do_epoll_pwait -> do_epoll_wait"),
+            new("epoll_wait", "epoll_pwait2", null, "fs/eventpoll.c: epoll_pwait2 -> do_epoll_pwait -> do_epoll_wait"),
+            new("epoll_pwait", "epoll_pwait2", null, "fs/eventpoll.c: epoll_pwait and epoll_pwait2 -> do_epoll_pwait -> do_epoll_wait"),
+            new("epoll_create", "epoll_create1", null, "fs/eventpoll.c: epoll_create -> do_epoll_create(0); epoll_create1 -> do_epoll_create(flags)"),
+            new("pipe", "pipe2", null, "fs/pipe.c: pipe -> do_pipe2(fildes, 0); pipe2 -> do_pipe2(fildes, flags)"),
+            new("eventfd", "eventfd2", null, "fs/eventfd.c: eventfd -> do_eventfd(count, 0); eventfd2 -> do_eventfd(count, flags)"),
+            new("signalfd", "signalfd4", null, "fs/signalfd.c: signalfd -> do_signalfd4(ufd, &mask, 0); signalfd4 -> do_signalfd4(ufd, &mask, flags)"),
+            new("inotify_init", "inotify_init1", null, "fs/notify/inotify/inotify_user.c: inotify_init -> do_inotify_init(0); inotify_init1 -> do_inotify_init(flags)"),
+            new("getdents", "getdents64", null, "fs/readdir.c: getdents and getdents64 -> iterate_dir on the same directory"),
+            new("accept", "accept4", null, "net/socket.c: accept -> __sys_accept4(..., 0); accept4 -> __sys_accept4(..., flags)"),
+            new("sendto", "sendmsg", null, "net/socket.c: sendto -> __sys_sendto -> __sock_sendmsg; sendmsg -> __sys_sendmsg -> ___sys_sendmsg -> ____sys_sendmsg -> __sock_sendmsg"),
+            new("sendto", "sendmmsg", null, "net/socket.c: sendmmsg -> __sys_sendmmsg -> ___sys_sendmsg per message -> __sock_sendmsg"),
+            new("sendmsg", "sendmmsg", null, "net/socket.c: sendmsg -> __sys_sendmsg -> ___sys_sendmsg; sendmmsg -> __sys_sendmmsg -> ___sys_sendmsg per message"),
+            new("sendmmsg", "sendmsg", null, "net/socket.c: sendmmsg -> __sys_sendmmsg -> ___sys_sendmsg per message; sendmsg -> __sys_sendmsg -> ___sys_sendmsg"),
+            new("recvfrom", "recvmsg", null, "net/socket.c: recvfrom -> __sys_recvfrom -> sock_recvmsg; recvmsg -> __sys_recvmsg -> ___sys_recvmsg -> ____sys_recvmsg -> sock_recvmsg"),
+            new("recvfrom", "recvmmsg", null, "net/socket.c: recvmmsg -> do_recvmmsg -> ___sys_recvmsg per message -> sock_recvmsg"),
+            new("recvmsg", "recvmmsg", null, "net/socket.c: recvmsg -> __sys_recvmsg -> ___sys_recvmsg; recvmmsg -> do_recvmmsg -> ___sys_recvmsg per message"),
+            new("recvmmsg", "recvmsg", null, "net/socket.c: recvmmsg -> do_recvmmsg -> ___sys_recvmsg per message; recvmsg -> __sys_recvmsg -> ___sys_recvmsg"),
+            new("wait4", "waitid", null, "kernel/exit.c: wait4 -> kernel_wait4 -> do_wait; waitid -> kernel_waitid -> do_wait"),
+            new("chdir", "fchdir", null, "fs/open.c: chdir and fchdir -> set_fs_pwd"),
+            new("truncate", "ftruncate", null, "fs/open.c: truncate -> do_sys_truncate -> vfs_truncate -> do_truncate; ftruncate -> do_sys_ftruncate -> do_truncate"),
+            new("setuid", "setreuid", null, "kernel/sys.c: __sys_setuid, __sys_setreuid and __sys_setresuid each set the uids with commit_creds under the same permission checks; setreuid(-1, u) does what setuid(u) does"),
+            new("setuid", "setresuid", null, "kernel/sys.c: __sys_setuid, __sys_setreuid and __sys_setresuid each set the uids with commit_creds under the same permission checks; setresuid(-1, u, -1) does what setuid(u) does"),
+            new("setreuid", "setresuid", null, "kernel/sys.c: __sys_setreuid and __sys_setresuid -> commit_creds; setresuid(r, e, -1) sets what setreuid(r, e) does, the saved uid as chosen"),
+            new("setgid", "setregid", null, "kernel/sys.c: __sys_setgid, __sys_setregid and __sys_setresgid each set the gids with commit_creds under the same permission checks; setregid(-1, g) does what setgid(g) does"),
+            new("setgid", "setresgid", null, "kernel/sys.c: __sys_setgid, __sys_setregid and __sys_setresgid each set the gids with commit_creds under the same permission checks; setresgid(-1, g, -1) does what setgid(g) does"),
+            new("setregid", "setresgid", null, "kernel/sys.c: __sys_setregid and __sys_setresgid -> commit_creds; setresgid(r, e, -1) sets what setregid(r, e) does, the saved gid as chosen"),
+            new("pread64", "preadv", null, "fs/read_write.c: pread64 -> ksys_pread64 -> vfs_read; preadv -> do_preadv -> vfs_readv; both read through the file's ->read_iter at a position"),
+            new("pread64", "preadv2", null, "fs/read_write.c: preadv2 -> do_preadv -> vfs_readv (at a position, or the file offset with -1)"),
+            new("preadv", "preadv2", null, "fs/read_write.c: preadv and preadv2 -> do_preadv -> vfs_readv"),
+            new("pwrite64", "pwritev", null, "fs/read_write.c: pwrite64 -> ksys_pwrite64 -> vfs_write; pwritev -> do_pwritev -> vfs_writev; both write through the file's ->write_iter at a position"),
+            new("pwrite64", "pwritev2", null, "fs/read_write.c: pwritev2 -> do_pwritev -> vfs_writev (at a position, or the file offset with -1)"),
+            new("pwritev", "pwritev2", null, "fs/read_write.c: pwritev and pwritev2 -> do_pwritev -> vfs_writev"),
+        };
+    }
+}
