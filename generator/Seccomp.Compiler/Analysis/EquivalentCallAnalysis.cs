@@ -26,8 +26,8 @@ namespace Seccomp.Compiler.Analysis
     /// denied call gets a denying action and some vector of the equivalent that matches the pair's condition gets ALLOW
     /// or LOG. A call denied for some arguments only is not compared: its condition speaks of its own arguments, which
     /// the equivalent's do not match one for one. Pairs whose calls an architecture lacks are skipped there (x86_64 has
-    /// rmdir; aarch64 and riscv64 have only unlinkat). Under a denying default, equivalents the runtime calls
-    /// (<see cref="RuntimeCalls"/>) are left out.
+    /// rmdir; aarch64 and riscv64 have only unlinkat). Only a rule is a statement: what a denying default denies is
+    /// not reported.
     /// </summary>
     internal static class EquivalentCallAnalysis
     {
@@ -90,7 +90,9 @@ namespace Seccomp.Compiler.Analysis
                     // getdents64, epoll_create1, ...) cannot be denied without breaking it (SECC0042): under the default,
                     // only an equivalent the runtime does not call is worth a warning. A rule naming the call is a statement.
                     var (ruleIndex, nameIndex, denial) = Blame(policy, RulesFor(denied), sets, arch, denied);
-                    if (ruleIndex < 0 && RuntimeCalls.Contains(pair.Equivalent)) continue;
+                    // Only a rule is a statement about the call: a denying default denies whatever nobody listed, and
+                    // listing accept4 but not accept, or inotify_init1 but not inotify_init, is how policies are written.
+                    if (ruleIndex < 0) continue;
 
                     var example = sets.Example(open.Set) ?? new ulong[ArgumentSets.Arguments];
                     found.Add(new EquivalentBypass(arch, pair, ruleIndex, nameIndex, denial, open.Verdict, example,
@@ -101,11 +103,6 @@ namespace Seccomp.Compiler.Analysis
         }
 
         private static bool Allows(SeccompAction kind) => kind is SeccompAction.Allow or SeccompAction.Log;
-
-        /// <summary>What the .NET runtime calls: the members of @dotnet-runtime and the calls it needs to keep running.</summary>
-        public static readonly HashSet<string> RuntimeCalls = new(
-            (SyscallGroups.TryGet("dotnet-runtime", out var members) ? members.Select(m => m.Name) : Enumerable.Empty<string>())
-                .Concat(SandboxFacts.RuntimeNeeds.Select(n => n.Syscall)), StringComparer.Ordinal);
 
         /// <summary>
         /// Who denies the call: the strictest rule that denies all of it, else the default action when it denies, else the

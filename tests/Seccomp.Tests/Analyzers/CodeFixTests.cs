@@ -230,19 +230,4 @@ public class CodeFixTests
         [Kill("tgkill", "tkill", "pidfd_send_signal", "rt_sigqueueinfo", "rt_tgsigqueueinfo")]
         internal static partial class P;
         """, "SECC0043");
-
-    // unlinkat is the runtime's own call: under the default, rmdir beside it is not reported.
-    [Fact]
-    public Task DeniesWhatTheDefaultDeniesAfterThePolicyAttribute() => Verify.Fix<DenyEquivalentCodeFixProvider>("""
-        using Seccomp;
-        [SeccompPolicy({|SECC0043:DefaultAction = SeccompAction.KillProcess|}, Architectures = new[] { SeccompArch.X86_64 })]
-        [Allow("read", "unlinkat", "execveat", "renameat2")]
-        internal static partial class P;
-        """, """
-        using Seccomp;
-        [SeccompPolicy(DefaultAction = SeccompAction.KillProcess, Architectures = new[] { SeccompArch.X86_64 })]
-        [Kill("renameat2", "execveat")]
-        [Allow("read", "unlinkat", "execveat", "renameat2")]
-        internal static partial class P;
-        """, "SECC0043");
 }
