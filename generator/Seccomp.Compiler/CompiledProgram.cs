@@ -9,11 +9,18 @@ namespace Seccomp.Compiler
     /// <summary>One architecture's verified program, and the resolved policy it was compiled from.</summary>
     internal sealed class CompiledProgram
     {
-        public CompiledProgram(ResolvedPolicy resolved, BpfInstruction[] instructions)
+        public CompiledProgram(ResolvedPolicy resolved, BpfInstruction[] instructions, int[]? processIdSlots = null)
         {
             Resolved = resolved;
             Instructions = instructions;
+            ProcessIdSlots = processIdSlots ?? System.Array.Empty<int>();
         }
+
+        /// <summary>
+        /// The jumps whose K is <see cref="Conditions.CompareCondition.SelfPidPlaceholder"/> standing for the process's
+        /// pid (SELF_PID): the runtime writes getpid() there before it installs the program. Empty for most policies.
+        /// </summary>
+        public IReadOnlyList<int> ProcessIdSlots { get; }
 
         public SeccompArch Arch => Resolved.Arch.Arch;
 

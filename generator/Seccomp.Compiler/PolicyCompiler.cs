@@ -36,8 +36,8 @@ namespace Seccomp.Compiler
                 {
                     ct.ThrowIfCancellationRequested();
                     var resolved = PolicyResolver.Resolve(model, arch, bindings);
-                    var program = BpfCompiler.Compile(resolved, diagnostics);
-                    if (program != null) programs.Add(new CompiledProgram(resolved, program));
+                    var program = BpfCompiler.Compile(resolved, diagnostics, out int[] slots);
+                    if (program != null) programs.Add(new CompiledProgram(resolved, program, slots));
                 }
                 if (!diagnostics.Exists(d => d.IsError))
                     diagnostics.AddRange(PolicyAnalysis.Analyze(model, bindings, ct));

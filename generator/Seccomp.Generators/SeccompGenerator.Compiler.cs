@@ -28,7 +28,7 @@ namespace Seccomp.Generators
                     return new EmitModel(target, EquatableArray<ProgramModel>.Empty, $"{error.Id}: {error.Render(KnownNames.Spell)}");
 
                 var programs = compilation.Programs.Select(p => new ProgramModel(p.Arch, EquatableArray.From(p.ToBytes()),
-                    new EquatableArray<string>(BpfDisassembler.Lines(p.Instructions, ArchInfo.Get(p.Arch))))).ToArray();
+                    new EquatableArray<string>(BpfDisassembler.Lines(p.Instructions, ArchInfo.Get(p.Arch))), EquatableArray.From(p.ProcessIdSlots.ToArray()))).ToArray();
                 return new EmitModel(target, EquatableArray.From(programs), null);
             }
             catch (OperationCanceledException)

@@ -72,6 +72,7 @@ namespace Seccomp.Generators
             var t = model.Target;
             string name = Literal(t.FullName);
             string archList = string.Join(", ", t.Model.Architectures.Select(a => Rt + "SeccompArch." + a));
+            bool hasPidSlots = model.Programs.Any(p => p.ProcessIdSlots.Count > 0);
 
             w.Line("private static readonly " + Rt + "SeccompProgram?[] s_programs = new " + Rt + "SeccompProgram?[" + ArchInfo.All.Count.ToString(CultureInfo.InvariantCulture) + "];");
             w.Line();
@@ -116,7 +117,8 @@ namespace Seccomp.Generators
             }
             else
             {
-                w.Line("    return " + Rt + "SeccompLoader.TryInstall(" + name + ", CurrentProgram, Architectures, " + (t.LogDenied ? "true" : "false") + ", "
+                // Only a policy that compares with SELF_PID hands over where the pid goes (most do not, and keep their text).
+                w.Line("    return " + Rt + "SeccompLoader.TryInstall(" + name + ", CurrentProgram, " + (hasPidSlots ? "CurrentProcessIdSlots, " : "") + "Architectures, " + (t.LogDenied ? "true" : "false") + ", "
                     + (recording ? "true" : "false") + ", " + (recording ? PolicySourceField : "null") + ", options, out installation, out error);");
             }
             w.Line("}");
@@ -145,6 +147,17 @@ namespace Seccomp.Generators
             w.Line("private static global::System.ReadOnlySpan<byte> CurrentProgram =>");
             w.Line("    " + Rt + "SeccompLoader.CurrentArchitecture is { } arch ? ProgramBytes(arch) : default;");
             w.Line();
+            if (hasPidSlots)
+            {
+                w.Line("/// <summary>Where Apply() writes this process's pid into the running architecture's program (SELF_PID): instruction indices.</summary>");
+                w.Line("private static int[] CurrentProcessIdSlots => " + Rt + "SeccompLoader.CurrentArchitecture switch");
+                w.Line("{");
+                foreach (var p in model.Programs)
+                    w.Line("    " + Rt + "SeccompArch." + p.Arch + " => new int[] { " + string.Join(", ", p.ProcessIdSlots.Select(i => i.ToString(CultureInfo.InvariantCulture))) + " },");
+                w.Line("    _ => new int[0],");
+                w.Line("};");
+                w.Line();
+            }
             w.Line("private static global::System.ReadOnlySpan<byte> ProgramBytes(" + Rt + "SeccompArch arch) => arch switch");
             w.Line("{");
             foreach (var p in model.Programs)
@@ -169,6 +182,7 @@ namespace Seccomp.Generators
                     // Comments aligned: the widest line of bytes is 8 x "255,".
                     sb.Append(' ', 4 + 32 - sb.Length);
                     sb.Append(" // ").Append(pc.ToString("D4", CultureInfo.InvariantCulture)).Append(": ").Append(p.Disassembly[pc]);
+                    if (p.ProcessIdSlots.Contains(pc)) sb.Append("   (k: this process's pid, written by Apply(); SELF_PID)");
                     w.Line(sb.ToString());
                 }
                 w.Line("};");

@@ -113,6 +113,9 @@ internal static partial class Scenarios
         Report("prctl_set_dumpable", Native.Call(Native.Number("prctl"), 4 /* PR_SET_DUMPABLE */, 0).Errno);
         Report("prctl_cap_ambient", Native.Call(Native.Number("prctl"), 47 /* PR_CAP_AMBIENT */, 4 /* CLEAR_ALL */).Errno);
         Report("prctl_set_name", Native.Call(Native.Number("prctl"), 15 /* PR_SET_NAME */, (ulong)name).Errno);
+        // tgkill: another thread group is refused; this one (the pid written into the program at install) is not.
+        Report("tgkill_other", Native.Call(Native.Number("tgkill"), otherPid, otherPid, 15 /* SIGTERM */).Errno);
+        Report("tgkill_self", Native.Call(Native.Number("tgkill"), (ulong)Environment.ProcessId, tid, 0).Errno);
         // The runtime itself: threads that allocate, and collections that suspend them (tgkill to this process).
         var threads = new List<Thread>();
         for (int i = 0; i < 4; i++)

@@ -20,6 +20,8 @@ namespace Seccomp.Compiler.Codegen
             public int Jt = NoLabel;
             public int Jf = NoLabel;
             public int JaTarget = NoLabel;
+            /// <summary>A jump whose K the runtime replaces with the process's pid (SELF_PID).</summary>
+            public bool ProcessId;
         }
 
         private readonly List<Item> _items = new();
@@ -43,7 +45,11 @@ namespace Seccomp.Compiler.Codegen
 
         public void Stmt(ushort code, uint k) => _items.Add(new Item { Code = code, K = k });
 
-        public void Jump(ushort code, uint k, int jt, int jf) => _items.Add(new Item { Code = code, K = k, Jt = jt, Jf = jf });
+        public void Jump(ushort code, uint k, int jt, int jf, bool processId = false) =>
+            _items.Add(new Item { Code = code, K = k, Jt = jt, Jf = jf, ProcessId = processId });
+
+        /// <summary>After <see cref="Assemble"/>: the indices of the jumps whose K is the process's pid, in order.</summary>
+        public List<int> ProcessIdSlots { get; } = new();
 
         public void Ja(int target) => _items.Add(new Item { Code = Op.JMP | Op.JA, JaTarget = target });
 
@@ -96,7 +102,10 @@ namespace Seccomp.Compiler.Codegen
                 if (it.JaTarget != NoLabel)
                     program.Add(BpfInstruction.Stmt(it.Code, (uint)(pos[it.JaTarget] - pc - 1)));
                 else if (it.Jt != NoLabel)
+                {
+                    if (it.ProcessId) ProcessIdSlots.Add(pc);
                     program.Add(BpfInstruction.Jump(it.Code, it.K, (byte)(pos[it.Jt] - pc - 1), (byte)(pos[it.Jf] - pc - 1)));
+                }
                 else
                     program.Add(BpfInstruction.Stmt(it.Code, it.K));
             }

@@ -22,8 +22,13 @@ namespace Seccomp.Compiler.Codegen
     internal static class BpfCompiler
     {
         /// <summary>The program, or null with the reasons added to <paramref name="diagnostics"/>.</summary>
-        public static BpfInstruction[]? Compile(ResolvedPolicy policy, List<PolicyDiagnostic> diagnostics)
+        public static BpfInstruction[]? Compile(ResolvedPolicy policy, List<PolicyDiagnostic> diagnostics) =>
+            Compile(policy, diagnostics, out _);
+
+        /// <summary>The program, and where the runtime writes the process's pid into it (SELF_PID; usually none).</summary>
+        public static BpfInstruction[]? Compile(ResolvedPolicy policy, List<PolicyDiagnostic> diagnostics, out int[] processIdSlots)
         {
+            processIdSlots = System.Array.Empty<int>();
             var arch = policy.Arch;
             var asm = new Assembler();
             var retLabels = new SortedDictionary<Verdict, int>();
@@ -86,6 +91,7 @@ namespace Seccomp.Compiler.Codegen
             var problems = BpfVerifier.Verify(program);
             foreach (var e in problems)
                 diagnostics.Add(new(DiagnosticIds.VerifierFailure, $"internal error: the {arch.Name} program fails verification: {e}", PolicyLocation.Policy()));
+            processIdSlots = asm.ProcessIdSlots.ToArray();
             return problems.Count > 0 ? null : program.ToArray();
         }
 

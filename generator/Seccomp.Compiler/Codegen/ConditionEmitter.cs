@@ -16,6 +16,9 @@ namespace Seccomp.Compiler.Codegen
         private readonly record struct AState(uint Offset, uint Mask);
 
         private readonly Assembler _asm;
+
+        /// <summary>Set while a SELF_PID comparison is emitted.</summary>
+        private bool _selfPid;
         private readonly Dictionary<int, List<AState?>> _incoming = new();
         private AState? _a;
         private bool _reachable = true;
@@ -75,7 +78,9 @@ namespace Seccomp.Compiler.Codegen
                     Ja(k.Value ? t : f);
                     break;
                 case CompareCondition cmp:
+                    _selfPid = cmp.SelfPid;
                     Compare(cmp, t, f);
+                    _selfPid = false;
                     break;
             }
         }
@@ -150,7 +155,7 @@ namespace Seccomp.Compiler.Codegen
                 switch (stack.Pop())
                 {
                     case OrCondition o: stack.Push(o.Right); stack.Push(o.Left); break;
-                    case CompareCondition { Op: CompareOp.Eq } eq: leaves.Add(eq); break;
+                    case CompareCondition { Op: CompareOp.Eq, SelfPid: false } eq: leaves.Add(eq); break;
                     default: return false;
                 }
             }
@@ -361,7 +366,8 @@ namespace Seccomp.Compiler.Codegen
         {
             Record(t);
             Record(f);
-            _asm.Jump((ushort)(Op.JMP | op | Op.K), k, t, f);
+            // The one jump of a SELF_PID comparison carries the placeholder: the assembler reports where it ends up.
+            _asm.Jump((ushort)(Op.JMP | op | Op.K), k, t, f, processId: _selfPid && k == CompareCondition.SelfPidPlaceholder);
             _reachable = false;
         }
 

@@ -47,7 +47,7 @@ namespace Seccomp.Compiler.Conditions
         }
 
         /// <summary>A 64-bit two's complement value and whether it is mathematically negative.</summary>
-        private readonly record struct Num(ulong Bits, bool Negative)
+        private readonly record struct Num(ulong Bits, bool Negative, bool SelfPid = false)
         {
             public string Show() => Negative
                 ? ((long)Bits).ToString(CultureInfo.InvariantCulture)
@@ -198,7 +198,10 @@ namespace Seccomp.Compiler.Conditions
                 if (mask is { } m && !Fits(m, type))
                     return Fail(DiagnosticIds.ConditionOutOfRange, argSpan, $"the mask {m.Show()} is outside the range of '{type.CType} {arg.Name}' ({RangeText(arg)})");
                 ulong width = type.WidthMask;
-                var compare = new CompareCondition(arg.Index, type, mask is { } mm ? mm.Bits & width : width, op, value.Bits & width);
+                if (value.SelfPid && (mask != null || (op != CompareOp.Eq && op != CompareOp.Ne) || type.Bits != 32))
+                    return Fail(DiagnosticIds.ConditionType, valueSpan,
+                        $"SELF_PID (this process's pid, written into the program at install) compares with '==' or '!=' only, with a 32-bit argument such as a pid_t, unmasked");
+                var compare = new CompareCondition(arg.Index, type, mask is { } mm ? mm.Bits & width : width, op, value.Bits & width, value.SelfPid);
                 _spans?.RecordOperands(compare, argSpan, valueSpan);
                 return compare;
             }
@@ -238,6 +241,7 @@ namespace Seccomp.Compiler.Conditions
                         var v = BindValue(neg.Operand);
                         if (v == null) return null;
                         if (v.Constant is not { } c) { Fail(DiagnosticIds.ConditionType, neg.Span, "only a constant can be negated"); return null; }
+                        if (c.SelfPid) { Fail(DiagnosticIds.ConditionType, neg.Span, "SELF_PID cannot be negated"); return null; }
                         if (c.Bits == 0) return v;
                         if (!c.Negative && c.Bits > 0x8000_0000_0000_0000UL)
                         {
@@ -253,6 +257,11 @@ namespace Seccomp.Compiler.Conditions
                         var l = BindValue(b.Left);
                         var r = BindValue(b.Right);
                         if (l == null || r == null) return null;
+                        if (l.Constant is { SelfPid: true } || r.Constant is { SelfPid: true })
+                        {
+                            Fail(DiagnosticIds.ConditionType, b.OpSpan, "SELF_PID is a pid, not a mask or a flag: compare it with '==' or '!='");
+                            return null;
+                        }
                         if (l.Constant is { } lc && r.Constant is { } rc)
                         {
                             ulong bits = b.Op == "&" ? lc.Bits & rc.Bits : lc.Bits | rc.Bits;
@@ -305,6 +314,9 @@ namespace Seccomp.Compiler.Conditions
                     foreach (var p in _params)
                         if (p.Name == real) return new Value(null, p, null);
                 }
+                // The process's own pid is known only at install: the runtime writes it into the program then.
+                if (name == "SELF_PID")
+                    return new Value(new Num(CompareCondition.SelfPidPlaceholder, false, SelfPid: true), null, null);
                 if (Constants.TryGet(_arch.Arch, name, out long value))
                     return new Value(new Num(unchecked((ulong)value), value < 0), null, null);
 

@@ -48,6 +48,9 @@ namespace Seccomp.Compiler.Policy
                 // programs with workstation and server GC, thread priorities, Process.Start, SIGSTOP/SIGCONT; see
                 // data/dotnet-process-arguments-x86_64.tsv). A member without a condition would reach every process of
                 // the same uid: prlimit64(other, RLIMIT_NOFILE, {1,1}) and friends, the red-team's finding.
+                // Thread suspension for the GC and abort() signal threads of this process only: tgkill(getpid(), tid, sig).
+                // The pid is written into the program at install (SELF_PID).
+                new GroupMember("tgkill", When: "tgid == SELF_PID"),
                 new GroupMember("prlimit64", When: SelfOnlyPid),                 // glibc's getrlimit/setrlimit pass 0
                 new GroupMember("sched_setaffinity", When: SelfOnlyPid),         // the runtime passes 0
                 new GroupMember("setpriority", When: "who == 0"),                // Process.PriorityClass passes its pid: allow that yourself
@@ -68,7 +71,7 @@ namespace Seccomp.Compiler.Policy
                 "pwrite64", "read", "readlink", "readlinkat", "readv", "rseq", "rt_sigaction", "rt_sigprocmask",
                 "rt_sigreturn", "rt_sigtimedwait", "sched_getaffinity", "sched_getparam", "sched_getscheduler",
                 "sched_yield", "set_robust_list", "set_tid_address", "sigaltstack", "stat",
-                "statfs", "statx", "sysinfo", "tgkill", "uname", "unlink", "unlinkat", "write", "writev",
+                "statfs", "statx", "sysinfo", "uname", "unlink", "unlinkat", "write", "writev",
                 "getpriority", "sched_get_priority_max", "sched_get_priority_min",
                 "fchmod", "fchmodat", "socketpair", "get_mempolicy", "getsid"),
             // What an ASP.NET Core app (Kestrel and the generic host) calls beyond @dotnet-runtime, measured, not

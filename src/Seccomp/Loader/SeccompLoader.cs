@@ -39,13 +39,33 @@ namespace Seccomp
         /// </summary>
         public static bool TryInstall(string policy, ReadOnlySpan<byte> program, IReadOnlyList<SeccompArch> targets,
             bool policyLogDenied, bool recordingAllowed, string? policySource, SeccompOptions? options,
+            out SeccompInstallation? installation, out SeccompError? error) =>
+            TryInstall(policy, program, null, targets, policyLogDenied, recordingAllowed, policySource, options, out installation, out error);
+
+        /// <summary>
+        /// As above, for a program that compares with SELF_PID: <paramref name="processIdSlots"/> are the indices of the
+        /// jumps whose K is the compiler's placeholder for the process's pid; this process's pid is written there
+        /// before the program is checked and installed. The compiler lists them; nothing here searches the program.
+        /// </summary>
+        public static bool TryInstall(string policy, ReadOnlySpan<byte> program, int[]? processIdSlots, IReadOnlyList<SeccompArch> targets,
+            bool policyLogDenied, bool recordingAllowed, string? policySource, SeccompOptions? options,
             out SeccompInstallation? installation, out SeccompError? error)
         {
             installation = null;
             try
             {
                 options ??= SeccompOptions.Default;
-                error = InstallCore(policy, program, targets, policyLogDenied, recordingAllowed, policySource, options, out installation);
+                byte[]? patched = null;
+                if (processIdSlots is { Length: > 0 })
+                {
+                    patched = ProcessId.Patch(program, processIdSlots, out string? problem);
+                    if (patched == null)
+                    {
+                        error = new SeccompError(SeccompStep.Validate, 0, $"{policy}: {problem}");
+                        return false;
+                    }
+                }
+                error = InstallCore(policy, patched ?? program, targets, policyLogDenied, recordingAllowed, policySource, options, out installation);
                 return error == null;
             }
             catch (Exception ex)

@@ -89,6 +89,8 @@ public class KernelSecurityTests
         Assert.Equal("1", r["prctl_set_dumpable"]);
         Assert.Equal("1", r["prctl_cap_ambient"]);
         Assert.Equal("0", r["prctl_set_name"]);
+        Assert.Equal("1", r["tgkill_other"]);
+        Assert.Equal("0", r["tgkill_self"]);
         Assert.Equal("True", r["runtime_ok"]);
     }
 }
