@@ -16,12 +16,12 @@ namespace Seccomp.Compiler.Tables
     {
         public static System.Collections.Generic.IReadOnlyList<EquivalentCall> All { get; } = new EquivalentCall[]
         {
-            new("kill", "tgkill", null, "kernel/signal.c: kill -> kill_something_info -> kill_proc_info; tgkill -> do_tkill -> do_send_specific; both deliver with do_send_sig_info after check_kill_permission"),
+            new("kill", "tgkill", "tgid != SELF_PID", "kernel/signal.c: kill -> kill_something_info -> kill_proc_info; tgkill -> do_tkill -> do_send_specific; both deliver with do_send_sig_info after check_kill_permission"),
             new("kill", "tkill", null, "kernel/signal.c: tkill -> do_tkill(0, pid, sig) -> do_send_specific -> do_send_sig_info, as kill does through kill_proc_info"),
             new("kill", "pidfd_send_signal", null, "kernel/signal.c: pidfd_send_signal -> kill_pid_info (kill_pid_info_type since 6.9), the function kill reaches through kill_something_info and kill_proc_info"),
-            new("kill", "rt_sigqueueinfo", null, "kernel/signal.c: rt_sigqueueinfo -> do_rt_sigqueueinfo -> kill_proc_info, as kill for a pid > 0 (any signal; only si_code is restricted)"),
-            new("kill", "rt_tgsigqueueinfo", null, "kernel/signal.c: rt_tgsigqueueinfo -> do_rt_tgsigqueueinfo -> do_send_specific -> do_send_sig_info"),
-            new("tkill", "tgkill", null, "kernel/signal.c: tkill and tgkill -> do_tkill -> do_send_specific"),
+            new("kill", "rt_sigqueueinfo", "pid != SELF_PID", "kernel/signal.c: rt_sigqueueinfo -> do_rt_sigqueueinfo -> kill_proc_info, as kill for a pid > 0 (any signal; only si_code is restricted)"),
+            new("kill", "rt_tgsigqueueinfo", "tgid != SELF_PID", "kernel/signal.c: rt_tgsigqueueinfo -> do_rt_tgsigqueueinfo -> do_send_specific -> do_send_sig_info"),
+            new("tkill", "tgkill", "tgid != SELF_PID", "kernel/signal.c: tkill and tgkill -> do_tkill -> do_send_specific"),
             new("tgkill", "tkill", null, "kernel/signal.c: tkill and tgkill -> do_tkill -> do_send_specific"),
             new("rmdir", "unlinkat", "flag & AT_REMOVEDIR", "fs/namei.c: rmdir -> do_rmdir(AT_FDCWD, ...); unlinkat with AT_REMOVEDIR -> do_rmdir(dfd, ...)"),
             new("unlink", "unlinkat", "!(flag & AT_REMOVEDIR)", "fs/namei.c: unlink -> do_unlinkat(AT_FDCWD, ...); unlinkat without AT_REMOVEDIR -> do_unlinkat(dfd, ...)"),

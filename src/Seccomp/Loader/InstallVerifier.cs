@@ -153,23 +153,9 @@ namespace Seccomp
         /// <summary>Reads the whole file from offset 0 (procfs regenerates it) and parses the two lines.</summary>
         private static bool Read(int fd, out int filters, out int mode)
         {
-            filters = -1;
-            mode = -1;
             const int Size = 8192;
             byte* buf = stackalloc byte[Size];
-            nint total = 0;
-            while (total < Size)
-            {
-                nint n = pread(fd, buf + total, Size - total, total);
-                if (n < 0)
-                {
-                    if (Marshal.GetLastPInvokeError() == 4 /* EINTR */) continue;
-                    return false;
-                }
-                if (n == 0) break;
-                total += n;
-            }
-            var text = new ReadOnlySpan<byte>(buf, (int)total);
+            var text = ReadAll(fd, buf, Size);
             mode = Field(text, "\nSeccomp:"u8);
             filters = Field(text, "\nSeccomp_filters:"u8);
             return mode >= 0;

@@ -227,7 +227,9 @@ public class CodeFixTests
         using Seccomp;
         [SeccompPolicy(DefaultAction = SeccompAction.Allow)]
         [Kill("ptrace", "kill")]
-        [Kill("tgkill", "tkill", "pidfd_send_signal", "rt_sigqueueinfo", "rt_tgsigqueueinfo")]
+        [Kill("tkill", "pidfd_send_signal")]
+        [Kill("tgkill", "rt_tgsigqueueinfo", When = "tgid != SELF_PID")]
+        [Kill("rt_sigqueueinfo", When = "pid != SELF_PID")]
         internal static partial class P;
         """, "SECC0043");
 }

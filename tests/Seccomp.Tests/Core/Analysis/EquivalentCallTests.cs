@@ -190,15 +190,30 @@ public class EquivalentCallTests
         Assert.Empty(Secc0043(Policy(Allow, new[] { CoreArch.X86_64 }, Rule(0, Kill, "sig == 9", "kill"))));
     }
 
+    /// <summary>
+    /// The red-team's case: [Deny("kill")] beside @dotnet-runtime. The group's tgkill reaches only this thread group
+    /// (tgid == SELF_PID), so it is no way around the denial, and the runtime's own signalling stays allowed.
+    /// </summary>
+    [Fact]
+    public void TheRuntimeGroupsTgkillIsNoWayAroundADeniedKill()
+    {
+        var found = Find(Policy(Verdict.Errno(1), new[] { CoreArch.X86_64 }, Rule(0, Allow, null, "@dotnet-runtime"), Rule(1, Verdict.Errno(1), null, "kill")));
+        Assert.DoesNotContain(found, b => b.Pair.Equivalent == "tgkill");
+    }
+
     [Fact]
     public void KillNamesEveryCallThatSendsASignal()
     {
         var policy = Policy(Allow, new[] { CoreArch.X86_64 }, Rule(0, Verdict.Errno(1), null, "kill"));
         var f = Assert.Single(Secc0043(policy));
-        Assert.StartsWith("[Deny(\"kill\")] denies kill, but tgkill, tkill, pidfd_send_signal, rt_sigqueueinfo and rt_tgsigqueueinfo do the same and are allowed", f.Message, StringComparison.Ordinal);
-        var fix = Assert.Single(EquivalentCallAnalysis.ParseFix(PolicyCompiler.Compile(policy).Diagnostics.Single(d => d.Id == DiagnosticIds.DenialBypassedByEquivalent).Suggestion!)!);
-        Assert.Equal((CoreAction.Errno, 1), (fix.Kind, fix.Data));
-        Assert.Equal(new[] { "tgkill", "tkill", "pidfd_send_signal", "rt_sigqueueinfo", "rt_tgsigqueueinfo" }, fix.Names);
+        // Signalling its own threads is what the runtime does; another thread group is what kill reaches.
+        Assert.StartsWith("[Deny(\"kill\")] denies kill, but tgkill when 'tgid != SELF_PID', tkill, pidfd_send_signal, "
+            + "rt_sigqueueinfo when 'pid != SELF_PID' and rt_tgsigqueueinfo when 'tgid != SELF_PID' do the same and are allowed", f.Message, StringComparison.Ordinal);
+        var fix = EquivalentCallAnalysis.ParseFix(PolicyCompiler.Compile(policy).Diagnostics.Single(d => d.Id == DiagnosticIds.DenialBypassedByEquivalent).Suggestion!)!;
+        Assert.All(fix, r => Assert.Equal((CoreAction.Errno, 1), (r.Kind, r.Data)));
+        Assert.Equal(new[] { "tkill", "pidfd_send_signal" }, fix.Single(r => r.When == null).Names);
+        Assert.Equal(new[] { "tgkill", "rt_tgsigqueueinfo" }, fix.Single(r => r.When == "tgid != SELF_PID").Names);
+        Assert.Equal(new[] { "rt_sigqueueinfo" }, fix.Single(r => r.When == "pid != SELF_PID").Names);
     }
 
     [Fact]
