@@ -48,6 +48,7 @@ internal static partial class Scenarios
             "lying-supervisor" => LyingEarlierFilter(notify: true),
             "privilege-warning" => PrivilegeWarning(),
             "group-reaches-only-itself" => GroupReachesOnlyItself(),
+            "stop-continue" => StopContinue(int.Parse(rest[0])),
             _ => null,
         };
     }

@@ -130,4 +130,37 @@ internal static partial class Scenarios
         Report("other_pid", otherPid); // kill is not in the group: the test ends the sleeper
         return 0;
     }
+
+    /// <summary>
+    /// The runtime under KillProcess + @dotnet-runtime while the test stops and continues it: threads that sleep, wait
+    /// with timeouts and poll, so that SIGSTOP interrupts calls the kernel resumes through restart_syscall.
+    /// </summary>
+    private static int StopContinue(int seconds)
+    {
+        RuntimeKillPolicy.Apply();
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        var gate = new object();
+        var threads = new List<Thread>();
+        for (int i = 0; i < 4; i++)
+        {
+            int k = i;
+            var t = new Thread(() =>
+            {
+                while (DateTime.UtcNow < until)
+                {
+                    if (k % 2 == 0) Thread.Sleep(3 + k);
+                    else lock (gate) Monitor.Wait(gate, 4 + k);
+                    _ = new byte[512];
+                }
+            });
+            t.Start();
+            threads.Add(t);
+        }
+        Report("ready", true);
+        Console.Out.Flush();
+        while (DateTime.UtcNow < until) System.Threading.Tasks.Task.Delay(5).Wait();
+        foreach (var t in threads) t.Join();
+        Report("survived", true);
+        return 0;
+    }
 }

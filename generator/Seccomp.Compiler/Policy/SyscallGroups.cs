@@ -71,7 +71,10 @@ namespace Seccomp.Compiler.Policy
                 "pwrite64", "read", "readlink", "readlinkat", "readv", "rseq", "rt_sigaction", "rt_sigprocmask",
                 "rt_sigreturn", "rt_sigtimedwait", "sched_getaffinity", "sched_getparam", "sched_getscheduler",
                 "sched_yield", "set_robust_list", "set_tid_address", "sigaltstack", "stat",
-                "statfs", "statx", "sysinfo", "uname", "unlink", "unlinkat", "write", "writev",
+                "statfs", "statx", "sysinfo", "uname",
+                // A stopped and continued process (Ctrl+Z and fg, docker pause, a debugger) resumes its interrupted
+                // timed waits (nanosleep, futex, poll) through restart_syscall, which the filter sees like any call.
+                "restart_syscall", "unlink", "unlinkat", "write", "writev",
                 "getpriority", "sched_get_priority_max", "sched_get_priority_min",
                 "fchmod", "fchmodat", "socketpair", "get_mempolicy", "getsid"),
             // What an ASP.NET Core app (Kestrel and the generic host) calls beyond @dotnet-runtime, measured, not

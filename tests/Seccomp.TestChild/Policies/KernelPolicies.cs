@@ -81,3 +81,7 @@ internal static partial class MaskedProtKillPolicy;
 internal static partial class EqualProtKillPolicy;
 #pragma warning restore SECC0038
 
+/// <summary>The runtime group alone under a killing default: what a recorded policy starts from.</summary>
+[SeccompPolicy(DefaultAction = SeccompAction.KillProcess)]
+[Allow("@dotnet-runtime")]
+internal static partial class RuntimeKillPolicy;

@@ -93,4 +93,36 @@ public class KernelSecurityTests
         Assert.Equal("0", r["tgkill_self"]);
         Assert.Equal("True", r["runtime_ok"]);
     }
+
+    /// <summary>
+    /// The runtime's own uses still work under the narrowed group: 50 SIGSTOP/SIGCONT cycles (Ctrl+Z and fg, docker
+    /// pause, a debugger attaching) while threads sleep and wait under KillProcess + @dotnet-runtime. A stop
+    /// interrupts their timed waits, and the kernel resumes them through restart_syscall.
+    /// </summary>
+    [Fact]
+    public void FiftyStopContinueCyclesUnderTheRuntimeGroupKillNothing()
+    {
+        var psi = ChildProcess.StartInfo("stop-continue", "4");
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        string? line;
+        while ((line = p.StandardOutput.ReadLine()) != null && line != "ready=True") { }
+        Assert.Equal("ready=True", line);
+        int cycles = 0;
+        for (; cycles < 50; cycles++)
+        {
+            if (Kill(p.Id, 19 /* SIGSTOP */) != 0) break; // the child is gone: its exit code says why
+            System.Threading.Thread.Sleep(15);
+            if (Kill(p.Id, 18 /* SIGCONT */) != 0) break;
+            System.Threading.Thread.Sleep(15);
+        }
+        string rest = p.StandardOutput.ReadToEnd();
+        string err = p.StandardError.ReadToEnd();
+        Assert.True(p.WaitForExit(60_000));
+        Assert.True(p.ExitCode == 0, $"exit {p.ExitCode} after {cycles} cycles (159 is SIGSYS: a call the policy kills)\n{err}");
+        Assert.Equal(50, cycles);
+        Assert.Contains("survived=True", rest);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    private static extern int Kill(int pid, int sig);
 }
