@@ -49,6 +49,7 @@ internal static partial class Scenarios
             "privilege-warning" => PrivilegeWarning(),
             "group-reaches-only-itself" => GroupReachesOnlyItself(),
             "stop-continue" => StopContinue(int.Parse(rest[0])),
+            "children" => Children(int.Parse(rest[0])),
             _ => null,
         };
     }

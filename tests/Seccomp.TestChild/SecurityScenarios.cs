@@ -163,4 +163,19 @@ internal static partial class Scenarios
         Report("survived", true);
         return 0;
     }
+
+    /// <summary>Under KillProcess + @dotnet-runtime + the calls of Process.Start: start and reap <paramref name="count"/> children.</summary>
+    private static int Children(int count)
+    {
+        RuntimeChildrenPolicy.Apply();
+        int ok = 0;
+        for (int i = 0; i < count; i++)
+        {
+            using var child = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/bin/true") { UseShellExecute = false })!;
+            child.WaitForExit();
+            if (child.ExitCode == 0) ok++;
+        }
+        Report("reaped_ok", ok);
+        return 0;
+    }
 }

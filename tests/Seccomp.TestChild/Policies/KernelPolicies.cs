@@ -85,3 +85,12 @@ internal static partial class EqualProtKillPolicy;
 [SeccompPolicy(DefaultAction = SeccompAction.KillProcess)]
 [Allow("@dotnet-runtime")]
 internal static partial class RuntimeKillPolicy;
+
+/// <summary>
+/// The runtime group plus what starting and reaping a child program takes (strace of Process.Start and WaitForExit,
+/// .NET 10: vfork, execve in the child, wait4 and waitid); the child program runs under the filter too.
+/// </summary>
+[SeccompPolicy(DefaultAction = SeccompAction.KillProcess)]
+[Allow("@dotnet-runtime")]
+[Allow("vfork", "execve", "wait4", "waitid")]
+internal static partial class RuntimeChildrenPolicy;

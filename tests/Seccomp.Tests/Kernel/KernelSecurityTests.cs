@@ -123,6 +123,19 @@ public class KernelSecurityTests
         Assert.Contains("survived=True", rest);
     }
 
+    /// <summary>
+    /// The runtime's own uses with child processes: 200 children started and reaped under KillProcess +
+    /// @dotnet-runtime + the calls of Process.Start (vfork, execve, wait4, waitid); every child exits 0, none is killed,
+    /// and SIGCHLD's interruptions of the runtime's waits resume.
+    /// </summary>
+    [Fact]
+    public void TwoHundredChildrenStartedAndReapedUnderTheRuntimeGroupKillNothing()
+    {
+        var r = ChildProcess.RunWith(null, "children", "200");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("200", r["reaped_ok"]);
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
     private static extern int Kill(int pid, int sig);
 }
