@@ -34,14 +34,16 @@ lines = [
     "{",
     "    internal static partial class SignatureData",
     "    {",
-    "        /// <summary>Kernel entry point name (without sys_) and its parameters as \"C type name\".</summary>",
-    "        internal static readonly (string Name, string[] Args)[] All = new (string Name, string[] Args)[]",
-    "        {",
+    "        /// <summary>Kernel entry point name (without sys_) and its parameters as \"C type name\", one entry per line:",
+    "        /// \"name|param|param...\". One string, parsed on first use.</summary>",
+    "        internal const string All =",
 ]
-for name, args in rows:
-    lines.append(f"            ({cs(name)}, new[] {{ {', '.join(cs(a) for a in args)} }}),"
-                 if args else f"            ({cs(name)}, new string[0]),")
-lines += ["        };", "    }", "}", ""]
+# One string constant, not an array of tuples: the compiler parses it at no cost, and the core splits it once.
+entries = ["|".join([name] + args) for name, args in rows]
+for i, e in enumerate(entries):
+    assert '"' not in e and "\\" not in e and "|" not in e.split("|", 1)[0], e
+    lines.append(f'            "{e}\\n"' + (" +" if i < len(entries) - 1 else ";"))
+lines += ["    }", "}", ""]
 os.makedirs(os.path.dirname(out), exist_ok=True)
 with open(out, "w", newline="\n") as f:
     f.write("\n".join(lines))

@@ -134,7 +134,7 @@ namespace Seccomp.Compiler.Analysis
         };
 
         /// <summary>
-        /// Calls the runtime makes after start-up (strace of .NET 10 programs, shared/data/dotnet-syscalls-x86_64.tsv) whose
+        /// Calls the runtime makes after start-up (strace of .NET 10 programs, data/dotnet-syscalls-x86_64.tsv) whose
         /// denial stops threads, the GC or the JIT. clone and clone3 are checked together, apart from these.
         /// </summary>
         public static IReadOnlyList<RuntimeNeed> RuntimeNeeds { get; } = new[]

@@ -9,7 +9,7 @@ namespace Seccomp.Compiler.Conditions
     {
         private static readonly Dictionary<string, string[]> s_rows = Load();
 
-        // Table names whose entry point the kernel names differently (see shared/data/syscall-signatures.README.md).
+        // Table names whose entry point the kernel names differently (see data/syscall-signatures.README.md).
         private static readonly Dictionary<string, string> s_entryPoint = new(StringComparer.Ordinal)
         {
             ["stat"] = "newstat", ["fstat"] = "newfstat", ["lstat"] = "newlstat", ["sendfile"] = "sendfile64",

@@ -32,7 +32,7 @@ namespace Seccomp.Compiler.Policy
         private static readonly Dictionary<string, GroupMember[]> s_groups = new(StringComparer.Ordinal)
         {
             // What the .NET runtime itself calls while starting, allocating, collecting, running threads and timers
-            // (strace of .NET 10 console and web programs, see shared/data/dotnet-syscalls-x86_64.tsv), plus what
+            // (strace of .NET 10 console and web programs, see data/dotnet-syscalls-x86_64.tsv), plus what
             // it needs on some paths: membarrier (FlushProcessWriteBuffers), memfd_create (W^X double mapping),
             // rseq (glibc registers it on every thread), tgkill (thread suspension for GC). Threads: clone without
             // namespace flags; clone3 fails with ENOSYS so glibc falls back to clone, whose flags the filter can see.

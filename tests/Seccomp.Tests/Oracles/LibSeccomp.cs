@@ -116,7 +116,7 @@ internal static class LibSeccomp
     /// <summary>Compiles a filter with libseccomp and returns the exported program (struct sock_filter[],
     /// 8 bytes each: u16 code, u8 jt, u8 jf, u32 k, little-endian on the hosts we run on).</summary>
     /// <param name="extraSyscalls">Optional numbers for names this libseccomp does not know (e.g. calls added
-    /// after its release, from shared/data/syscalls-after-6.1.tsv); used only when resolution fails.</param>
+    /// after its release, from data/syscalls-after-6.1.tsv); used only when resolution fails.</param>
     /// <exception cref="ArgumentException">A rule names a syscall that is unknown on <paramref name="arch"/>.</exception>
     /// <exception cref="InvalidOperationException">A libseccomp call failed (message: function and errno).</exception>
     /// <param name="optimize">libseccomp's SCMP_FLTATR_CTL_OPTIMIZE (2.5.0+): 1 orders the calls by priority (its
