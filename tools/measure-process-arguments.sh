@@ -7,8 +7,13 @@ set -euo pipefail
 cd "$(dirname "$0")/process-arguments"
 dotnet build -c Release -v q -nologo >/dev/null
 calls=prctl,prlimit64,setpriority,getpriority,sched_setscheduler,sched_setaffinity,sched_getaffinity,sched_getparam,sched_getscheduler,sched_setparam,tgkill,tkill,kill
-for gc in 0 1; do
-  DOTNET_gcServer=$gc strace -f -qq -e trace=$calls -o "/tmp/process-arguments-$gc.strace" dotnet bin/Release/net10.0/process-arguments.dll >/dev/null
+# The conditions that change what the runtime does: GC flavour and limits, W^X, tiering and OSR, globalization.
+i=0
+for envs in "DOTNET_gcServer=0" "DOTNET_gcServer=1" "DOTNET_EnableWriteXorExecute=0" "DOTNET_GCHeapHardLimit=0x10000000" \
+    "DOTNET_TieredCompilation=0" "DOTNET_TC_OnStackReplacement_InitialCounter=1 DOTNET_OSR_HitLimit=1" \
+    "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1" "DOTNET_gcServer=1 DOTNET_GCgen0size=0x100000"; do
+  env $envs strace -f -qq -e trace=$calls -o "/tmp/process-arguments-$i.strace" dotnet bin/Release/net10.0/process-arguments.dll >/dev/null
+  i=$((i + 1))
 done
 cat /tmp/process-arguments-*.strace | python3 -c '
 import re, sys, collections
@@ -22,6 +27,7 @@ for pid, call in lines:
     first = args.split(",")[0].strip()
     shape = args
     if name in ("tgkill",): shape = re.sub(r"^\d+, \d+", "SELF, TID", args)
+    elif name in ("setpriority", "getpriority"): shape = re.sub(r"^(\w+), (\d+)", lambda m: m.group(1) + ", " + ("0" if m.group(2) == "0" else "TID" if int(m.group(2)) in pids else "OTHER"), args)
     elif first.isdigit() and name != "prctl":
         v = int(first); shape = ("0" if v == 0 else "TID" if v in pids else "OTHER") + args[len(first):]
     shape = re.sub(r"0x[0-9a-f]{6,}", "PTR", shape); shape = re.sub(r"\[[0-9 ]+\]", "[...]", shape)
