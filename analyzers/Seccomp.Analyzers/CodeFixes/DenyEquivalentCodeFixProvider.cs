@@ -19,7 +19,7 @@ namespace Seccomp.Analyzers.CodeFixes
     /// <summary>
     /// SECC0043: adds the rules that deny the equivalents of a denied call with the denial's own action (clone3: ENOSYS), each with the
     /// condition under which it does the same (<c>[Deny("unlinkat", When = "flag &amp; AT_REMOVEDIR")]</c> for a denied
-    /// rmdir), on the lines after the attribute that denies (or after <c>[SeccompPolicy]</c> for the default action).
+    /// rmdir), on the lines after the attribute that denies.
     /// The core lists the rules (<see cref="EquivalentCallAnalysis.FixText"/>); this spells them in C#.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DenyEquivalentCodeFixProvider)), Shared]

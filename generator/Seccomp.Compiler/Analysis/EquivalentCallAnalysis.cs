@@ -140,43 +140,31 @@ namespace Seccomp.Compiler.Analysis
         // ---- Diagnostics ---------------------------------------------------------------------------------------------
 
         /// <summary>
-        /// One warning per denying rule name (on the name, or the attribute when it has one name), and one on the default
-        /// action for what it denies; each carries the rules to add as <see cref="PolicyDiagnostic.Suggestion"/>
-        /// (<see cref="FixText"/>).
+        /// One warning per denying rule name (on the name, or the attribute when it has one name); each carries the rules
+        /// to add as <see cref="PolicyDiagnostic.Suggestion"/> (<see cref="FixText"/>).
         /// </summary>
         public static List<PolicyDiagnostic> Report(PolicyModel policy, List<EquivalentBypass> found)
         {
             var result = new List<PolicyDiagnostic>();
             int archCount = policy.Architectures.Distinct().Count();
-            foreach (var group in found.GroupBy(b => (b.RuleIndex, b.NameIndex)).OrderBy(g => g.Key.RuleIndex < 0 ? int.MaxValue : g.Key.RuleIndex).ThenBy(g => g.Key.NameIndex))
+            foreach (var group in found.GroupBy(b => (b.RuleIndex, b.NameIndex)).OrderBy(g => g.Key.RuleIndex).ThenBy(g => g.Key.NameIndex))
             {
                 var list = group.ToList();
                 var denial = list.Select(b => b.Denial).Min();
                 string fix = FixText(denial, list);
                 string example = $"e.g. {list[0].ExampleText} gets {PolicyText.Verdict(list[0].Allowed)} on {list[0].Arch.Name}";
-                if (group.Key.RuleIndex >= 0)
-                {
-                    var rule = policy.Rules.First(r => r.Index == group.Key.RuleIndex);
-                    var denied = list.Select(b => b.Pair.Denied).Distinct().ToList();
-                    var equivalents = Equivalents(list, archCount, policy);
-                    bool one = equivalents.Count == 1;
-                    string message = $"{PolicyText.Subject(rule, group.Key.NameIndex)} denies {PolicyText.List(denied)}, but "
-                        + $"{PolicyText.List(equivalents)} {(one ? "does" : "do")} the same and {(one ? "is" : "are")} allowed ({example}): "
-                        + $"deny {(one ? "it" : "them")} too";
-                    var at = rule.Syscalls.Count == 1
-                        ? new PolicyLocation(rule.Index, LocationSite.Policy)
-                        : new PolicyLocation(rule.Index, LocationSite.SyscallName, group.Key.NameIndex);
-                    result.Add(new PolicyDiagnostic(DiagnosticIds.DenialBypassedByEquivalent, message, at, fix, FixKinds.DenyEquivalent));
-                }
-                else
-                {
-                    var parts = list.GroupBy(b => b.Pair.Denied)
-                        .Select(g => $"{g.Key} by {PolicyText.List(Equivalents(g.ToList(), archCount, policy), "or")}").ToList();
-                    string message = $"The default action {PolicyText.Verdict(policy.DefaultAction)} denies calls that equivalent calls the policy allows "
-                        + $"do just as well: {string.Join("; ", parts)} ({example}): deny the equivalents too, or allow the calls";
-                    result.Add(new PolicyDiagnostic(DiagnosticIds.DenialBypassedByEquivalent, message,
-                        PolicyLocation.Policy(PolicyProperty.DefaultAction), fix, FixKinds.DenyEquivalent));
-                }
+                // Find reports rule denials only (a denying default is no statement), so every group has a rule.
+                var rule = policy.Rules.First(r => r.Index == group.Key.RuleIndex);
+                var denied = list.Select(b => b.Pair.Denied).Distinct().ToList();
+                var equivalents = Equivalents(list, archCount, policy);
+                bool one = equivalents.Count == 1;
+                string message = $"{PolicyText.Subject(rule, group.Key.NameIndex)} denies {PolicyText.List(denied)}, but "
+                    + $"{PolicyText.List(equivalents)} {(one ? "does" : "do")} the same and {(one ? "is" : "are")} allowed ({example}): "
+                    + $"deny {(one ? "it" : "them")} too";
+                var at = rule.Syscalls.Count == 1
+                    ? new PolicyLocation(rule.Index, LocationSite.Policy)
+                    : new PolicyLocation(rule.Index, LocationSite.SyscallName, group.Key.NameIndex);
+                result.Add(new PolicyDiagnostic(DiagnosticIds.DenialBypassedByEquivalent, message, at, fix, FixKinds.DenyEquivalent));
             }
             return result;
         }

@@ -125,7 +125,7 @@ public class EquivalentCallTests
             var denyingRule = policy.Rules[policy.Rules.Count - 1];
             Assert.All(found, b => Assert.Equal((denyingRule.Index, 0, denyingRule.Action), (b.RuleIndex, b.NameIndex, b.Denial)));
             Assert.All(found, b => Assert.Equal(CoreAction.Allow, b.Allowed.Kind));
-            var f = Assert.Single(Secc0043(policy).Where(d => d.RuleIndex == denyingRule.Index));
+            var f = Assert.Single(Secc0043(policy), d => d.RuleIndex == denyingRule.Index);
             Assert.Equal(LocationSite.Policy, f.Site);
             Assert.Contains(row.Equivalent + (row.When != null ? $" when '{row.When}'" : ""), f.Message, StringComparison.Ordinal);
         }
@@ -326,7 +326,7 @@ public class EquivalentCallTests
             }
             var policy = Policy(actions[random.Next(actions.Length)], new[] { CoreArch.X86_64 }, rules.ToArray());
             var bindings = new ConditionBindings();
-            Assert.Empty(PolicyChecker.Check(policy, bindings).Where(d => d.IsError));
+            Assert.DoesNotContain(PolicyChecker.Check(policy, bindings), d => d.IsError);
             var resolved = PolicyResolver.Resolve(policy, CoreArch.X86_64, bindings);
             var found = EquivalentCallAnalysis.Find(policy, bindings, default);
 
