@@ -36,7 +36,7 @@ public class SelfPidTests
         {
             // No literal here equals the placeholder, so every jump on it is the pid's, and each is listed once.
             int placeholders = p.Instructions.Count(i => i.K == CompareCondition.SelfPidPlaceholder && i.Code == (Op.JMP | Op.JEQ | Op.K));
-            Assert.Equal(1, p.ProcessIdSlots.Count);
+            Assert.Single(p.ProcessIdSlots);
             Assert.Equal(placeholders, p.ProcessIdSlots.Count);
             foreach (int slot in p.ProcessIdSlots)
             {
