@@ -102,7 +102,7 @@ internal static unsafe class Supervisor
             return result;
         }
         string? programPath = null, programDigest = null;
-        if (program != null)
+        if (program != null && OperatingSystem.IsLinux()) // the tool runs on Linux only (KernelSupport.Check); said for the analyzers
         {
             programPath = Path.Combine(dir, "recorder.bpf");
             using (var f = new FileStream(programPath, new FileStreamOptions

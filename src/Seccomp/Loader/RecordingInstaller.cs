@@ -36,6 +36,7 @@ namespace Seccomp
             string? policySource, SeccompOptions options, out SeccompInstallation? installation)
         {
             installation = null;
+            if (!OperatingSystem.IsLinux()) return Outcome.NotInstalled; // seccomp is Linux's; this also tells the analyzers
             RecorderHandshake.TryGetFds(out int fdOut, out int fdIn);
             string dir = Environment.GetEnvironmentVariable(RecorderHandshake.EnvDir)!;
             var info = ArchInfo.Get(arch);

@@ -52,7 +52,7 @@ public class KernelSecurityTests
         string dir = System.IO.Directory.CreateTempSubdirectory("seccomp-child-").FullName;
         foreach (var f in System.IO.Directory.GetFiles(System.IO.Path.GetDirectoryName(typeof(Seccomp.TestChild.Native).Assembly.Location)!, "Seccomp*"))
             System.IO.File.Copy(f, System.IO.Path.Combine(dir, System.IO.Path.GetFileName(f)));
-        System.IO.File.SetUnixFileMode(dir, (System.IO.UnixFileMode)0x1ed /* 0755 */);
+        if (System.OperatingSystem.IsLinux()) System.IO.File.SetUnixFileMode(dir, (System.IO.UnixFileMode)0x1ed /* 0755 */);
         var none = ChildProcess.RunWith(psi =>
         {
             string dotnet = psi.FileName;
