@@ -31,20 +31,8 @@ namespace Seccomp.Analyzers.CodeFixes
             {
                 if (!diagnostic.Properties.TryGetValue(PolicyAnalyzer.FixProperty, out var fix) || fix != FixKinds.AllowLaterInstall) continue;
                 if (!diagnostic.Properties.TryGetValue(ApplyUsageAnalyzer.ConditionProperty, out var condition) || condition == null) continue;
-                var attribute = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<AttributeSyntax>();
-                if (attribute?.Parent is not AttributeListSyntax list || list.Parent is not TypeDeclarationSyntax type) continue;
-
-                string rule = "[Allow(\"seccomp\", When = \"" + condition + "\")]";
-                var parsed = SyntaxFactory.ParseMemberDeclaration(rule + " class C { }");
-                if (parsed == null || parsed.AttributeLists.Count == 0) continue;
-                // The new line is indented like the policy attribute and ends as that line does.
-                var indent = list.GetLeadingTrivia().Reverse().TakeWhile(t => !t.IsKind(SyntaxKind.EndOfLineTrivia))
-                    .Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Reverse();
-                var eol = list.GetTrailingTrivia().Where(t => t.IsKind(SyntaxKind.EndOfLineTrivia)).DefaultIfEmpty(SyntaxFactory.EndOfLine("\n")).Last();
-                var newList = parsed.AttributeLists[0].WithLeadingTrivia(indent).WithTrailingTrivia(eol);
-                int index = type.AttributeLists.IndexOf(list);
-                var newType = type.WithAttributeLists(type.AttributeLists.Insert(index + 1, newList));
-                var newRoot = root.ReplaceNode(type, newType);
+                var newRoot = AttributeInsertion.After(root, diagnostic.Location.SourceSpan, new[] { "[Allow(\"seccomp\", When = \"" + condition + "\")]" });
+                if (newRoot == null) continue;
                 context.RegisterCodeFix(CodeAction.Create($"Allow seccomp(2) where {condition}",
                     ct => Task.FromResult(context.Document.WithSyntaxRoot(newRoot)), nameof(AllowLaterInstallCodeFixProvider)),
                     diagnostic);

@@ -38,24 +38,8 @@ namespace Seccomp.Analyzers.CodeFixes
                 if (!diagnostic.Properties.TryGetValue(PolicyAnalyzer.FixProperty, out var fix) || fix != FixKinds.DenyEquivalent) continue;
                 if (!diagnostic.Properties.TryGetValue(PolicyAnalyzer.SuggestionProperty, out var text) || text == null) continue;
                 if (EquivalentCallAnalysis.ParseFix(text) is not { } rules || rules.Count == 0) continue;
-                var attribute = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<AttributeSyntax>();
-                if (attribute?.Parent is not AttributeListSyntax list || list.Parent is not TypeDeclarationSyntax type) continue;
-
-                var added = new List<AttributeListSyntax>();
-                // The new lines are indented like the attribute they follow and end as its line does.
-                var indent = list.GetLeadingTrivia().Reverse().TakeWhile(t => !t.IsKind(SyntaxKind.EndOfLineTrivia))
-                    .Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Reverse();
-                var eol = list.GetTrailingTrivia().Where(t => t.IsKind(SyntaxKind.EndOfLineTrivia)).DefaultIfEmpty(SyntaxFactory.EndOfLine("\n")).Last();
-                foreach (var (names, when, kind, data) in rules)
-                {
-                    var parsed = SyntaxFactory.ParseMemberDeclaration(Spell(kind, data, names, when) + " class C { }");
-                    if (parsed == null || parsed.AttributeLists.Count == 0) { added.Clear(); break; }
-                    added.Add(parsed.AttributeLists[0].WithLeadingTrivia(indent).WithTrailingTrivia(eol));
-                }
-                if (added.Count == 0) continue;
-                int index = type.AttributeLists.IndexOf(list);
-                var newType = type.WithAttributeLists(type.AttributeLists.InsertRange(index + 1, added));
-                var newRoot = root.ReplaceNode(type, newType);
+                var newRoot = AttributeInsertion.After(root, diagnostic.Location.SourceSpan, rules.Select(r => Spell(r.Kind, r.Data, r.Names, r.When)));
+                if (newRoot == null) continue;
                 var all = rules.SelectMany(r => r.Names).Distinct().ToList();
                 context.RegisterCodeFix(CodeAction.Create($"Deny the equivalent calls too ({PolicyText.List(all)})",
                     ct => Task.FromResult(context.Document.WithSyntaxRoot(newRoot)), nameof(DenyEquivalentCodeFixProvider)),

@@ -36,6 +36,9 @@ namespace Seccomp
 
         private const int CapSysPtrace = 19, CapSysAdmin = 21;
 
+        /// <summary>Root, or CAP_SYS_ADMIN or CAP_SYS_PTRACE in the effective set.</summary>
+        public bool Privileged => EffectiveUid == 0 || (EffectiveCaps & ((1UL << CapSysAdmin) | (1UL << CapSysPtrace))) != 0;
+
         /// <summary>
         /// Why the process can reach beyond what its policy says, or null: root, or CAP_SYS_ADMIN or CAP_SYS_PTRACE,
         /// when the policy lets it open files (/proc/sys, other processes' /proc/&lt;pid&gt;/mem; docs/limits.md).

@@ -191,7 +191,9 @@ namespace Seccomp
                 return new SeccompError(SeccompStep.Verify, 0, $"{policy}: {notInstalled}");
 
             FallbackReporter.Report(fallbacks, options);
-            FallbackReporter.Warn(verifier.PrivilegeWarning(policy, OpensFiles(plan.Program ?? instructions, arch)), options);
+            // The program is asked about open only for a privileged process: the usual install pays nothing for the warning.
+            if (verifier.Privileged)
+                FallbackReporter.Warn(verifier.PrivilegeWarning(policy, OpensFiles(plan.Program ?? instructions, arch)), options);
             installation = new SeccompInstallation(arch, instructions.Length, plan.Flags, fallbacks, listener);
             return null;
         }
@@ -199,37 +201,29 @@ namespace Seccomp
         /// <summary>Whether the program lets an openat (or open) of a path for reading or writing through: ALLOW or LOG.</summary>
         private static bool OpensFiles(IReadOnlyList<BpfInstruction> program, SeccompArch arch)
         {
-            var info = ArchInfo.Get(arch);
-            var instructions = program as BpfInstruction[] ?? program.ToArray();
             const ulong AtFdcwd = unchecked((ulong)-100), Path = 0x7f0000000000;
             foreach (ulong flags in new ulong[] { 0 /* O_RDONLY */, 1 /* O_WRONLY */, 2 /* O_RDWR */ })
-            {
-                var calls = new List<(string Name, ulong[] Args)> { ("openat", new[] { AtFdcwd, Path, flags, 0UL, 0UL, 0UL }), ("open", new[] { Path, flags, 0UL, 0UL, 0UL, 0UL }) };
-                foreach (var (name, args) in calls)
-                {
-                    if (!info.TryGetNumber(name, out int nr)) continue;
-                    var action = ActionCodes.Decode(BpfInterpreter.Run(instructions, new SeccompData(nr, info.AuditArch, 0, args), out _), out _);
-                    if (action is SeccompAction.Allow or SeccompAction.Log) return true;
-                }
-            }
+                if (Lets(program, arch, "openat", AtFdcwd, Path, flags) == true || Lets(program, arch, "open", Path, flags) == true)
+                    return true;
             return false;
         }
 
         /// <summary>The verifier's pread64 of /proc/thread-self/status after the install: ALLOW or LOG, never a kill or an errno.</summary>
-        private static bool LetsVerifierRead(IReadOnlyList<BpfInstruction> program, SeccompArch arch)
-        {
-            var info = ArchInfo.Get(arch);
-            if (!info.TryGetNumber("pread64", out int nr)) return true;
-            var instructions = program as BpfInstruction[] ?? program.ToArray();
+        private static bool LetsVerifierRead(IReadOnlyList<BpfInstruction> program, SeccompArch arch) =>
             // fd 3..1023 as an int, a user buffer, 8 KiB, offset 0: what InstallVerifier passes; a condition on any of
             // them that tells these apart would be odd, and is then refused here rather than killing the process.
-            foreach (ulong fd in new ulong[] { 3, 1023 })
-            {
-                uint verdict = BpfInterpreter.Run(instructions, new SeccompData(nr, info.AuditArch, 0, new ulong[] { fd, 0x7f0000000000, 8192, 0, 0, 0 }), out _);
-                var action = ActionCodes.Decode(verdict, out _);
-                if (action is not (SeccompAction.Allow or SeccompAction.Log)) return false;
-            }
-            return true;
+            Lets(program, arch, "pread64", 3, 0x7f0000000000, 8192, 0) != false && Lets(program, arch, "pread64", 1023, 0x7f0000000000, 8192, 0) != false;
+
+        /// <summary>Whether the program runs the call (ALLOW or LOG) in the interpreter; null when the architecture has no such call.</summary>
+        private static bool? Lets(IReadOnlyList<BpfInstruction> program, SeccompArch arch, string syscall, params ulong[] args)
+        {
+            var info = ArchInfo.Get(arch);
+            if (!info.TryGetNumber(syscall, out int nr)) return null;
+            var instructions = program as BpfInstruction[] ?? program.ToArray();
+            var all = new ulong[6];
+            args.CopyTo(all, 0);
+            var action = ActionCodes.Decode(BpfInterpreter.Run(instructions, new SeccompData(nr, info.AuditArch, 0, all), out _), out _);
+            return action is SeccompAction.Allow or SeccompAction.Log;
         }
 
         /// <summary>
