@@ -51,6 +51,10 @@ namespace Seccomp.Compiler.Policy
                 // Thread suspension for the GC and abort() signal threads of this process only: tgkill(getpid(), tid, sig).
                 // The pid is written into the program at install (SELF_PID).
                 new GroupMember("tgkill", When: "tgid == SELF_PID"),
+                // A signal a handler did not cancel (Console.CancelKeyPress, PosixSignalRegistration, the runtime's own
+                // SIGINT/SIGQUIT/SIGTERM handlers) is raised again with its default action: kill(getpid(), sig).
+                // Measured by tests/Seccomp.RuntimeMatrix (the interrupt and terminate cases).
+                new GroupMember("kill", When: "pid == SELF_PID"),
                 new GroupMember("prlimit64", When: SelfOnlyPid),                 // glibc's getrlimit/setrlimit pass 0
                 new GroupMember("sched_setaffinity", When: SelfOnlyPid),         // the runtime passes 0
                 new GroupMember("setpriority", When: "who == 0"),                // Process.PriorityClass passes its pid: allow that yourself
@@ -97,6 +101,13 @@ namespace Seccomp.Compiler.Policy
                 "inotify_init1", "inotify_add_watch", "inotify_rm_watch"),
             // The exits: a sandbox that denies these turns every thread's end into a failure.
             ["exit"] = Members("exit", "exit_group"),
+            // Starting and reaping programs (Process.Start, WaitForExit, Kill), measured by tests/Seccomp.RuntimeMatrix's
+            // children case: glibc's posix_spawn vforks on x86_64 (clone elsewhere, which @dotnet-runtime holds), the
+            // child execs, the runtime's SIGCHLD thread reaps with wait4 and waitid. It allows execve: the program
+            // started runs under the same filter, but a policy that allows this group allows whatever programs the
+            // process can reach. It allows kill, which Process.Kill needs and which reaches every process of the same
+            // uid: a service that never kills its children can deny kill after allowing the group.
+            ["process"] = Members("vfork", "execve", "wait4", "waitid", "kill"),
             // Network calls of a service that accepts and makes TCP/UDP connections.
             ["network-io"] = Members("accept", "accept4", "bind", "connect", "getpeername", "getsockname", "getsockopt", "listen",
                 "recvfrom", "recvmmsg", "recvmsg", "sendmmsg", "sendmsg", "sendto", "setsockopt", "shutdown", "socket",

@@ -87,13 +87,9 @@ internal static partial class EqualProtKillPolicy;
 internal static partial class RuntimeKillPolicy;
 
 /// <summary>
-/// The runtime group plus what starting and reaping a child program takes (strace of Process.Start and WaitForExit,
-/// .NET 10: vfork, execve in the child, wait4 and waitid); the child program runs under the filter too.
+/// The runtime group plus what starting and reaping a child program takes (@process: vfork, execve, wait4, waitid,
+/// kill, measured by tests/Seccomp.RuntimeMatrix); the child program runs under the filter too.
 /// </summary>
-// vfork is x86_64's alone (elsewhere glibc's posix_spawn uses clone, in the group): SECC0002 says so, as intended.
-#pragma warning disable SECC0002
 [SeccompPolicy(DefaultAction = SeccompAction.KillProcess)]
-[Allow("@dotnet-runtime")]
-[Allow("vfork", "execve", "wait4", "waitid")]
+[Allow("@dotnet-runtime", "@process")]
 internal static partial class RuntimeChildrenPolicy;
-#pragma warning restore SECC0002

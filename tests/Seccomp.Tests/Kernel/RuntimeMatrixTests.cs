@@ -1,0 +1,121 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Threading;
+using Seccomp.Tests.Support;
+using Xunit;
+
+namespace Seccomp.Tests;
+
+/// <summary>
+/// Issue 19, item 1 (and issue 17's "the runtime's own uses still work"): what the runtime does by itself, case by
+/// case (tests/Seccomp.RuntimeMatrix), under a KillProcess policy of @dotnet-runtime alone (@process too for the
+/// children case), on the real kernel. Every case ends with its own status: 0, or the status its path gives (an
+/// unhandled exception and FailFast abort, 134; Ctrl+C let through, 130; SIGTERM, 143; Environment.Exit(3)). 159 is
+/// SIGSYS: a call the group lacks. tools/measure-runtime-matrix.sh records the same runs (data/dotnet-runtime-matrix-x86_64.tsv).
+/// </summary>
+[Trait(TestCategories.Name, TestCategories.Kernel)]
+public class RuntimeMatrixTests
+{
+    private static string Dll
+    {
+        get
+        {
+            string config = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)))!;
+            return Path.Combine(Paths.Repo, "tests", "Seccomp.RuntimeMatrix", "bin", config, "net10.0", "Seccomp.RuntimeMatrix.dll");
+        }
+    }
+
+    public static TheoryData<string, int> Cases() => new()
+    {
+        { "threads", 0 }, { "jit", 0 }, { "gc", 0 }, { "globalization", 0 }, { "timezones", 0 }, { "console", 0 },
+        { "signals", 0 }, { "children", 0 }, { "interrupt", 130 }, { "terminate", 143 }, { "unhandled", 134 },
+        { "failfast", 134 }, { "exit", 3 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void EachCaseEndsWithItsOwnStatusUnderTheRuntimeGroup(string @case, int expected) =>
+        AssertRun(@case, expected, terminal: false);
+
+    /// <summary>The conditions that change what the runtime calls, each with every case that ends normally.</summary>
+    [Theory]
+    [InlineData("DOTNET_gcServer=1")]
+    [InlineData("DOTNET_gcServer=1", "DOTNET_GCgen0size=0x100000")]
+    [InlineData("DOTNET_GCName=libclrgc.so")]            // segments instead of regions
+    [InlineData("DOTNET_GCHeapHardLimit=0x10000000")]    // a 256 MiB hard limit
+    [InlineData("DOTNET_GCConserveMemory=5")]
+    [InlineData("DOTNET_EnableWriteXorExecute=0")]
+    [InlineData("DOTNET_TieredCompilation=0")]
+    [InlineData("DOTNET_TC_OnStackReplacement_InitialCounter=1", "DOTNET_OSR_HitLimit=1")]
+    [InlineData("DOTNET_TieredPGO=0")]
+    [InlineData("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1")]
+    [InlineData("TZ=Asia/Kolkata")]
+    public void EveryNormalCaseUnderEachRuntimeCondition(params string[] environment) =>
+        AssertRun("all", 0, terminal: false, environment);
+
+    /// <summary>Console on a terminal (a pseudo-terminal from script(1)): colours, window size, key polling.</summary>
+    [Fact]
+    public void ConsoleOnATerminal() => AssertRun("console", 0, terminal: true);
+
+    private static void AssertRun(string @case, int expected, bool terminal, params string[] environment)
+    {
+        var psi = terminal
+            ? new ProcessStartInfo("script", new[] { "-qfec", $"dotnet {Dll} {@case} --enforce", "/dev/null" })
+            : new ProcessStartInfo("dotnet", new[] { Dll, @case, "--enforce" });
+        psi.RedirectStandardOutput = psi.RedirectStandardError = psi.RedirectStandardInput = true;
+        psi.UseShellExecute = false;
+        foreach (var pair in environment)
+        {
+            int eq = pair.IndexOf('=');
+            psi.Environment[pair[..eq]] = pair[(eq + 1)..];
+        }
+        using var p = Process.Start(psi)!;
+        p.StandardInput.Close();
+        var output = new StringBuilder();
+        var errors = new StringBuilder();
+        using var ready = new ManualResetEventSlim();
+        int pid = 0;
+        p.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data == null) return;
+            lock (output) output.AppendLine(e.Data);
+            if (e.Data.StartsWith("ready ", StringComparison.Ordinal)) { pid = int.Parse(e.Data[6..].Trim()); ready.Set(); }
+        };
+        p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (errors) errors.AppendLine(e.Data); };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        if (@case is "signals" or "interrupt" or "terminate")
+        {
+            Assert.True(ready.Wait(30_000), "the case never said it was ready\n" + output + errors);
+            Drive(@case, pid);
+        }
+        if (!p.WaitForExit(120_000)) { p.Kill(true); Assert.Fail("the case did not end within 120 s\n" + output + errors); }
+        p.WaitForExit();
+        string what = $"case {@case} [{string.Join(' ', environment)}]: exit {p.ExitCode}, expected {expected} (159 is SIGSYS: a call the group lacks)\n{output}{errors}";
+        Assert.True(p.ExitCode == expected, what);
+        if (expected == 0) Assert.Contains($"case {@case} passed", output.ToString());
+    }
+
+    /// <summary>The signals a service meets: window changes, hang-ups, a child's exit, Ctrl+C, three stop/continue cycles, then SIGTERM.</summary>
+    private static void Drive(string @case, int pid)
+    {
+        const int SIGHUP = 1, SIGINT = 2, SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19, SIGTERM = 15, SIGWINCH = 28;
+        switch (@case)
+        {
+            case "signals":
+                foreach (int s in new[] { SIGWINCH, SIGHUP, SIGCHLD, SIGINT }) { Kill(pid, s); Thread.Sleep(100); }
+                for (int i = 0; i < 3; i++) { Kill(pid, SIGSTOP); Thread.Sleep(150); Kill(pid, SIGCONT); Thread.Sleep(150); }
+                Kill(pid, SIGTERM);
+                break;
+            case "interrupt": Kill(pid, SIGINT); break;
+            case "terminate": Kill(pid, SIGTERM); break;
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int sig);
+}
