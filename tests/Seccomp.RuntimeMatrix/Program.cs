@@ -129,6 +129,14 @@ namespace Seccomp.RuntimeMatrix
         /// <summary>ICU (or invariant mode): cultures, comparisons, casing, normalization, IDN.</summary>
         private static int Globalization()
         {
+            // Invariant mode (DOTNET_SYSTEM_GLOBALIZATION_INVARIANT) loads no ICU and knows no culture but the invariant one.
+            bool invariant = (AppContext.TryGetSwitch("System.Globalization.Invariant", out bool set) && set)
+                || Environment.GetEnvironmentVariable("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT") is "1" or "true";
+            if (invariant)
+            {
+                Console.Out.WriteLine($"globalization: invariant {"straße".ToUpperInvariant()} {string.Compare("a", "B", StringComparison.OrdinalIgnoreCase)}");
+                return 0;
+            }
             var de = new CultureInfo("de-DE");
             var tr = new CultureInfo("tr-TR");
             int cmp = string.Compare("straße", "strasse", de, CompareOptions.IgnoreNonSpace);

@@ -17,6 +17,27 @@ public class RecordTests
     private static ulong[] Values(JsonNode call, string arg) =>
         call["args"]![arg]!["values"]!.AsArray().Select(v => v!.GetValue<ulong>()).ToArray();
 
+    /// <summary>
+    /// The recorder's filter holds @dotnet-runtime with its SELF_PID conditions (tgkill and kill reach this process
+    /// only): the hook writes the recorded process's pid into it, as Apply() does, so the runtime's signals to itself
+    /// are not recorded and a signal to another process is.
+    /// </summary>
+    [Fact]
+    public void Signals_to_the_process_itself_stay_unrecorded_and_a_signal_to_another_process_is_recorded()
+    {
+        if (RuntimeInformation.ProcessArchitecture != Architecture.X64) return; // names below are x86_64's
+        string output = Path.Combine(ProcessRunner.TempDir(), "rec.json");
+        var r = ProcessRunner.Tool("record", "-o", output, "--", ProcessRunner.Dotnet, ProcessRunner.RecordedApp, "signal-self");
+        Assert.True(r.ExitCode == 44, $"exit {r.ExitCode}\n{r.Stdout}\n{r.Stderr}");
+        Assert.Contains("kill(self)=0 tgkill(self)=0 kill(parent)=0", r.Stdout);
+        var calls = Calls(JsonNode.Parse(File.ReadAllText(output))!);
+        Assert.Null(calls["tgkill"]);
+        Assert.Equal(1, calls["kill"]!["count"]!.GetValue<long>());
+        var pid = Values(calls["kill"]!, "pid");
+        Assert.Single(pid);
+        Assert.NotEqual(0UL, pid[0]); // the one kill recorded is the parent's (the tool's pid), not kill(self)
+    }
+
     [Fact]
     public void Records_the_app_s_calls_outside_the_runtime_group_with_counts_and_values()
     {

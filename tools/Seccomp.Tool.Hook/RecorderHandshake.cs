@@ -28,13 +28,15 @@ namespace Seccomp.Recording
     {
         public const string EnvProgram = "SECCOMP_RECORD_PROGRAM";
         public const string EnvProgramDigest = "SECCOMP_RECORD_PROGRAM_SHA256";
+        /// <summary>The program's SELF_PID jumps (instruction indexes, comma-separated), which the hook fills with its pid.</summary>
+        public const string EnvProgramPidSlots = "SECCOMP_RECORD_PROGRAM_PID_SLOTS";
         public const string EnvFdOut = "SECCOMP_RECORD_FD_OUT";
         public const string EnvFdIn = "SECCOMP_RECORD_FD_IN";
         public const string EnvBaseFilters = "SECCOMP_RECORD_BASE_FILTERS";
         public const string EnvDir = "SECCOMP_RECORD_DIR";
         public const string EnvLock = "SECCOMP_RECORD_LOCK";
 
-        public static readonly string[] AllVariables = { EnvProgram, EnvProgramDigest, EnvFdOut, EnvFdIn, EnvBaseFilters, EnvDir, EnvLock };
+        public static readonly string[] AllVariables = { EnvProgram, EnvProgramDigest, EnvProgramPidSlots, EnvFdOut, EnvFdIn, EnvBaseFilters, EnvDir, EnvLock };
 
         /// <summary>The assembly metadata key of an entry assembly whose policies record themselves (generated).</summary>
         public const string RecordingAllowedMetadata = "Seccomp.RecordingAllowed";

@@ -34,6 +34,7 @@ public static unsafe class StartupHook
         int fdIn = RecorderHandshake.ParseFd(Environment.GetEnvironmentVariable(RecorderHandshake.EnvFdIn));
         int baseFilters = RecorderHandshake.ParseFd(Environment.GetEnvironmentVariable(RecorderHandshake.EnvBaseFilters));
         string? digest = Environment.GetEnvironmentVariable(RecorderHandshake.EnvProgramDigest);
+        string? pidSlots = Environment.GetEnvironmentVariable(RecorderHandshake.EnvProgramPidSlots);
         int lockFd = RecorderHandshake.Lock();
         RecorderHandshake.ClearEnvironment();
 
@@ -86,6 +87,24 @@ public static unsafe class StartupHook
             {
                 Log($"invalid BPF program length {program.Length}");
                 return;
+            }
+            // @dotnet-runtime's tgkill and kill reach this process only: the tool compiled a placeholder where this
+            // process's pid goes, as Apply() does for a generated policy. Without it every such call would be recorded.
+            if (!string.IsNullOrEmpty(pidSlots))
+            {
+                string? problem = null;
+                int[] slots = Array.Empty<int>();
+                try { slots = pidSlots.Split(',').Select(x => int.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray(); }
+                catch (FormatException) { problem = $"{RecorderHandshake.EnvProgramPidSlots} is not a list of numbers"; }
+                catch (OverflowException) { problem = $"{RecorderHandshake.EnvProgramPidSlots} is not a list of numbers"; }
+                byte[]? patched = problem == null ? Seccomp.ProcessId.Patch(program, slots, out problem) : null;
+                if (patched == null)
+                {
+                    Log($"cannot write this process's pid into the recorder's filter: {problem}; not recording");
+                    RecorderHandshake.SendRefusal(fdOut, RecorderHandshake.EBADMSG);
+                    return;
+                }
+                program = patched;
             }
 
             RecorderHandshake.Prepare(fdOut, fdIn);

@@ -5,6 +5,8 @@
 //                                 getpgid, getresuid, getresgid, getgroups, getitimer), all at once; exits 43
 //   RecordedApp bench N         : times N getpid (in @dotnet-runtime) and N getpgrp (outside it), prints ns per call;
 //                                 tools/recorder-cost.sh runs it with and without the recorder; exits 0
+//   RecordedApp signal-self     : kill(getpid(), 0) and tgkill(getpid(), gettid(), 0) (in @dotnet-runtime, which lets them reach
+//                                 this process only), then kill(getppid(), 0) (outside it); exits 44
 //   RecordedApp status          : prints the Uid, Gid, Groups, Cap*, NoNewPrivs and Seccomp lines of /proc/self/status; exits 0
 using System;
 using System.IO;
@@ -28,6 +30,9 @@ internal static unsafe class Program
     [DllImport("libc.so.6")] private static extern int getresgid(uint* r, uint* e, uint* s);
     [DllImport("libc.so.6")] private static extern int getgroups(int size, uint* list);
     [DllImport("libc.so.6")] private static extern int getitimer(int which, long* value);
+    [DllImport("libc.so.6")] private static extern int kill(int pid, int sig);
+    [DllImport("libc.so.6")] private static extern int tgkill(int tgid, int tid, int sig);
+    [DllImport("libc.so.6")] private static extern int gettid();
 
     private static int Main(string[] args)
     {
@@ -40,6 +45,12 @@ internal static unsafe class Program
                     line.StartsWith("Cap", StringComparison.Ordinal) || line.StartsWith("NoNewPrivs:", StringComparison.Ordinal))
                     Console.WriteLine(line);
             return 0;
+        }
+        if (mode == "signal-self")
+        {
+            int self = kill(getpid(), 0), thread = tgkill(getpid(), gettid(), 0), parent = kill(getppid(), 0);
+            Console.WriteLine($"kill(self)={self} tgkill(self)={thread} kill(parent)={parent}");
+            return 44;
         }
         int n = int.Parse(args[1]);
         if (mode == "bench") return Bench(n);

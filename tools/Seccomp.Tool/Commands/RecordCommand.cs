@@ -86,12 +86,13 @@ internal static unsafe class RecordCommand
         var compilation = CompileFilter(arch, allowed);
         if (compilation.HasErrors)
             return Program.Fail(ExitCodes.Usage, "cannot build the recorder's filter: " + string.Join("; ", compilation.Errors.Select(e => e.Message)));
-        byte[] program = compilation.Program(arch).ToBytes();
+        var compiled = compilation.Program(arch);
+        byte[] program = compiled.ToBytes();
 
-        return Supervise(command, output, hookPath, program, ArchInfo.Get(arch));
+        return Supervise(command, output, hookPath, program, compiled.ProcessIdSlots, ArchInfo.Get(arch));
     }
 
-    private static int Supervise(string[] command, string output, string hookPath, byte[] program, ArchInfo arch)
+    private static int Supervise(string[] command, string output, string hookPath, byte[] program, IReadOnlyList<int> processIdSlots, ArchInfo arch)
     {
         var recording = new Recording { Source = "record", Command = command.ToList() };
         var tgidOf = new Dictionary<int, int>();
@@ -100,7 +101,7 @@ internal static unsafe class RecordCommand
         {
             Record(recording, arch, in notif, tgidOf, allTids);
             return Supervisor.Continue;
-        });
+        }, processIdSlots);
         if (result.CannotStart != null) return result.CannotStart.Value;
         if (result.Refused.Count > 0)
             return Program.Fail(ExitCodes.Tampered, $"the recording is incomplete and was not written: pid {string.Join(", ", result.Refused)} "

@@ -21,7 +21,8 @@ internal static unsafe class Supervisor
 
     /// <summary>Runs the command under supervision. <paramref name="hookPath"/> and <paramref name="program"/>
     /// null: no startup hook (check). Returns when the command has exited and no listener is left.</summary>
-    public static SupervisorResult Run(string[] command, string? hookPath, byte[]? program, Func<Listener, SeccompNotif, Answer> answer)
+    public static SupervisorResult Run(string[] command, string? hookPath, byte[]? program, Func<Listener, SeccompNotif, Answer> answer,
+        IReadOnlyList<int>? processIdSlots = null)
     {
         var result = new SupervisorResult();
         // Two pipes without O_CLOEXEC so the child inherits its ends:
@@ -72,6 +73,8 @@ internal static unsafe class Supervisor
                 psi.Environment["DOTNET_STARTUP_HOOKS"] = string.IsNullOrEmpty(existingHooks) ? hookPath : existingHooks + Path.PathSeparator + hookPath;
                 psi.Environment[RecorderHandshake.EnvProgram] = programPath;
                 psi.Environment[RecorderHandshake.EnvProgramDigest] = programDigest;
+                if (processIdSlots is { Count: > 0 })
+                    psi.Environment[RecorderHandshake.EnvProgramPidSlots] = string.Join(",", processIdSlots);
                 psi.Environment[RecorderHandshake.EnvBaseFilters] = ReadSeccompFilterCount().ToString();
             }
             psi.Environment[RecorderHandshake.EnvFdOut] = helloWriteChild.ToString();
