@@ -63,7 +63,9 @@ rec = json.load(open(sys.argv[1]))
 out = []
 for arch, calls in rec.get("architectures", {}).items():
     for name, call in sorted(calls.items()):
-        args = ",".join(a + "=" + "|".join(hex(v) for v in d["values"]) for a, d in call.get("args", {}).items() if d.get("values"))
+        # Process ids differ from run to run: counted, not listed.
+        show = lambda a, v: f"{len(v)} pids" if a in ("pid", "tgid", "upid") else "|".join(hex(x) for x in v)
+        args = ",".join(a + "=" + show(a, d["values"]) for a, d in call.get("args", {}).items() if d.get("values"))
         out.append(name + ("(" + args + ")" if args else ""))
 print(" ".join(out) or "-")' "$rec" 2>/dev/null || echo "no recording")
   printf '%s\t%s\n' "$status" "$calls"

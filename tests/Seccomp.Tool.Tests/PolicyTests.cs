@@ -105,10 +105,11 @@ public class PolicyTests
     {
         string dir = ProcessRunner.TempDir();
         string a = Write(dir, "a.json", RecordingA), b = Write(dir, "b.json", RecordingB), cs = Path.Combine(dir, "S.cs");
-        var r = ProcessRunner.Tool("policy", a, b, "--class", "App.S", "-o", cs, "--default", "kill-process");
+        var r = ProcessRunner.Tool("policy", a, b, "--class", "App.S", "-o", cs, "--default", "kill-process", "--exact");
         Assert.True(r.ExitCode == 0, r.Stderr);
         string text = File.ReadAllText(cs);
         Assert.Contains("DefaultAction = SeccompAction.KillProcess", text);
+        Assert.DoesNotContain("@aspnetcore", text); // --exact: what was recorded, no capability group
         Assert.Contains("[Allow(\"socket\", When = \"domain in (AF_UNIX, AF_INET, AF_INET6)\")]", text);
         Assert.Contains("// socket: seen 5 times", text);
         Assert.Contains("[Allow(\"listen\")]", text);
@@ -136,14 +137,22 @@ public class PolicyTests
             }
             """;
         File.WriteAllText(cs, existing);
-        var r = ProcessRunner.Tool("policy", a, b, "--class", "MyApp.Sandbox", "-o", cs);
+        var r = ProcessRunner.Tool("policy", a, b, "--class", "MyApp.Sandbox", "-o", cs, "--exact");
         Assert.True(r.ExitCode == 0, r.Stderr);
         string text = File.ReadAllText(cs);
         Assert.Contains("[Allow(\"socket\", When = \"domain == AF_INET\")] // mine: IPv4 only", text);
         Assert.Contains("[Deny(\"getpgrp\", Errno = Errno.EACCES)]", text);
         Assert.Equal(1, text.Split("\"@dotnet-runtime\"").Length - 1);
-        Assert.Equal(1, text.Split("\"socket\"").Length - 1);     // the user's socket rule stays the only one
-        Assert.Equal(1, text.Split("\"getpgrp\"").Length - 1);
+        // socket is listed, but its condition does not allow the recorded AF_UNIX and AF_INET6: decided by evaluation,
+        // not by name, the class gets a rule for the values it does not allow, and the user's rule stays as written.
+        Assert.Contains("[Allow(\"socket\", When = \"domain in (AF_UNIX, AF_INET6)\")]", text);
+        Assert.Contains("// socket: values the class's rule does not allow:", text);
+        Assert.Contains("1 listed calls widened", r.Stderr);
+        Assert.DoesNotContain("already listed", r.Stderr);
+        // The user's denial of getpgrp wins over any allow (the most restrictive action): the tool says so and adds no rule.
+        Assert.Equal(1, text.Split("[Deny(\"getpgrp\"").Length - 1);
+        Assert.DoesNotContain("[Allow(\"getpgrp\")]", text);
+        Assert.Contains("1 recorded calls the class denies left denied", r.Stderr);
         Assert.Contains("[Allow(\"listen\")]", text);
         Assert.Contains("[Allow(\"ioctl\", When = \"cmd in (TIOCSPGRP)\")]", text);
         Assert.True(text.IndexOf("[Allow(\"listen\")]") < text.IndexOf("internal static partial class Sandbox"));
@@ -152,10 +161,109 @@ public class PolicyTests
 
         // Run again: nothing left to add.
         string before = File.ReadAllText(cs);
-        r = ProcessRunner.Tool("policy", a, b, "--class", "MyApp.Sandbox", "-o", cs);
+        r = ProcessRunner.Tool("policy", a, b, "--class", "MyApp.Sandbox", "-o", cs, "--exact");
         Assert.Equal(0, r.ExitCode);
         Assert.Equal(before, File.ReadAllText(cs));
         Assert.Contains("0 rules added", r.Stderr);
+    }
+
+    /// <summary>
+    /// Issue 19, item 3: a recording shows the paths one run took. A listening socket means Kestrel, and @aspnetcore holds
+    /// what it does on the paths around (a large response's sendmsg, a Unix-socket listener): the class allows the group
+    /// with a comment naming the recorded calls and what the group adds. The calls the group allows get no rule of
+    /// their own; --exact keeps to the recording.
+    /// </summary>
+    [Fact]
+    public void A_listening_socket_brings_the_aspnetcore_group_and_exact_keeps_to_the_recording()
+    {
+        string dir = ProcessRunner.TempDir();
+        string a = Write(dir, "a.json", RecordingA), b = Write(dir, "b.json", RecordingB), cs = Path.Combine(dir, "S.cs");
+        var r = ProcessRunner.Tool("policy", a, b, "--class", "App.S", "-o", cs, "--default", "kill-process");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        string text = File.ReadAllText(cs);
+        Assert.Contains("[Allow(\"@aspnetcore\")]", text);
+        Assert.Matches(@"// @aspnetcore: a listening socket \(Kestrel and the generic host\)\. Recorded: listen, socket\. The group adds: [a-z0-9_, ]*sendmsg", text);
+        Assert.DoesNotContain("[Allow(\"listen\")]", text);  // the group's
+        Assert.DoesNotContain("[Allow(\"socket\"", text);    // AF_UNIX, AF_INET, AF_INET6: the group's condition allows them
+        Assert.Contains("[Allow(\"getpgrp\")]", text);       // no group explains it: a rule of its own
+        Assert.Contains("@aspnetcore allowed", r.Stderr);
+        Assert.Empty(PolicyGenerator.CheckFile(cs, "S"));
+
+        string exact = Path.Combine(dir, "Exact.cs");
+        r = ProcessRunner.Tool("policy", a, b, "--class", "App.S", "-o", exact, "--exact");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.DoesNotContain("@aspnetcore", File.ReadAllText(exact));
+        Assert.Contains("[Allow(\"listen\")]", File.ReadAllText(exact));
+    }
+
+    /// <summary>
+    /// Issue 19, item 4, the trial's failure: the class lists setsockopt for SOL_SOCKET, and the failing run's recording
+    /// shows the resolver's setsockopt(IPPROTO_IP, IP_RECVERR). The merge adds a rule for that level (before, it said
+    /// "already listed" and the rebuilt app died on the same call); a second merge finds it allowed.
+    /// </summary>
+    [Fact]
+    public void A_listed_call_whose_condition_misses_the_recorded_values_gets_a_widening_rule()
+    {
+        string dir = ProcessRunner.TempDir();
+        string rec = Write(dir, "dns.json", """
+        { "version": 1, "source": "record", "architectures": { "x86_64": {
+            "setsockopt": { "nr": 54, "count": 2, "args": { "fd": { "values": [7] }, "level": { "values": [0] }, "optname": { "values": [11] }, "optval": { "pointer": true }, "optlen": { "values": [4] } } }
+        } } }
+        """);
+        string cs = Path.Combine(dir, "Sandbox.cs");
+        File.WriteAllText(cs, """
+            using Seccomp;
+
+            namespace MyApp;
+
+            [SeccompPolicy(DefaultAction = SeccompAction.KillProcess, Architectures = new[] { SeccompArch.X86_64 })]
+            [Allow("@dotnet-runtime")]
+            [Allow("setsockopt", When = "level == SOL_SOCKET")]
+            internal static partial class Sandbox;
+            """);
+        var r = ProcessRunner.Tool("policy", rec, "--class", "MyApp.Sandbox", "-o", cs);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        string text = File.ReadAllText(cs);
+        Assert.Contains("[Allow(\"setsockopt\", When = \"level == SOL_SOCKET\")]", text);
+        Assert.Contains("[Allow(\"setsockopt\", When = \"level in (IPPROTO_IP)\")]", text);
+        Assert.Contains("1 listed calls widened", r.Stderr);
+        Assert.Empty(PolicyGenerator.CheckFile(cs, "Sandbox"));
+
+        string before = File.ReadAllText(cs);
+        r = ProcessRunner.Tool("policy", rec, "--class", "MyApp.Sandbox", "-o", cs);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Equal(before, File.ReadAllText(cs));
+        Assert.Contains("0 rules added, 1 calls allowed already", r.Stderr);
+    }
+
+    /// <summary>
+    /// An audit log has no arguments: a call the class allows only under a condition cannot be checked against it. The
+    /// merge adds a plain rule marked REVIEW and warns, naming the call: the user decides, the tool does not guess.
+    /// </summary>
+    [Fact]
+    public void A_call_recorded_without_arguments_that_a_condition_narrows_gets_a_rule_to_review_and_a_warning()
+    {
+        string dir = ProcessRunner.TempDir();
+        string rec = Write(dir, "audit.json", """
+        { "version": 1, "source": "audit", "architectures": { "x86_64": { "setsockopt": { "nr": 54, "count": 3 } } } }
+        """);
+        string cs = Path.Combine(dir, "Sandbox.cs");
+        File.WriteAllText(cs, """
+            using Seccomp;
+
+            namespace MyApp;
+
+            [SeccompPolicy(DefaultAction = SeccompAction.KillProcess, Architectures = new[] { SeccompArch.X86_64 })]
+            [Allow("@dotnet-runtime")]
+            [Allow("setsockopt", When = "level == SOL_SOCKET")]
+            internal static partial class Sandbox;
+            """);
+        var r = ProcessRunner.Tool("policy", rec, "--class", "MyApp.Sandbox", "-o", cs);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        string text = File.ReadAllText(cs);
+        Assert.Contains("// setsockopt: REVIEW: recorded without arguments; the class allows it only under a condition.", text);
+        Assert.Contains("[Allow(\"setsockopt\")]", text);
+        Assert.Contains("warning: review: setsockopt was recorded without arguments", r.Stderr);
     }
 
     [Fact]

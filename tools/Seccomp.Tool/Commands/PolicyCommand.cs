@@ -26,8 +26,14 @@ internal static class PolicyCommand
             DefaultValueFactory = _ => "errno",
         };
         def.AcceptOnlyFromAmong("errno", "kill-process", "kill-thread", "trap", "log", "allow");
+        var exact = new Option<bool>("--exact")
+        {
+            Description = "Allow only what was recorded (and @dotnet-runtime): no capability group for an API area the recording shows.",
+        };
         var cmd = new Command("policy",
-            "Write a [SeccompPolicy] class that allows @dotnet-runtime and every recorded call the group does not cover, narrowed "
+            "Write a [SeccompPolicy] class that allows @dotnet-runtime, the capability group of every API area the recording shows "
+            + "(@aspnetcore for a listening socket, @process for child processes; not with --exact), and every recorded call those "
+            + "do not allow, narrowed "
             + "from the recorded values where that tightens a dangerous call (socket domain, ioctl request, prctl option, fcntl cmd, "
             + "setsockopt level, clone without namespace flags, no writable+executable mmap/mprotect). Every rule is checked with "
             + "the product's policy compiler; a rule it reports anything about is written as a comment. Rules written for calls "
@@ -35,7 +41,7 @@ internal static class PolicyCommand
             + "or a value that is not a number in range is refused. Exits 0, 1 on a usage error, 4 when a recording or the "
             + "existing file cannot be used.")
         {
-            recordings, cls, output, def,
+            recordings, cls, output, def, exact,
         };
         cmd.SetAction(pr =>
         {
@@ -61,6 +67,7 @@ internal static class PolicyCommand
                 Namespace = full.Substring(0, dot),
                 ClassName = full.Substring(dot + 1),
                 Output = pr.GetValue(output)!,
+                Exact = pr.GetValue(exact),
                 DefaultAction = pr.GetValue(def) switch
                 {
                     "kill-process" => SeccompAction.KillProcess,
@@ -90,8 +97,13 @@ internal static class PolicyCommand
                 Console.Error.WriteLine($"dotnet-seccomp: note: the policy compiler reports: {SourceText.Escape(d)}");
             foreach (string line in PolicyGenerator.DangerousAllowed(result))
                 Console.Error.WriteLine($"dotnet-seccomp: {line}");
-            Console.Error.WriteLine($"{(result.Updated ? "updated" : "wrote")} {full}: {result.Added.Count} rules added, {result.Covered} calls covered by @dotnet-runtime"
-                + (result.AlreadyListed > 0 ? $", {result.AlreadyListed} already listed" : "")
+            foreach (string review in result.Reviews)
+                Console.Error.WriteLine($"dotnet-seccomp: warning: review: {SourceText.Escape(review)}");
+            Console.Error.WriteLine($"{(result.Updated ? "updated" : "wrote")} {full}: {result.Added.Count} rules added"
+                + (result.Groups.Count > 0 ? $", {string.Join(", ", result.Groups.Select(g => g.Group))} allowed (the recording shows their API area)" : "")
+                + $", {result.Covered} calls allowed already"
+                + (result.Widened > 0 ? $", {result.Widened} listed calls widened to recorded values their rules did not allow" : "")
+                + (result.DeniedOnPurpose > 0 ? $", {result.DeniedOnPurpose} recorded calls the class denies left denied" : "")
                 + (result.Skipped.Count > 0 ? $", {result.Skipped.Count} left as comments" : "")
                 + $" -> {options.Output}");
             return ExitCodes.Ok;

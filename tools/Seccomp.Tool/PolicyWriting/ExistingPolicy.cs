@@ -112,7 +112,7 @@ internal sealed class ExistingPolicy
     public string Insert(bool addGroup, PolicyResult r)
     {
         var sb = new StringBuilder();
-        if (r.Added.Count > 0 || r.Skipped.Count > 0 || addGroup)
+        if (r.Added.Count > 0 || r.Skipped.Count > 0 || r.Groups.Count > 0 || addGroup)
         {
             sb.Append(Indent).Append("// Added by dotnet-seccomp policy:\n");
             PolicyText.AppendProvenance(sb, Indent, r);

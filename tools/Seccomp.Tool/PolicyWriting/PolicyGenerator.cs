@@ -32,28 +32,7 @@ internal static class PolicyGenerator
         if (recordedArchs.Count == 0) recordedArchs.Add(KernelSupport.RunningArch ?? SeccompArch.X86_64);
         var targetArchs = existing?.Architectures ?? recordedArchs;
 
-        // What is allowed already, per architecture: the existing class, or for a new file the runtime group. A call
-        // allowed for every recorded value needs no rule.
-        var groupPrograms = new Dictionary<SeccompArch, ResolvedPolicy>();
-        var groupOnly = new List<RuleModel> { new(0, Verdict.Allow, EquatableArray.From(new[] { RuntimeGroup }), null) };
-        foreach (var arch in recordedArchs)
-        {
-            PolicyCompilation? g = null;
-            if (existing != null)
-            {
-                g = PolicyCompiler.Compile(new PolicyModel(existing.DefaultAction, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
-                    EquatableArray.From(new[] { arch }), EquatableArray.From(existing.Rules)));
-                if (g.HasErrors) g = null;
-            }
-            g ??= PolicyCompiler.Compile(new PolicyModel(Verdict.Errno(1), Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
-                EquatableArray.From(new[] { arch }), EquatableArray.From(groupOnly)));
-            groupPrograms[arch] = g.Program(arch).Resolved;
-        }
-
-        var listed = existing?.ListedNames ?? new HashSet<string>(StringComparer.Ordinal);
-
         // Per syscall name, across architectures.
-        var proposals = new SortedDictionary<string, ProposedRule>(StringComparer.Ordinal);
         var perName = new SortedDictionary<string, List<(ArchInfo Arch, SyscallStats Stats)>>(StringComparer.Ordinal);
         foreach (var arch in ArchInfo.All)
         {
@@ -64,7 +43,29 @@ internal static class PolicyGenerator
                 list.Add((arch, stats));
             }
         }
+        var listed = existing?.ListedNames ?? new HashSet<string>(StringComparer.Ordinal);
+        // Calls a rule of the class denies, kills or traps by name: the user's decision, which no allow can undo (the
+        // most restrictive action wins), so the tool proposes nothing for them and says how many.
+        var deniedByName = new HashSet<string>(existing?.Rules.Where(r => r.Action.Kind != SeccompAction.Allow).SelectMany(r => r.Syscalls)
+            ?? Enumerable.Empty<string>(), StringComparer.Ordinal);
 
+        // A recording shows one run's paths. Where it shows an API area in use (a trigger call not allowed yet), the
+        // area's measured group is allowed whole, so that the paths around the recorded ones (a large response, a
+        // child that exits) are allowed too; --exact keeps to what was recorded.
+        var groups = new List<Capability>();
+        if (!options.Exact)
+        {
+            var before = AllowedAlready(existing, recordedArchs, groups);
+            foreach (var cap in Capability.All)
+            {
+                if (listed.Contains(cap.Group) || !SyscallGroups.TryGet(cap.Group.Substring(1), out _)) continue;
+                if (cap.Triggers.Any(t => perName.TryGetValue(t, out var seen) && Uncovered(before, t, seen).Count > 0))
+                    groups.Add(cap);
+            }
+        }
+        var allowedAlready = AllowedAlready(existing, recordedArchs, groups);
+
+        var proposals = new SortedDictionary<string, ProposedRule>(StringComparer.Ordinal);
         foreach (var (name, seen) in perName)
         {
             string seenText = SeenDescription.Of(name, seen);
@@ -73,22 +74,26 @@ internal static class PolicyGenerator
                 result.Skipped.Add(new ProposedRule { Syscall = name, Seen = seenText, Skipped = "a number no syscall table of this release names; a policy cannot name it" });
                 continue;
             }
-            if (listed.Contains(name)) { result.AlreadyListed++; continue; }
 
-            // Which recorded values the group does not already allow.
-            bool covered = true;
-            var uncovered = new List<(ArchInfo Arch, SyscallStats Stats, List<ulong>? Values)>();
-            foreach (var (arch, stats) in seen)
+            // Decided by evaluation, not by name: a call the class lists under a condition its recorded values do
+            // not meet still needs a rule (its condition widened), or the rebuilt app dies on the same call.
+            var uncovered = Uncovered(allowedAlready, name, seen);
+            if (uncovered.Count == 0) { result.Covered++; continue; }
+            if (deniedByName.Contains(name)) { result.DeniedOnPurpose++; continue; }
+            if (listed.Contains(name))
             {
-                var narrowing = Narrowing.For(name);
-                if (!groupPrograms.TryGetValue(arch.Arch, out var group)) continue;
-                var (isCovered, values) = GroupCoverage.Of(group, arch, stats, narrowing?.Param);
-                if (!isCovered) { covered = false; uncovered.Add((arch, stats, values)); }
+                if (uncovered.Any(u => u.Stats.Args == null))
+                {
+                    // An audit line has no arguments: the condition cannot be checked, so the rule allows every use.
+                    result.Reviews.Add($"{name} was recorded without arguments (an audit log), and the class allows it only under a condition: "
+                        + $"the rule added for it allows every use; narrow it or remove it");
+                    seenText = "REVIEW: recorded without arguments; the class allows it only under a condition. " + seenText;
+                }
+                else seenText = "values the class's rule does not allow: " + seenText;
             }
-            if (covered) { result.Covered++; continue; }
-
             proposals[name] = new ProposedRule { Syscall = name, Seen = seenText, When = Narrowing.Condition(name, uncovered) };
         }
+        foreach (var cap in groups) result.Groups.Add((cap.Group, GroupComment(cap, perName.Keys)));
 
         // Check the whole policy with the product's compiler; write whatever it objects to as a comment.
         var defaultVerdict = existing?.DefaultAction ?? DefaultVerdict(options.DefaultAction);
@@ -100,6 +105,8 @@ internal static class PolicyGenerator
             var rules = new List<RuleModel>(baseRules);
             int groupIndex = -1;
             if (addGroup) { groupIndex = rules.Count; rules.Add(new RuleModel(rules.Count, Verdict.Allow, EquatableArray.From(new[] { RuntimeGroup }), null)); }
+            int firstCapability = rules.Count;
+            foreach (var (group, _) in result.Groups) rules.Add(new RuleModel(rules.Count, Verdict.Allow, EquatableArray.From(new[] { group }), null));
             int first = rules.Count;
             foreach (var p in active)
                 rules.Add(new RuleModel(rules.Count, Verdict.Allow, EquatableArray.From(new[] { p.Syscall }), p.When));
@@ -108,6 +115,14 @@ internal static class PolicyGenerator
             var compilation = PolicyCompiler.Compile(model);
             var onNew = compilation.Diagnostics.Where(d => d.Location.RuleIndex >= first).ToList();
             var onGroup = compilation.Diagnostics.Where(d => groupIndex >= 0 && d.Location.RuleIndex == groupIndex).ToList();
+            var onCapabilities = compilation.Diagnostics.Where(d => d.Location.RuleIndex >= firstCapability && d.Location.RuleIndex < first).ToList();
+            foreach (var d in onCapabilities.GroupBy(d => d.Location.RuleIndex).OrderByDescending(g => g.Key))
+            {
+                var (group, _) = result.Groups[d.Key - firstCapability];
+                result.Groups.RemoveAt(d.Key - firstCapability);
+                result.Skipped.Add(new ProposedRule { Syscall = group, Seen = "a capability group the recording shows in use", Skipped = string.Join("; ", d) });
+            }
+            if (onCapabilities.Count > 0) continue;
             if (onNew.Count == 0 && onGroup.Count == 0)
             {
                 result.Remaining.AddRange(compilation.Diagnostics.Select(d => d.ToString()));
@@ -139,6 +154,7 @@ internal static class PolicyGenerator
             }
         }
         result.Added.AddRange(active);
+        result.Widened = active.Count(p => listed.Contains(p.Syscall));
 
         result.Text = existing == null
             ? PolicyText.WriteNew(options, targetArchs, addGroup, result)
@@ -146,6 +162,64 @@ internal static class PolicyGenerator
         result.Updated = existing != null;
         return result;
     }
+
+    /// <summary>
+    /// What is allowed already, per recorded architecture: the existing class's rules (or, for a new file, the runtime
+    /// group), plus the capability groups chosen so far.
+    /// </summary>
+    private static Dictionary<SeccompArch, ResolvedPolicy> AllowedAlready(ExistingPolicy? existing, List<SeccompArch> archs, List<Capability> groups)
+    {
+        var programs = new Dictionary<SeccompArch, ResolvedPolicy>();
+        foreach (var arch in archs)
+        {
+            var extra = groups.Select(c => c.Group).ToList();
+            PolicyCompilation? g = null;
+            if (existing != null)
+                g = Compile(existing.DefaultAction, arch, existing.Rules, extra);
+            if (g == null || g.HasErrors)
+                g = Compile(Verdict.Errno(1), arch, new List<RuleModel>(), extra.Prepend(RuntimeGroup));
+            programs[arch] = g.Program(arch).Resolved;
+        }
+        return programs;
+    }
+
+    private static PolicyCompilation Compile(Verdict defaultAction, SeccompArch arch, List<RuleModel> rules, IEnumerable<string> groups)
+    {
+        var all = new List<RuleModel>(rules);
+        foreach (string group in groups) all.Add(new RuleModel(all.Count, Verdict.Allow, EquatableArray.From(new[] { group }), null));
+        return PolicyCompiler.Compile(new PolicyModel(defaultAction, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+            EquatableArray.From(new[] { arch }), EquatableArray.From(all)));
+    }
+
+    /// <summary>The recordings of <paramref name="name"/> that some recorded value of which the policy does not allow yet.</summary>
+    private static List<(ArchInfo Arch, SyscallStats Stats, List<ulong>? Values)> Uncovered(
+        Dictionary<SeccompArch, ResolvedPolicy> allowed, string name, List<(ArchInfo Arch, SyscallStats Stats)> seen)
+    {
+        var uncovered = new List<(ArchInfo Arch, SyscallStats Stats, List<ulong>? Values)>();
+        foreach (var (arch, stats) in seen)
+        {
+            if (!allowed.TryGetValue(arch.Arch, out var policy)) continue;
+            var (isCovered, values) = GroupCoverage.Of(policy, arch, stats, Narrowing.For(name)?.Param);
+            if (!isCovered) uncovered.Add((arch, stats, values));
+        }
+        return uncovered;
+    }
+
+    /// <summary>Why a capability group is in the class: the recorded calls that are its members, and what it adds beyond them.</summary>
+    private static string GroupComment(Capability cap, IEnumerable<string> recorded)
+    {
+        var members = MemberNames(cap.Group);
+        var runtime = MemberNames(RuntimeGroup);
+        var seen = recorded.Where(members.Contains).ToList();
+        var adds = members.Where(m => !seen.Contains(m) && !runtime.Contains(m)).OrderBy(m => m, StringComparer.Ordinal).ToList();
+        return $"{cap.Group}: {cap.Area}. Recorded: {string.Join(", ", seen)}. The group adds: {(adds.Count == 0 ? "nothing else" : string.Join(", ", adds))} "
+            + "(paths this recording did not take; --exact leaves the group out)";
+    }
+
+    private static HashSet<string> MemberNames(string group) =>
+        SyscallGroups.TryGet(group.Substring(1), out var members)
+            ? new HashSet<string>(members.Select(m => m.Name), StringComparer.Ordinal)
+            : new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>
     /// The product compiler's diagnostics for the policy class as written in <paramref name="path"/>: its attributes

@@ -10,4 +10,7 @@ internal sealed class PolicyOptions
     public required string ClassName { get; init; }
     public required string Output { get; init; }
     public SeccompAction DefaultAction { get; init; } = SeccompAction.Errno;
+
+    /// <summary>--exact: only what was recorded (and @dotnet-runtime, which the recorder does not record); no capability groups.</summary>
+    public bool Exact { get; init; }
 }

@@ -9,8 +9,18 @@ internal sealed class PolicyResult
 {
     public List<ProposedRule> Added { get; } = new();
     public List<ProposedRule> Skipped { get; } = new();
+
+    /// <summary>Capability groups allowed because the recording shows their API area, each with the comment that says why.</summary>
+    public List<(string Group, string Comment)> Groups { get; } = new();
+
+    /// <summary>Rules the user must review: a call recorded without arguments that the class allows only under a condition.</summary>
+    public List<string> Reviews { get; } = new();
     public int Covered { get; set; }
-    public int AlreadyListed { get; set; }
+    /// <summary>Calls the existing class lists whose recorded values its rules do not allow: each got a rule that widens it.</summary>
+    public int Widened { get; set; }
+
+    /// <summary>Recorded calls that a rule of the existing class denies by name: left as the user wrote them.</summary>
+    public int DeniedOnPurpose { get; set; }
     public List<string> Remaining { get; } = new();
     public string Text { get; set; } = "";
     public bool Updated { get; set; }

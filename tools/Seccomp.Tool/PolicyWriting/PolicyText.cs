@@ -51,6 +51,11 @@ internal static class PolicyText
     public static void AppendRules(StringBuilder sb, string indent, bool addGroup, PolicyResult r)
     {
         if (addGroup) sb.Append(indent).Append("[Allow(").Append(SourceText.Literal(PolicyGenerator.RuntimeGroup)).Append(")]\n");
+        foreach (var (group, comment) in r.Groups)
+        {
+            SourceText.AppendComment(sb, indent, comment);
+            sb.Append(indent).Append("[Allow(").Append(SourceText.Literal(group)).Append(")]\n");
+        }
         foreach (var p in r.Added)
         {
             SourceText.AppendComment(sb, indent, p.Syscall + ": " + p.Seen);

@@ -7,7 +7,7 @@ internal sealed class ProposedRule
 {
     public required string Syscall { get; init; }
     public string? When { get; set; }
-    public required string Seen { get; init; }
+    public required string Seen { get; set; }
 
     /// <summary>Why the rule is written as a comment only (null: it is written as an attribute).</summary>
     public string? Skipped { get; set; }
