@@ -80,6 +80,23 @@ namespace Seccomp.Generators
             w.Line("public static global::System.Collections.Generic.IReadOnlyList<" + Rt + "SeccompArch> Architectures { get; } =");
             w.Line("    global::System.Array.AsReadOnly(new " + Rt + "SeccompArch[] { " + archList + " });");
             w.Line();
+            if (model.Error == null)
+            {
+                // Everything the runtime needs besides the program, stated here as one value: it reads nothing of the
+                // policy from the program's instructions. After Architectures: static initializers run in text order.
+                var bad = t.Model.BadArchAction;
+                w.Line("/// <summary>What Apply() hands the runtime besides the program.</summary>");
+                w.Line("private static readonly " + Rt + "SeccompPolicyFacts s_facts = new " + Rt + "SeccompPolicyFacts(" + name + ", Architectures)");
+                w.Line("{");
+                w.Line("    LogDenied = " + (t.LogDenied ? "true" : "false") + ",");
+                w.Line("    BadArchAction = new " + Rt + "SeccompVerdict(" + Rt + "SeccompAction." + bad.Kind + ", " + bad.Data.ToString(CultureInfo.InvariantCulture) + "),");
+                w.Line("    RecordingAllowed = " + (recording ? "true" : "false") + ",");
+                w.Line("    PolicySource = " + (recording ? PolicySourceField : "null") + ",");
+                // Only a policy that compares with SELF_PID hands over where the pid goes (most do not, and keep their text).
+                if (hasPidSlots) w.Line("    ProcessIdSlots = CurrentProcessIdSlots,");
+                w.Line("};");
+                w.Line();
+            }
             w.Line("/// <summary>Installs the policy for the running architecture (no_new_privs, then seccomp with TSYNC). Throws <see cref=\"" + Rt + "SeccompException\"/> on any failure.</summary>");
             w.Line("public static void Apply() => Install(null);");
             w.Line();
@@ -117,9 +134,7 @@ namespace Seccomp.Generators
             }
             else
             {
-                // Only a policy that compares with SELF_PID hands over where the pid goes (most do not, and keep their text).
-                w.Line("    return " + Rt + "SeccompLoader.TryInstall(" + name + ", CurrentProgram, " + (hasPidSlots ? "CurrentProcessIdSlots, " : "") + "Architectures, " + (t.LogDenied ? "true" : "false") + ", "
-                    + (recording ? "true" : "false") + ", " + (recording ? PolicySourceField : "null") + ", options, out installation, out error);");
+                w.Line("    return " + Rt + "SeccompLoader.TryInstall(s_facts, CurrentProgram, options, out installation, out error);");
             }
             w.Line("}");
             w.Line();

@@ -32,10 +32,12 @@ namespace Seccomp
             return true;
         }
 
-        public static Outcome TryInstall(string policy, SeccompArch arch, InstallPlan plan, IReadOnlyList<BpfInstruction> planned,
-            string? policySource, SeccompOptions options, out SeccompInstallation? installation)
+        public static Outcome TryInstall(SeccompPolicyFacts facts, SeccompArch arch, InstallPlan plan, IReadOnlyList<BpfInstruction> planned,
+            SeccompOptions options, out SeccompInstallation? installation)
         {
             installation = null;
+            string policy = facts.Name;
+            string? policySource = facts.PolicySource;
             if (!OperatingSystem.IsLinux()) return Outcome.NotInstalled; // seccomp is Linux's; this also tells the analyzers
             RecorderHandshake.TryGetFds(out int fdOut, out int fdIn);
             string dir = Environment.GetEnvironmentVariable(RecorderHandshake.EnvDir)!;
@@ -43,7 +45,7 @@ namespace Seccomp
             BpfInstruction[] program;
             try
             {
-                program = InstallPlanner.ForRecording(planned, info, fdOut, fdIn);
+                program = InstallPlanner.ForRecording(planned, info, facts.BadArchAction, fdOut, fdIn);
             }
             catch (InvalidOperationException ex)
             {
