@@ -15,7 +15,7 @@ namespace Seccomp.Generators
         public const string RecordingAllowedMetadata = "Seccomp.RecordingAllowed";
 
         /// <summary>The generated constant <c>dotnet-seccomp explain</c> and <c>check</c> read: the policy as declared, as JSON.</summary>
-        public const string PolicySourceField = "SeccompPolicySource";
+        public const string PolicySourceField = PolicyDocument.SourceField;
 
         private static void Emit(SourceProductionContext context, EmitModel model, GeneratorSettings settings)
         {
@@ -205,65 +205,11 @@ namespace Seccomp.Generators
         }
 
         /// <summary>
-        /// The policy as declared, as one line of JSON: what `dotnet-seccomp explain` compiles again with the same
-        /// compiler to name the rule that decides each call. Paths are relative to the project directory when they are in it.
+        /// The policy as declared, as one line of JSON (<see cref="DeclaredPolicy"/>, <see cref="PolicyDocument"/>): what
+        /// `dotnet-seccomp explain` compiles again with the same compiler to name the rule that decides each call. Paths
+        /// are relative to the project directory when they are in it.
         /// </summary>
-        internal static string PolicySourceJson(PolicyTarget t, GeneratorSettings settings)
-        {
-            var m = t.Model;
-            var sb = new StringBuilder();
-            sb.Append("{\"version\":1,\"name\":").Append(Json(t.FullName));
-            sb.Append(",\"logDenied\":").Append(t.LogDenied ? "true" : "false");
-            sb.Append(",\"default\":").Append(JsonVerdict(m.DefaultAction));
-            sb.Append(",\"badArch\":").Append(JsonVerdict(m.BadArchAction));
-            sb.Append(",\"unknown\":").Append(JsonVerdict(m.UnknownSyscallAction));
-            sb.Append(",\"architectures\":[").Append(string.Join(",", m.Architectures.Select(a => Json(a.ToString())))).Append(']');
-            sb.Append(",\"rules\":[");
-            for (int i = 0; i < m.Rules.Count; i++)
-            {
-                var r = m.Rules[i];
-                var src = i < t.RuleSources.Count ? t.RuleSources[i] : new RuleSource("", 0, "");
-                if (i > 0) sb.Append(',');
-                sb.Append("{\"index\":").Append(r.Index.ToString(CultureInfo.InvariantCulture));
-                sb.Append(",\"action\":").Append(JsonVerdict(r.Action));
-                sb.Append(",\"syscalls\":[").Append(string.Join(",", r.Syscalls.Select(Json))).Append(']');
-                if (r.When != null) sb.Append(",\"when\":").Append(Json(r.When));
-                sb.Append(",\"file\":").Append(Json(RelativePath(src.Path, settings.ProjectDir)));
-                sb.Append(",\"line\":").Append(src.Line.ToString(CultureInfo.InvariantCulture));
-                sb.Append(",\"text\":").Append(Json(src.Text)).Append('}');
-            }
-            sb.Append("]}");
-            return sb.ToString();
-        }
-
-        private static string JsonVerdict(Verdict v) =>
-            "{\"action\":" + Json(v.Kind.ToString()) + ",\"data\":" + v.Data.ToString(CultureInfo.InvariantCulture) + "}";
-
-        private static string RelativePath(string path, string? projectDir)
-        {
-            if (projectDir == null || path.Length == 0) return path.Replace('\\', '/');
-            string dir = projectDir.Replace('\\', '/').TrimEnd('/') + "/";
-            string p = path.Replace('\\', '/');
-            return p.StartsWith(dir, System.StringComparison.Ordinal) ? p.Substring(dir.Length) : p;
-        }
-
-        private static string Json(string s)
-        {
-            var sb = new StringBuilder("\"");
-            foreach (char c in s)
-            {
-                switch (c)
-                {
-                    case '"': sb.Append("\\\""); break;
-                    case '\\': sb.Append("\\\\"); break;
-                    default:
-                        if (c < 0x20) sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                        else sb.Append(c);
-                        break;
-                }
-            }
-            return sb.Append('"').ToString();
-        }
+        internal static string PolicySourceJson(PolicyTarget t, GeneratorSettings settings) => DeclaredPolicy.Of(t, settings.ProjectDir).ToJson();
 
         private static readonly string[] ByteText = Enumerable.Range(0, 256).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
 
