@@ -2,8 +2,6 @@
 // every listener a process hands over (the startup hook's recorder filter, or a policy applied by a build with
 // SeccompAllowRecording), polls all of them, and answers each notification through a callback.
 
-extern alias rt;
-
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -14,55 +12,6 @@ using Seccomp.Compiler;
 using Seccomp.Recording;
 
 namespace Seccomp.Tool;
-
-/// <summary>A policy applied in recording mode: what its Apply() left in SECCOMP_RECORD_DIR/&lt;pid&gt;.policy.</summary>
-internal sealed class AppliedPolicy
-{
-    public required string Name { get; init; }
-    public required SeccompArch Arch { get; init; }
-    /// <summary>The program as it is enforced without the tool (the runtime's own interpreter runs it).</summary>
-    public required rt::Seccomp.SeccompProgram Program { get; init; }
-    public PolicySource? Source { get; init; }
-
-    public static AppliedPolicy? Read(string path)
-    {
-        if (!File.Exists(path)) return null;
-        if (new FileInfo(path).LinkTarget != null) throw new FormatException($"{path}: a symbolic link, not a policy file Apply() wrote");
-        string[] lines = File.ReadAllLines(path);
-        if (lines.Length < 4 || lines[0] != "seccomp-policy 1") throw new FormatException($"{path}: not a policy file of this version");
-        var arch = ArchInfo.All.First(a => a.Name == lines[2]).Arch;
-        string source = lines.Length > 4 ? System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(lines[4])) : "";
-        return new AppliedPolicy
-        {
-            Name = lines[1],
-            Arch = arch,
-            Program = new rt::Seccomp.SeccompProgram((rt::Seccomp.SeccompArch)(int)arch, Convert.FromBase64String(lines[3])),
-            Source = source.Length > 0 ? PolicySource.Parse(source) : null,
-        };
-    }
-}
-
-internal sealed class Listener
-{
-    public int Fd;
-    public int Pid;
-    public AppliedPolicy? Policy;
-    /// <summary>The fds the runtime's handshake closes after the ack (listener, lock): let through, never recorded.</summary>
-    public readonly HashSet<long> HandshakeCloses = new();
-}
-
-internal readonly record struct Answer(long Val, int Error, uint Flags, int KillSignal);
-
-internal sealed class SupervisorResult
-{
-    public int? CannotStart;
-    public int ExitCode;
-    public string? Failure;
-    public long RecvEnoent, SendEnoent;
-    public List<Listener> Listeners = new();
-    /// <summary>Processes that refused what they were handed (the hook's digest check): the run proves nothing.</summary>
-    public List<int> Refused = new();
-}
 
 internal static unsafe class Supervisor
 {

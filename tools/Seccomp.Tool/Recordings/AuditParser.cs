@@ -1,6 +1,5 @@
 // `dotnet-seccomp audit`: the kernel's seccomp audit records (type=1326 / type=SECCOMP) as a recording.
 
-using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;

@@ -1,4 +1,4 @@
-// `dotnet-seccomp check -- COMMAND`: runs a command whose .NET processes apply a policy built with
+// `dotnet-seccomp check -- CMD`: runs a command whose .NET processes apply a policy built with
 // SeccompAllowRecording; every call the policy denies comes to the tool, which gives the policy's own answer, and
 // lists every denied call at the end (exit code 2 when there was one).
 
@@ -6,13 +6,14 @@ extern alias rt;
 
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.Linq;
 using System.Runtime.InteropServices;
 using Seccomp.Compiler;
 
 namespace Seccomp.Tool;
 
-internal static class Checker
+internal static class CheckCommand
 {
     private const int SIGSYS = 31, ENOSYS = 38;
 
@@ -27,9 +28,29 @@ internal static class Checker
         public readonly List<string> Args = new();
     }
 
-    public static int Run(string[] command)
+    public static Command Create()
     {
-        if (Recorder.RunningArch is null)
+        var command = new Argument<string[]>("command")
+        {
+            Description = "The command to run and its arguments, after --, e.g. -- dotnet test.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var cmd = new Command("check",
+            "Run a command under the policies its .NET processes apply, for CI. Needs an app built with SeccompAllowRecording "
+            + "(Debug by default): its Apply() sends every call the policy denies to this tool, which gives the policy's own "
+            + "answer (ERRNO as declared; KILL and TRAP end the process with SIGSYS; TRACE fails with ENOSYS) and, at the end, "
+            + "lists every denied call with its arguments, process and the rule (file:line) that denied it. Exits 2 when a call "
+            + "was denied, 5 when no process applied such a policy, otherwise with the command's exit code.")
+        {
+            command,
+        };
+        cmd.SetAction(pr => Run(pr.GetValue(command)!));
+        return cmd;
+    }
+
+    private static int Run(string[] command)
+    {
+        if (KernelSupport.RunningArch is null)
             return Program.Fail(ExitCodes.Unsupported, $"cannot check on {RuntimeInformation.ProcessArchitecture}: only x86_64, aarch64 and riscv64 are supported");
         string? unsupported = KernelSupport.Check();
         if (unsupported != null)

@@ -1,9 +1,10 @@
-// `dotnet-seccomp record`: starts a command with the startup hook, takes over the USER_NOTIF listener the hook
-// creates, records every notified call and lets it run (SECCOMP_USER_NOTIF_FLAG_CONTINUE).
+// `dotnet-seccomp record -o FILE [--allow-group G] [--allow S] -- CMD`: starts a command with the startup hook, takes
+// over the USER_NOTIF listener the hook creates, records every notified call and lets it run
+// (SECCOMP_USER_NOTIF_FLAG_CONTINUE).
 
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
+using System.CommandLine;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
@@ -12,23 +13,49 @@ using Seccomp.Compiler.Policy;
 
 namespace Seccomp.Tool;
 
-internal static unsafe class Recorder
+internal static unsafe class RecordCommand
 {
     public const string HookFileName = "Seccomp.Tool.Hook.dll";
 
-    public const string EnvProgram = Seccomp.Recording.RecorderHandshake.EnvProgram;
-    public const string EnvFdOut = Seccomp.Recording.RecorderHandshake.EnvFdOut;
-    public const string EnvFdIn = Seccomp.Recording.RecorderHandshake.EnvFdIn;
-    public const string EnvBaseFilters = Seccomp.Recording.RecorderHandshake.EnvBaseFilters;
-
-    /// <summary>The architecture this process (and so the recorded .NET process) runs on, or null.</summary>
-    public static SeccompArch? RunningArch => RuntimeInformation.ProcessArchitecture switch
+    public static Command Create()
     {
-        Architecture.X64 => SeccompArch.X86_64,
-        Architecture.Arm64 => SeccompArch.Aarch64,
-        (Architecture)9 => SeccompArch.Riscv64, // RiscV64 (named from .NET 9 on)
-        _ => null,
-    };
+        var output = new Option<string>("--output", "-o") { Description = "The recording to write (JSON; - for standard output).", Required = true };
+        var allowGroup = new Option<string[]>("--allow-group")
+        {
+            Description = "Also let the calls of this group run unrecorded (besides @dotnet-runtime), e.g. network-io. Repeatable.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var allow = new Option<string[]>("--allow") { Description = "Also let this syscall run unrecorded. Repeatable." };
+        var hook = new Option<string?>("--hook") { Description = "The startup hook assembly (default: Seccomp.Tool.Hook.dll next to the tool).", Hidden = true };
+        var command = new Argument<string[]>("command")
+        {
+            Description = "The command to run and its arguments, after --, e.g. -- dotnet app.dll --port 8080.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var cmd = new Command("record",
+            "Run a command and record every call its .NET processes make outside @dotnet-runtime, with the arguments' distinct "
+            + "values, from every thread and child process, until the command and every process using the filter have exited. "
+            + "SIGINT and SIGTERM are forwarded to the command. Exits with the command's exit code; 3 when this kernel cannot "
+            + "record (use `audit`), 1 on a usage error, 125 on an internal failure, 127 when the command cannot be started.")
+        {
+            output, allowGroup, allow, hook, command,
+        };
+        cmd.SetAction(pr =>
+        {
+            var allowed = new List<string> { PolicyGenerator.RuntimeGroup };
+            foreach (var g in pr.GetValue(allowGroup) ?? Array.Empty<string>())
+            {
+                string name = g.TrimStart('@');
+                if (!SyscallGroups.TryGet(name, out _))
+                    return Program.Fail(ExitCodes.Usage, $"unknown group '{g}'; groups: {string.Join(", ", SyscallGroups.Names)}");
+                allowed.Add("@" + name);
+            }
+            allowed.AddRange(pr.GetValue(allow) ?? Array.Empty<string>());
+            string? hookPath = pr.GetValue(hook);
+            return Run(pr.GetValue(output)!, allowed, pr.GetValue(command)!, hookPath == null ? null : Path.GetFullPath(hookPath));
+        });
+        return cmd;
+    }
 
     /// <summary>
     /// The recorder's filter: what the allowed groups and names allow (with their argument narrowings, clone3 ENOSYS)
@@ -42,12 +69,9 @@ internal static unsafe class Recorder
             Architectures: EquatableArray.From(new[] { arch }),
             Rules: EquatableArray.From(new[] { new RuleModel(0, Verdict.Allow, EquatableArray.From(allowed), null) })));
 
-    internal static void RecordCall(Recording recording, ArchInfo arch, in SeccompNotif n, Dictionary<int, int> tgidOf, HashSet<int> allTids) =>
-        Record(recording, arch, in n, tgidOf, allTids);
-
-    public static int Run(string output, IReadOnlyList<string> allowed, string[] command, string? hookOverride)
+    private static int Run(string output, IReadOnlyList<string> allowed, string[] command, string? hookOverride)
     {
-        if (RunningArch is not SeccompArch arch)
+        if (KernelSupport.RunningArch is not SeccompArch arch)
             return Program.Fail(ExitCodes.Unsupported, $"cannot record on {RuntimeInformation.ProcessArchitecture}: only x86_64, aarch64 and riscv64 are supported");
         string? unsupported = KernelSupport.Check();
         if (unsupported != null)
@@ -140,34 +164,5 @@ internal static unsafe class Recorder
         {
             return "";
         }
-    }
-
-}
-
-/// <summary>Checks that the kernel can record: USER_NOTIF, its struct sizes, and FLAG_CONTINUE (5.5).</summary>
-internal static unsafe class KernelSupport
-{
-    /// <summary>Null when recording works here, else what is missing.</summary>
-    public static string? Check()
-    {
-        if (!OperatingSystem.IsLinux()) return "not Linux";
-        long nr = Native.SYS_seccomp;
-        if (nr < 0) return $"unsupported architecture {RuntimeInformation.ProcessArchitecture}";
-        uint action = Native.SECCOMP_RET_USER_NOTIF;
-        if (Native.syscall3p(nr, Native.SECCOMP_GET_ACTION_AVAIL, 0, &action) != 0)
-            return $"SECCOMP_RET_USER_NOTIF is not available ({Native.Strerror(Native.Errno)})";
-        ushort* sizes = stackalloc ushort[3];
-        if (Native.syscall3p(nr, Native.SECCOMP_GET_NOTIF_SIZES, 0, sizes) != 0)
-            return $"SECCOMP_GET_NOTIF_SIZES failed ({Native.Strerror(Native.Errno)})";
-        if (sizes[0] < 80 || sizes[1] < 24 || sizes[2] < 64)
-            return $"unexpected notification sizes {sizes[0]}/{sizes[1]}/{sizes[2]}";
-        // SECCOMP_USER_NOTIF_FLAG_CONTINUE has no feature probe: it came with Linux 5.5.
-        var v = Environment.OSVersion.Version;
-        if (v.Major < 5 || (v.Major == 5 && v.Minor < 5))
-            return $"kernel {v} has no SECCOMP_USER_NOTIF_FLAG_CONTINUE (needs 5.5)";
-        // pidfd_getfd (the listener hand-over) came with 5.6.
-        if (v.Major == 5 && v.Minor < 6)
-            return $"kernel {v} has no pidfd_getfd (needs 5.6)";
-        return null;
     }
 }

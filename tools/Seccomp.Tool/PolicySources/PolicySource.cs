@@ -11,14 +11,6 @@ using Seccomp.Compiler.Policy;
 
 namespace Seccomp.Tool;
 
-internal sealed record RuleSourceInfo(int Index, Verdict Action, IReadOnlyList<string> Syscalls, string? When, string File, int Line, string Text)
-{
-    public string Location => File.Length == 0 ? $"rule {Index}" : $"{File}:{Line}";
-}
-
-/// <summary>One rule that applies to a call, and whether its condition held.</summary>
-internal sealed record Decision(Verdict Verdict, IReadOnlyList<RuleSourceInfo> Rules, bool ByDefault, string? DefaultName);
-
 internal sealed class PolicySource
 {
     public const string FieldName = "SeccompPolicySource";

@@ -1,22 +1,78 @@
-// `dotnet-seccomp explain ASSEMBLY`: for every syscall of an architecture, the verdict of each policy in the assembly,
-// the rule that decides it (file:line and the attribute as written) and its condition.
+// `dotnet-seccomp explain ASSEMBLY [--policy NAME] [--arch A]`: for every syscall of an architecture, the verdict of
+// each policy in the assembly, the rule that decides it (file:line and the attribute as written) and its condition.
 
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Runtime.Loader;
 using System.Text;
 using Seccomp.Compiler;
-using Seccomp.Compiler.Policy;
 
 namespace Seccomp.Tool;
 
-internal static class Explainer
+internal static class ExplainCommand
 {
+    public static Command Create()
+    {
+        var assembly = new Argument<string>("assembly") { Description = "The built assembly (.dll) that declares the policy classes." };
+        var policy = new Option<string?>("--policy") { Description = "Only this policy class (full name, or the class name alone)." };
+        var arch = new Option<string?>("--arch") { Description = "The architecture: x86_64, aarch64 or riscv64 (default: the one this machine runs)." };
+        var cmd = new Command("explain",
+            "For every syscall of an architecture, print each policy's verdict, the rule that decides it (file:line and the "
+            + "attribute as written) and its condition, from the rule table the generator puts in each policy class. Exits 0, "
+            + "1 on a usage error, 4 when the assembly cannot be read or declares no policy.")
+        {
+            assembly, policy, arch,
+        };
+        cmd.SetAction(pr =>
+        {
+            string path = pr.GetValue(assembly)!;
+            string? archName = pr.GetValue(arch);
+            SeccompArch target;
+            if (archName == null)
+            {
+                if (KernelSupport.RunningArch is not SeccompArch running) return Program.Fail(ExitCodes.Usage, "--arch is needed on this machine");
+                target = running;
+            }
+            else
+            {
+                var info = ArchInfo.All.FirstOrDefault(a => string.Equals(a.Name, archName, StringComparison.OrdinalIgnoreCase));
+                if (info == null) return Program.Fail(ExitCodes.Usage, $"unknown architecture '{archName}'; architectures: {string.Join(", ", ArchInfo.All.Select(a => a.Name))}");
+                target = info.Arch;
+            }
+            List<(Type Type, PolicySource Source)> policies;
+            try
+            {
+                policies = ReadPolicies(path);
+            }
+            catch (Exception e) when (e is IOException or BadImageFormatException or FormatException or UnauthorizedAccessException or ArgumentException)
+            {
+                return Program.Fail(ExitCodes.BadInput, $"cannot read {path}: {e.Message}");
+            }
+            string? wanted = pr.GetValue(policy);
+            if (wanted != null)
+                policies = policies.Where(p => p.Source.Name == wanted || p.Source.Name.EndsWith("." + wanted, StringComparison.Ordinal)).ToList();
+            if (policies.Count == 0)
+                return Program.Fail(ExitCodes.BadInput, wanted == null ? $"{path} declares no policy class (built with Seccomp.Generators?)" : $"{path} declares no policy class {wanted}");
+            foreach (var (type, source) in policies)
+            {
+                if (!source.Architectures.Contains(target))
+                {
+                    Console.WriteLine($"{source.Name}: no program for {ArchInfo.Get(target).Name} (it targets {string.Join(", ", source.Architectures.Select(a => ArchInfo.Get(a).Name))})");
+                    continue;
+                }
+                Console.Write(Explain(source, target, ProgramOf(type, target)));
+            }
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+
     /// <summary>Every policy class in the assembly: its full name and its generated SeccompPolicySource.</summary>
-    public static List<(Type Type, PolicySource Source)> ReadPolicies(string assemblyPath)
+    private static List<(Type Type, PolicySource Source)> ReadPolicies(string assemblyPath)
     {
         string full = Path.GetFullPath(assemblyPath);
         var alc = new AssemblyLoadContext("dotnet-seccomp explain", isCollectible: true);
@@ -41,7 +97,7 @@ internal static class Explainer
     }
 
     /// <summary>The bytes the assembly's GetProgram(arch) returns, or null when it has none.</summary>
-    public static byte[]? ProgramOf(Type policy, SeccompArch arch)
+    private static byte[]? ProgramOf(Type policy, SeccompArch arch)
     {
         try
         {
@@ -56,7 +112,7 @@ internal static class Explainer
         }
     }
 
-    public static string Explain(PolicySource source, SeccompArch arch, byte[]? built)
+    private static string Explain(PolicySource source, SeccompArch arch, byte[]? built)
     {
         var sb = new StringBuilder();
         var info = ArchInfo.Get(arch);

@@ -1,38 +1,9 @@
-// Linux interop for the recording supervisor. Struct layouts checked against the kernel UAPI headers (docs/tool.md).
+// Linux interop for the supervisor: the libc calls and constants it uses. Struct layouts (SeccompNotif, SeccompNotifResp,
+// PollFd) checked against the kernel UAPI headers (docs/tool.md).
 
 using System.Runtime.InteropServices;
 
 namespace Seccomp.Tool;
-
-/// <summary>struct seccomp_data (64 bytes) embedded in struct seccomp_notif.</summary>
-[StructLayout(LayoutKind.Sequential)]
-internal unsafe struct SeccompNotif // struct seccomp_notif, 80 bytes
-{
-    public ulong Id;              // @0
-    public uint Pid;              // @8  (thread id, in the supervisor's pid namespace)
-    public uint Flags;            // @12
-    public int Nr;                // @16 seccomp_data.nr
-    public uint Arch;             // @20 seccomp_data.arch
-    public ulong InstructionPointer; // @24
-    public fixed ulong Args[6];   // @32
-}
-
-[StructLayout(LayoutKind.Sequential)]
-internal struct SeccompNotifResp // struct seccomp_notif_resp, 24 bytes
-{
-    public ulong Id;    // @0
-    public long Val;    // @8
-    public int Error;   // @16
-    public uint Flags;  // @20
-}
-
-[StructLayout(LayoutKind.Sequential)]
-internal struct PollFd
-{
-    public int Fd;
-    public short Events;
-    public short Revents;
-}
 
 internal static unsafe partial class Native
 {
@@ -63,7 +34,6 @@ internal static unsafe partial class Native
 
     public const int EINTR = 4;
     public const int ENOENT = 2;
-    public const int EAGAIN = 11;
     public const int F_SETFD = 2;
     public const int FD_CLOEXEC = 1;
 
