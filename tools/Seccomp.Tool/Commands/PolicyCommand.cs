@@ -88,6 +88,8 @@ internal static class PolicyCommand
                 Console.Error.WriteLine($"dotnet-seccomp: not allowed: {SourceText.Escape(p.Syscall)}: {SourceText.Escape(p.Skipped ?? "")}");
             foreach (var d in result.Remaining)
                 Console.Error.WriteLine($"dotnet-seccomp: note: the policy compiler reports: {SourceText.Escape(d)}");
+            foreach (string name in result.ListedButDenied)
+                Console.Error.WriteLine($"dotnet-seccomp: note: {SourceText.Escape(name)} was recorded and the class's rules name it, but the class still denies it for what was recorded; left as the class says");
             foreach (string line in PolicyGenerator.DangerousAllowed(result))
                 Console.Error.WriteLine($"dotnet-seccomp: {line}");
             Console.Error.WriteLine($"{(result.Updated ? "updated" : "wrote")} {full}: {result.Added.Count} rules added, {result.Covered} calls covered by @dotnet-runtime"

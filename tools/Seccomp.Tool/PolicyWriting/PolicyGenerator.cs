@@ -30,7 +30,7 @@ internal static class PolicyGenerator
 
         var recordedArchs = ArchInfo.All.Where(a => recording.Architectures.TryGetValue(a.Name, out var c) && c.Count > 0).Select(a => a.Arch).ToList();
         if (recordedArchs.Count == 0) recordedArchs.Add(KernelSupport.RunningArch ?? SeccompArch.X86_64);
-        var targetArchs = existing?.Architectures ?? recordedArchs;
+        var targetArchs = existing?.Model.Architectures.ToList() ?? recordedArchs;
 
         // What is allowed already, per architecture: the existing class, or for a new file the runtime group. A call
         // allowed for every recorded value needs no rule.
@@ -41,8 +41,8 @@ internal static class PolicyGenerator
             PolicyCompilation? g = null;
             if (existing != null)
             {
-                g = PolicyCompiler.Compile(new PolicyModel(existing.DefaultAction, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
-                    EquatableArray.From(new[] { arch }), EquatableArray.From(existing.Rules)));
+                // The class as the build compiles it (every setting as declared), for this architecture.
+                g = PolicyCompiler.Compile(existing.Model with { Architectures = EquatableArray.From(new[] { arch }) });
                 if (g.HasErrors) g = null;
             }
             g ??= PolicyCompiler.Compile(new PolicyModel(Verdict.Errno(1), Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
@@ -73,9 +73,7 @@ internal static class PolicyGenerator
                 result.Skipped.Add(new ProposedRule { Syscall = name, Seen = seenText, Skipped = "a number no syscall table of this release names; a policy cannot name it" });
                 continue;
             }
-            if (listed.Contains(name)) { result.AlreadyListed++; continue; }
-
-            // Which recorded values the group does not already allow.
+            // Which recorded values the group (or the existing class) does not already allow.
             bool covered = true;
             var uncovered = new List<(ArchInfo Arch, SyscallStats Stats, List<ulong>? Values)>();
             foreach (var (arch, stats) in seen)
@@ -85,15 +83,23 @@ internal static class PolicyGenerator
                 var (isCovered, values) = GroupCoverage.Of(group, arch, stats, narrowing?.Param);
                 if (!isCovered) { covered = false; uncovered.Add((arch, stats, values)); }
             }
+            // A call the class's rules name was decided by the user: no rule is added, but one the class still denies
+            // for what was recorded is said so, not counted as fine.
+            if (listed.Contains(name))
+            {
+                result.AlreadyListed++;
+                if (!covered) result.ListedButDenied.Add(name);
+                continue;
+            }
             if (covered) { result.Covered++; continue; }
 
             proposals[name] = new ProposedRule { Syscall = name, Seen = seenText, When = Narrowing.Condition(name, uncovered) };
         }
 
         // Check the whole policy with the product's compiler; write whatever it objects to as a comment.
-        var defaultVerdict = existing?.DefaultAction ?? DefaultVerdict(options.DefaultAction);
+        var defaultVerdict = existing?.Model.DefaultAction ?? DefaultVerdict(options.DefaultAction);
         var active = proposals.Values.ToList();
-        var baseRules = existing?.Rules ?? new List<RuleModel>();
+        var baseRules = existing?.Model.Rules.ToList() ?? new List<RuleModel>();
         bool addGroup = existing == null; // an existing class that leaves the group out does so on purpose
         for (int round = 0; round < 64; round++)
         {
@@ -103,8 +109,11 @@ internal static class PolicyGenerator
             int first = rules.Count;
             foreach (var p in active)
                 rules.Add(new RuleModel(rules.Count, Verdict.Allow, EquatableArray.From(new[] { p.Syscall }), p.When));
-            var model = new PolicyModel(defaultVerdict, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
-                EquatableArray.From(targetArchs), EquatableArray.From(rules));
+            // An existing class keeps every setting it declares; a new one has the attribute's defaults but the default action.
+            var model = existing != null
+                ? existing.Model with { Architectures = EquatableArray.From(targetArchs), Rules = EquatableArray.From(rules) }
+                : new PolicyModel(defaultVerdict, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+                    EquatableArray.From(targetArchs), EquatableArray.From(rules));
             var compilation = PolicyCompiler.Compile(model);
             var onNew = compilation.Diagnostics.Where(d => d.Location.RuleIndex >= first).ToList();
             var onGroup = compilation.Diagnostics.Where(d => groupIndex >= 0 && d.Location.RuleIndex == groupIndex).ToList();
@@ -148,15 +157,13 @@ internal static class PolicyGenerator
     }
 
     /// <summary>
-    /// The product compiler's diagnostics for the policy class as written in <paramref name="path"/>: its attributes
-    /// read back from the C# text, so what is checked is the file, not the generator's intent.
+    /// The product compiler's diagnostics for the policy class as written in <paramref name="path"/>: read back from the
+    /// C# text with the generator's own reader, every setting as declared, so what is checked is what the build compiles.
     /// </summary>
     public static IReadOnlyList<string> CheckFile(string path, string className)
     {
         var p = ExistingPolicy.Read(path, className) ?? throw new FormatException($"{path} declares no policy class {className}");
-        var model = new PolicyModel(p.DefaultAction, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
-            EquatableArray.From(p.Architectures), EquatableArray.From(p.Rules));
-        return PolicyCompiler.Compile(model).Diagnostics.Select(d => d.ToString()).ToList();
+        return PolicyCompiler.Compile(p.Model).Diagnostics.Select(d => d.ToString()).ToList();
     }
 
     /// <summary>

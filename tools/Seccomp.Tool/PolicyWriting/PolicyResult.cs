@@ -11,6 +11,9 @@ internal sealed class PolicyResult
     public List<ProposedRule> Skipped { get; } = new();
     public int Covered { get; set; }
     public int AlreadyListed { get; set; }
+
+    /// <summary>Recorded calls the existing class's rules name but still deny for what was recorded (no rule added for them).</summary>
+    public List<string> ListedButDenied { get; } = new();
     public List<string> Remaining { get; } = new();
     public string Text { get; set; } = "";
     public bool Updated { get; set; }
