@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 
 // Linked into the runtime and the compiler core (and so seen by the generator and the tool); internal in both.
