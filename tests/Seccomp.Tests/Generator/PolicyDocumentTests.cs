@@ -104,7 +104,8 @@ public class PolicyDocumentTests
     [Fact]
     public void APolicyWithoutItsOwnHotProfileIsWrittenAsVersionOneAlwaysWas()
     {
-        var target = RandomTarget(new Random(7)) is var t ? t with { Model = t.Model with { HotSyscalls = null } } : null!;
+        var random = RandomTarget(new Random(7));
+        var target = random with { Model = random.Model with { HotSyscalls = null } };
         string json = SeccompGenerator.PolicySourceJson(target, new GeneratorSettings(false, null));
         Assert.StartsWith("{\"version\":1,\"name\":", json);
         Assert.DoesNotContain("hotSyscalls", json);
