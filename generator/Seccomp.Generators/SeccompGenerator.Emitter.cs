@@ -15,7 +15,7 @@ namespace Seccomp.Generators
         public const string RecordingAllowedMetadata = "Seccomp.RecordingAllowed";
 
         /// <summary>The generated constant <c>dotnet-seccomp explain</c> and <c>check</c> read: the policy as declared, as JSON.</summary>
-        public const string PolicySourceField = "SeccompPolicySource";
+        public const string PolicySourceField = PolicyDocument.SourceField;
 
         private static void Emit(SourceProductionContext context, EmitModel model, GeneratorSettings settings)
         {
@@ -80,6 +80,23 @@ namespace Seccomp.Generators
             w.Line("public static global::System.Collections.Generic.IReadOnlyList<" + Rt + "SeccompArch> Architectures { get; } =");
             w.Line("    global::System.Array.AsReadOnly(new " + Rt + "SeccompArch[] { " + archList + " });");
             w.Line();
+            if (model.Error == null)
+            {
+                // Everything the runtime needs besides the program, stated here as one value: it reads nothing of the
+                // policy from the program's instructions. After Architectures: static initializers run in text order.
+                var bad = t.Model.BadArchAction;
+                w.Line("/// <summary>What Apply() hands the runtime besides the program.</summary>");
+                w.Line("private static readonly " + Rt + "SeccompPolicyFacts s_facts = new " + Rt + "SeccompPolicyFacts(" + name + ", Architectures)");
+                w.Line("{");
+                w.Line("    LogDenied = " + (t.LogDenied ? "true" : "false") + ",");
+                w.Line("    BadArchAction = new " + Rt + "SeccompVerdict(" + Rt + "SeccompAction." + bad.Kind + ", " + bad.Data.ToString(CultureInfo.InvariantCulture) + "),");
+                w.Line("    RecordingAllowed = " + (recording ? "true" : "false") + ",");
+                w.Line("    PolicySource = " + (recording ? PolicySourceField : "null") + ",");
+                // Only a policy that compares with SELF_PID hands over where the pid goes (most do not, and keep their text).
+                if (hasPidSlots) w.Line("    ProcessIdSlots = CurrentProcessIdSlots,");
+                w.Line("};");
+                w.Line();
+            }
             w.Line("/// <summary>Installs the policy for the running architecture (no_new_privs, then seccomp with TSYNC). Throws <see cref=\"" + Rt + "SeccompException\"/> on any failure.</summary>");
             w.Line("public static void Apply() => Install(null);");
             w.Line();
@@ -117,9 +134,7 @@ namespace Seccomp.Generators
             }
             else
             {
-                // Only a policy that compares with SELF_PID hands over where the pid goes (most do not, and keep their text).
-                w.Line("    return " + Rt + "SeccompLoader.TryInstall(" + name + ", CurrentProgram, " + (hasPidSlots ? "CurrentProcessIdSlots, " : "") + "Architectures, " + (t.LogDenied ? "true" : "false") + ", "
-                    + (recording ? "true" : "false") + ", " + (recording ? PolicySourceField : "null") + ", options, out installation, out error);");
+                w.Line("    return " + Rt + "SeccompLoader.TryInstall(s_facts, CurrentProgram, options, out installation, out error);");
             }
             w.Line("}");
             w.Line();
@@ -190,65 +205,11 @@ namespace Seccomp.Generators
         }
 
         /// <summary>
-        /// The policy as declared, as one line of JSON: what `dotnet-seccomp explain` compiles again with the same
-        /// compiler to name the rule that decides each call. Paths are relative to the project directory when they are in it.
+        /// The policy as declared, as one line of JSON (<see cref="DeclaredPolicy"/>, <see cref="PolicyDocument"/>): what
+        /// `dotnet-seccomp explain` compiles again with the same compiler to name the rule that decides each call. Paths
+        /// are relative to the project directory when they are in it.
         /// </summary>
-        internal static string PolicySourceJson(PolicyTarget t, GeneratorSettings settings)
-        {
-            var m = t.Model;
-            var sb = new StringBuilder();
-            sb.Append("{\"version\":1,\"name\":").Append(Json(t.FullName));
-            sb.Append(",\"logDenied\":").Append(t.LogDenied ? "true" : "false");
-            sb.Append(",\"default\":").Append(JsonVerdict(m.DefaultAction));
-            sb.Append(",\"badArch\":").Append(JsonVerdict(m.BadArchAction));
-            sb.Append(",\"unknown\":").Append(JsonVerdict(m.UnknownSyscallAction));
-            sb.Append(",\"architectures\":[").Append(string.Join(",", m.Architectures.Select(a => Json(a.ToString())))).Append(']');
-            sb.Append(",\"rules\":[");
-            for (int i = 0; i < m.Rules.Count; i++)
-            {
-                var r = m.Rules[i];
-                var src = i < t.RuleSources.Count ? t.RuleSources[i] : new RuleSource("", 0, "");
-                if (i > 0) sb.Append(',');
-                sb.Append("{\"index\":").Append(r.Index.ToString(CultureInfo.InvariantCulture));
-                sb.Append(",\"action\":").Append(JsonVerdict(r.Action));
-                sb.Append(",\"syscalls\":[").Append(string.Join(",", r.Syscalls.Select(Json))).Append(']');
-                if (r.When != null) sb.Append(",\"when\":").Append(Json(r.When));
-                sb.Append(",\"file\":").Append(Json(RelativePath(src.Path, settings.ProjectDir)));
-                sb.Append(",\"line\":").Append(src.Line.ToString(CultureInfo.InvariantCulture));
-                sb.Append(",\"text\":").Append(Json(src.Text)).Append('}');
-            }
-            sb.Append("]}");
-            return sb.ToString();
-        }
-
-        private static string JsonVerdict(Verdict v) =>
-            "{\"action\":" + Json(v.Kind.ToString()) + ",\"data\":" + v.Data.ToString(CultureInfo.InvariantCulture) + "}";
-
-        private static string RelativePath(string path, string? projectDir)
-        {
-            if (projectDir == null || path.Length == 0) return path.Replace('\\', '/');
-            string dir = projectDir.Replace('\\', '/').TrimEnd('/') + "/";
-            string p = path.Replace('\\', '/');
-            return p.StartsWith(dir, System.StringComparison.Ordinal) ? p.Substring(dir.Length) : p;
-        }
-
-        private static string Json(string s)
-        {
-            var sb = new StringBuilder("\"");
-            foreach (char c in s)
-            {
-                switch (c)
-                {
-                    case '"': sb.Append("\\\""); break;
-                    case '\\': sb.Append("\\\\"); break;
-                    default:
-                        if (c < 0x20) sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                        else sb.Append(c);
-                        break;
-                }
-            }
-            return sb.Append('"').ToString();
-        }
+        internal static string PolicySourceJson(PolicyTarget t, GeneratorSettings settings) => DeclaredPolicy.Of(t, settings.ProjectDir).ToJson();
 
         private static readonly string[] ByteText = Enumerable.Range(0, 256).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
 

@@ -33,15 +33,9 @@ namespace Seccomp.Generators
         public const string Data = nameof(Data);
         public const string Thread = nameof(Thread);
 
-        /// <summary>The attribute property that holds a setting.</summary>
-        public static string Spell(PolicyProperty property) => property switch
+        /// <summary>The attribute property that holds a setting: the policy schema's for the policy's own, the rules' here.</summary>
+        public static string Spell(PolicyProperty property) => PolicySchema.Spell(property) ?? property switch
         {
-            PolicyProperty.DefaultAction => DefaultAction,
-            PolicyProperty.DefaultErrno => DefaultErrno,
-            PolicyProperty.BadArchAction => BadArchAction,
-            PolicyProperty.UnknownSyscalls => UnknownSyscalls,
-            PolicyProperty.UnknownSyscallsErrno => UnknownSyscallsErrno,
-            PolicyProperty.Architectures => Architectures,
             PolicyProperty.RuleErrno => Errno,
             PolicyProperty.RuleData => Data,
             PolicyProperty.RuleKillThread => Thread,

@@ -31,47 +31,16 @@ namespace Seccomp.Generators
             if (policyAttr == null) return null;
 
             var errors = new List<PolicyDiagnostic>();
-            // A cast can put any number in an enum; one the runtime does not define is an error, never a guess.
-            SeccompAction Action(PolicyProperty property, SeccompAction fallback)
-            {
-                string name = KnownNames.Spell(property);
-                int value = Named(policyAttr, name, (int)fallback);
-                if (value >= (int)SeccompAction.KillProcess && value <= (int)SeccompAction.Allow) return (SeccompAction)value;
-                errors.Add(new(DiagnosticIds.InvalidEnumValue, $"{name} = {value} is not a SeccompAction", PolicyLocation.Policy(property)));
-                return fallback;
-            }
-            var defaultKind = Action(PolicyProperty.DefaultAction, AttributeDefaults.DefaultAction);
-            int defaultErrno = Named(policyAttr, KnownNames.DefaultErrno, AttributeDefaults.DefaultErrno);
-            var badArch = Action(PolicyProperty.BadArchAction, AttributeDefaults.BadArchAction);
-            var unknownKind = Action(PolicyProperty.UnknownSyscalls, AttributeDefaults.UnknownSyscalls);
-            int unknownErrno = Named(policyAttr, KnownNames.UnknownSyscallsErrno, AttributeDefaults.UnknownSyscallsErrno);
-
-            var archs = new List<SeccompArch>();
-            var archArg = policyAttr.NamedArguments.FirstOrDefault(kv => kv.Key == KnownNames.Architectures).Value;
-            if (archArg.Kind == TypedConstantKind.Array && !archArg.IsNull)
-            {
-                foreach (var v in archArg.Values)
-                {
-                    if (v.Value is int a && a >= 0 && a < ArchInfo.All.Count)
+            // Each property the attribute sets, read as its kind says (PolicySchema, in its order); the rest take their defaults there.
+            var set = new Dictionary<string, object?>(System.StringComparer.Ordinal);
+            foreach (var property in PolicySchema.Properties)
+                foreach (var kv in policyAttr.NamedArguments)
+                    if (kv.Key == property.Name)
                     {
-                        if (!archs.Contains((SeccompArch)a)) archs.Add((SeccompArch)a);
+                        set[property.Name] = BoundValue(property, kv.Value, errors);
+                        break;
                     }
-                    else
-                    {
-                        errors.Add(new(DiagnosticIds.InvalidEnumValue, $"{KnownNames.Architectures}: {v.Value ?? "null"} is not a SeccompArch", PolicyLocation.Policy(PolicyProperty.Architectures)));
-                    }
-                }
-            }
-            else
-            {
-                archs.AddRange(ArchInfo.All.Select(a => a.Arch));
-            }
-
-            // null: the built-in profile; an array (even empty): the policy's own. Null entries are dropped.
-            EquatableArray<string>? hot = null;
-            var hotArg = policyAttr.NamedArguments.FirstOrDefault(kv => kv.Key == KnownNames.HotSyscalls).Value;
-            if (hotArg.Kind == TypedConstantKind.Array && !hotArg.IsNull)
-                hot = EquatableArray.From(hotArg.Values.Select(v => v.Value as string).Where(v => v != null).Select(v => v!).ToArray());
+            var settings = PolicySchema.FromAttribute(set);
 
             var ruleModels = new List<RuleModel>();
             for (int i = 0; i < rules.Count; i++)
@@ -101,14 +70,8 @@ namespace Seccomp.Generators
                 ruleModels.Add(new RuleModel(i, RuleVerdict(attr), EquatableArray.From(names), when));
             }
 
-            var model = new PolicyModel(
-                VerdictOf(defaultKind, defaultErrno),
-                VerdictOf(badArch, AttributeDefaults.DefaultErrno),
-                VerdictOf(unknownKind, unknownErrno),
-                EquatableArray.From(archs),
-                EquatableArray.From(ruleModels),
-                hot);
-            return new ReadPolicy(model, rules, policyAttr, errors);
+            var model = settings.ToModel(EquatableArray.From(ruleModels));
+            return new ReadPolicy(model, settings.LogDenied, rules, policyAttr, errors);
         }
 
         /// <summary>Whether <paramref name="t"/> is the top-level type Seccomp.<paramref name="name"/>.</summary>
@@ -116,7 +79,55 @@ namespace Seccomp.Generators
             t.Name == name && t.ContainingType == null
             && t.ContainingNamespace is { Name: KnownNames.Namespace } ns && ns.ContainingNamespace is { IsGlobalNamespace: true };
 
-        public static bool LogDenied(AttributeData policyAttr) => Named(policyAttr, KnownNames.LogDenied, AttributeDefaults.LogDenied ? 1 : 0) != 0;
+        /// <summary>
+        /// A property's value from its typed constant, as <see cref="SettingKind"/> says. A cast can put any number in an
+        /// enum; one the runtime does not define is an error, never a guess (the default is taken, and the policy is not
+        /// generated).
+        /// </summary>
+        private static object? BoundValue(PolicyAttributeProperty property, TypedConstant value, List<PolicyDiagnostic> errors)
+        {
+            switch (property.Kind)
+            {
+                case SettingKind.Action:
+                    int action = Number(value, (int)property.Default!);
+                    if (action >= (int)SeccompAction.KillProcess && action <= (int)SeccompAction.Allow) return action;
+                    errors.Add(new(DiagnosticIds.InvalidEnumValue, $"{property.Name} = {action} is not a SeccompAction", PolicyLocation.Policy(property.Meaning)));
+                    return property.Default;
+                case SettingKind.Errno:
+                    return Number(value, (int)property.Default!);
+                case SettingKind.Bool:
+                    return value.Value is bool b ? b : property.Default;
+                case SettingKind.Architectures:
+                    if (value.Kind != TypedConstantKind.Array || value.IsNull) return null;
+                    var archs = new List<SeccompArch>();
+                    foreach (var v in value.Values)
+                    {
+                        if (v.Value is int a && a >= 0 && a < ArchInfo.All.Count)
+                        {
+                            if (!archs.Contains((SeccompArch)a)) archs.Add((SeccompArch)a);
+                        }
+                        else
+                        {
+                            errors.Add(new(DiagnosticIds.InvalidEnumValue, $"{property.Name}: {v.Value ?? "null"} is not a SeccompArch", PolicyLocation.Policy(property.Meaning)));
+                        }
+                    }
+                    return archs;
+                case SettingKind.Names:
+                    // null: the built-in profile; an array (even empty): the policy's own. Null entries are dropped.
+                    if (value.Kind != TypedConstantKind.Array || value.IsNull) return null;
+                    return value.Values.Select(v => v.Value as string).Where(v => v != null).Select(v => v!).ToList();
+                default:
+                    return property.Default;
+            }
+        }
+
+        private static int Number(TypedConstant value, int fallback) => value.Value switch
+        {
+            int i => i,
+            bool b => b ? 1 : 0,
+            ushort u => u,
+            _ => fallback,
+        };
 
         public static Verdict VerdictOf(SeccompAction kind, int errno) =>
             kind == SeccompAction.Errno ? new Verdict(kind, ClampErrno(errno)) : Verdict.Of(kind, 0);

@@ -38,7 +38,7 @@ namespace Seccomp.Generators
             string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
             string full = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", "");
             return new PolicyTarget(ns, EquatableArray.From(containers), type.Name + TypeParameters(type), full, HintName(full),
-                PolicyReader.LogDenied(read.PolicyAttribute), read.Model, read.ReadErrors.Any(e => e.IsError),
+                read.LogDenied, read.Model, read.ReadErrors.Any(e => e.IsError),
                 EquatableArray.From(read.RuleAttributes.Select(a => SourceOf(a, ct)).ToArray()));
         }
 

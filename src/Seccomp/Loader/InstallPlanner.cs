@@ -18,7 +18,8 @@ namespace Seccomp
         /// return anyway with no listener or tracer), FLAG_LOG dropped (logging only). Weaker ones need
         /// <see cref="SeccompOptions.AllowWeakerFallbacks"/>: LOG → ALLOW, no TSYNC. Anything else fails.
         /// </summary>
-        public static InstallPlan Plan(IReadOnlyList<BpfInstruction> program, SeccompOptions options, bool policyLogDenied, ISeccompFeatureProbe probe)
+        public static InstallPlan Plan(IReadOnlyList<BpfInstruction> program, SeccompOptions options, SeccompPolicyFacts facts, ArchInfo arch,
+            ISeccompFeatureProbe probe)
         {
             var fallbacks = new List<SeccompFallback>();
             var substitute = new Dictionary<SeccompAction, SeccompVerdict?>();
@@ -107,14 +108,14 @@ namespace Seccomp
                 output[i] = insn with { K = mapped.ToKernel() };
             }
             if (options.Complain && output != null)
-                output = WithArchitectureGuard(program, output, Fit);
+                output = WithArchitectureGuard(arch, facts.BadArchAction, output, Fit);
 
             var flags = SeccompFilterFlags.None;
             if (HasFlag(SeccompFilterFlags.Tsync, "SECCOMP_FILTER_FLAG_TSYNC")) flags |= SeccompFilterFlags.Tsync;
             else if (weakOk) fallbacks.Add(new("SECCOMP_FILTER_FLAG_TSYNC", "a filter on the calling thread only", true));
             else error ??= "the kernel lacks SECCOMP_FILTER_FLAG_TSYNC: threads started before Apply() would stay unfiltered";
 
-            if (options.LogDenied || policyLogDenied)
+            if (options.LogDenied || facts.LogDenied)
             {
                 if (HasFlag(SeccompFilterFlags.Log, "SECCOMP_FILTER_FLAG_LOG")) flags |= SeccompFilterFlags.Log;
                 else fallbacks.Add(new("SECCOMP_FILTER_FLAG_LOG", "no logging of denied calls", false));
@@ -147,10 +148,10 @@ namespace Seccomp
         /// only): every denying answer of <paramref name="planned"/> (KILL_PROCESS, KILL_THREAD, TRAP, TRACE, ERRNO other
         /// than ENOSYS) becomes USER_NOTIF, so the tool sees the call and answers it (record: runs it; check: gives the
         /// policy's answer). ERRNO(ENOSYS) stays, as in complain mode. The bad-architecture answer stays as declared
-        /// (a guard in front, as in complain mode). After it, a guard lets write(<paramref name="fdOut"/>) and
+        /// (<paramref name="badArch"/>, from the policy's facts: a guard in front, as in complain mode). After it, a guard lets write(<paramref name="fdOut"/>) and
         /// read(<paramref name="fdIn"/>) through: the handshake's two calls, made before the tool owns the listener.
         /// </summary>
-        public static BpfInstruction[] ForRecording(IReadOnlyList<BpfInstruction> planned, ArchInfo arch, int fdOut, int fdIn)
+        public static BpfInstruction[] ForRecording(IReadOnlyList<BpfInstruction> planned, ArchInfo arch, SeccompVerdict badArch, int fdOut, int fdIn)
         {
             var mapped = new List<BpfInstruction>();
             if (!arch.TryGetNumber("write", out int writeNr) || !arch.TryGetNumber("read", out int readNr))
@@ -177,38 +178,27 @@ namespace Seccomp
                 }
                 mapped.Add(insn);
             }
-            return WithArchitectureGuard(planned, mapped.ToArray(), v => v);
+            return WithArchitectureGuard(arch, badArch, mapped.ToArray(), v => v);
         }
 
         /// <summary>
         /// Complain mode must not let a call of another ABI through: an i386 <c>int 0x80</c> call, or an x32 call on
-        /// x86_64, gets the policy's bad-architecture answer, not LOG. The generated program starts
-        /// <c>ld [arch]; jeq #AUDIT_ARCH, dispatch, bad</c>; its bad-arch verdict is read from there (a program of
-        /// another shape gets KILL_PROCESS, failing closed), and a guard that answers it is put in front. Jumps are
-        /// relative, so the program after the guard runs unchanged.
+        /// x86_64, gets the policy's bad-architecture answer (<paramref name="bad"/>, stated by the generated code in the
+        /// policy's facts), not LOG. A guard that answers it is put in front of the program; jumps are relative, so the
+        /// program after the guard runs unchanged. Nothing is read from the program's own first instructions.
         /// </summary>
-        private static BpfInstruction[] WithArchitectureGuard(IReadOnlyList<BpfInstruction> original, BpfInstruction[] mapped,
+        private static BpfInstruction[] WithArchitectureGuard(ArchInfo arch, SeccompVerdict bad, BpfInstruction[] mapped,
             System.Func<SeccompVerdict, SeccompVerdict> fit)
         {
-            var bad = new SeccompVerdict(SeccompAction.KillProcess);
-            uint auditArch = 0;
-            if (original.Count > 2 && original[0].Code == (Op.LD | Op.W | Op.ABS) && original[0].K == Op.OffsetArch
-                && original[1].Code == (Op.JMP | Op.JEQ | Op.K))
-            {
-                auditArch = original[1].K;
-                int target = 2 + original[1].Jf;
-                if (target < original.Count && original[target].Code == (Op.RET | Op.K))
-                    bad = SeccompVerdict.FromKernel(original[target].K);
-            }
+            uint auditArch = arch.AuditArch;
             uint ret = fit(bad).ToKernel();
-            var arch = ArchInfo.FromAuditArch(auditArch);
             var guard = new List<BpfInstruction>
             {
                 BpfInstruction.Stmt(Op.LD | Op.W | Op.ABS, Op.OffsetArch),
                 BpfInstruction.Jump(Op.JMP | Op.JEQ | Op.K, auditArch, 1, 0),
                 BpfInstruction.Stmt(Op.RET | Op.K, ret),
             };
-            if (arch is { HasX32: true })
+            if (arch.HasX32)
             {
                 guard.Add(BpfInstruction.Stmt(Op.LD | Op.W | Op.ABS, Op.OffsetNr));
                 guard.Add(BpfInstruction.Jump(Op.JMP | Op.JGE | Op.K, ArchInfo.X32SyscallBit, 0, 1));

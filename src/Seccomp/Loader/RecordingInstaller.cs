@@ -13,7 +13,7 @@ namespace Seccomp
     /// every denial turned into USER_NOTIF (<see cref="InstallPlanner.ForRecording"/>) and a listener, which is handed
     /// to the tool over the same handshake as the tool's startup hook (RecorderHandshake.cs). The tool then answers
     /// each denied call: record lets it run, check gives the policy's answer. Before the install the policy (its
-    /// planned program and its rules) is written to SECCOMP_RECORD_DIR/&lt;pid&gt;.policy for the tool.
+    /// planned program and its rules, one <see cref="PolicyDocument"/>) is written to SECCOMP_RECORD_DIR/&lt;pid&gt;.policy for the tool.
     /// </summary>
     internal static class RecordingInstaller
     {
@@ -32,10 +32,12 @@ namespace Seccomp
             return true;
         }
 
-        public static Outcome TryInstall(string policy, SeccompArch arch, InstallPlan plan, IReadOnlyList<BpfInstruction> planned,
-            string? policySource, SeccompOptions options, out SeccompInstallation? installation)
+        public static Outcome TryInstall(SeccompPolicyFacts facts, SeccompArch arch, InstallPlan plan, IReadOnlyList<BpfInstruction> planned,
+            SeccompOptions options, out SeccompInstallation? installation)
         {
             installation = null;
+            string policy = facts.Name;
+            string? policySource = facts.PolicySource;
             if (!OperatingSystem.IsLinux()) return Outcome.NotInstalled; // seccomp is Linux's; this also tells the analyzers
             RecorderHandshake.TryGetFds(out int fdOut, out int fdIn);
             string dir = Environment.GetEnvironmentVariable(RecorderHandshake.EnvDir)!;
@@ -43,7 +45,7 @@ namespace Seccomp
             BpfInstruction[] program;
             try
             {
-                program = InstallPlanner.ForRecording(planned, info, fdOut, fdIn);
+                program = InstallPlanner.ForRecording(planned, info, facts.BadArchAction, fdOut, fdIn);
             }
             catch (InvalidOperationException ex)
             {
@@ -56,15 +58,26 @@ namespace Seccomp
                 return Outcome.NotInstalled;
             }
 
+            // The policy's own document (its generated SeccompPolicySource) with the program planned here: one format,
+            // written and read by PolicyDocument, for the tool to answer with the app's own program and rules.
+            string document;
+            try
+            {
+                document = PolicyDocument.Parse(policySource ?? throw new FormatException("the generated code gave no policy source"))
+                    .WithApplied(arch, BpfInstruction.ToBytes(planned)).ToJson();
+            }
+            catch (FormatException ex)
+            {
+                Note($"{policy}: not recorded by dotnet-seccomp: its policy source cannot be read: {ex.Message}");
+                return Outcome.NotInstalled;
+            }
             int pid = Environment.ProcessId;
             try
             {
                 // A new file only (the tool's directory is private; an existing file there is not this process's).
-                using var file = new FileStream(Path.Combine(dir, pid.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".policy"),
+                using var file = new FileStream(Path.Combine(dir, pid.ToString(System.Globalization.CultureInfo.InvariantCulture) + PolicyDocument.FileExtension),
                     new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
-                file.Write(System.Text.Encoding.UTF8.GetBytes(
-                    "seccomp-policy 1\n" + policy + "\n" + info.Name + "\n" + Convert.ToBase64String(BpfInstruction.ToBytes(planned)) + "\n"
-                    + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(policySource ?? "")) + "\n"));
+                file.Write(System.Text.Encoding.UTF8.GetBytes(document));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

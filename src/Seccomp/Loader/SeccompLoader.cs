@@ -25,47 +25,36 @@ namespace Seccomp
             _ => null,
         };
 
-        /// <summary>Installs, or returns why not; never throws. The policy is enforced as declared.</summary>
+        /// <summary>
+        /// Installs, or returns why not; never throws. Kept for code generated before <see cref="SeccompPolicyFacts"/>,
+        /// which states no bad-architecture action: the attribute's default (KILL_PROCESS) is taken, which is never
+        /// weaker than a declared one.
+        /// </summary>
         public static bool TryInstall(string policy, ReadOnlySpan<byte> program, IReadOnlyList<SeccompArch> targets,
             bool policyLogDenied, SeccompOptions? options, out SeccompInstallation? installation, out SeccompError? error) =>
-            TryInstall(policy, program, targets, policyLogDenied, false, null, options, out installation, out error);
+            TryInstall(new SeccompPolicyFacts(policy, targets) { LogDenied = policyLogDenied }, program, options, out installation, out error);
 
-        /// <summary>
-        /// Installs, or returns why not; never throws. <paramref name="recordingAllowed"/> is a constant of the build
-        /// (MSBuild SeccompAllowRecording, Debug by default): only when it is true, and the environment of
-        /// <c>dotnet-seccomp record</c> or <c>check</c> is present, is the policy installed with its denials sent to
-        /// that tool instead (see docs/tool.md). When it is false the environment is never read.
-        /// <paramref name="policySource"/> is the generated description of the rules, handed to the tool.
-        /// </summary>
-        public static bool TryInstall(string policy, ReadOnlySpan<byte> program, IReadOnlyList<SeccompArch> targets,
-            bool policyLogDenied, bool recordingAllowed, string? policySource, SeccompOptions? options,
-            out SeccompInstallation? installation, out SeccompError? error) =>
-            TryInstall(policy, program, null, targets, policyLogDenied, recordingAllowed, policySource, options, out installation, out error);
-
-        /// <summary>
-        /// As above, for a program that compares with SELF_PID: <paramref name="processIdSlots"/> are the indices of the
-        /// jumps whose K is the compiler's placeholder for the process's pid; this process's pid is written there
-        /// before the program is checked and installed. The compiler lists them; nothing here searches the program.
-        /// </summary>
-        public static bool TryInstall(string policy, ReadOnlySpan<byte> program, int[]? processIdSlots, IReadOnlyList<SeccompArch> targets,
-            bool policyLogDenied, bool recordingAllowed, string? policySource, SeccompOptions? options,
+        /// <summary>Installs the program of a policy described by <paramref name="facts"/>, or returns why not; never throws.</summary>
+        public static bool TryInstall(SeccompPolicyFacts facts, ReadOnlySpan<byte> program, SeccompOptions? options,
             out SeccompInstallation? installation, out SeccompError? error)
         {
             installation = null;
+            string policy = facts?.Name ?? "a seccomp policy";
             try
             {
+                if (facts == null) throw new ArgumentNullException(nameof(facts));
                 options ??= SeccompOptions.Default;
                 byte[]? patched = null;
-                if (processIdSlots is { Length: > 0 })
+                if (facts.ProcessIdSlots is { Length: > 0 } slots)
                 {
-                    patched = ProcessId.Patch(program, processIdSlots, out string? problem);
+                    patched = ProcessId.Patch(program, slots, out string? problem);
                     if (patched == null)
                     {
                         error = new SeccompError(SeccompStep.Validate, 0, $"{policy}: {problem}");
                         return false;
                     }
                 }
-                error = InstallCore(policy, patched ?? program, targets, policyLogDenied, recordingAllowed, policySource, options, out installation);
+                error = InstallCore(facts, patched ?? program, options, out installation);
                 return error == null;
             }
             catch (Exception ex)
@@ -76,7 +65,7 @@ namespace Seccomp
             }
         }
 
-        /// <summary>Installs, or throws <see cref="SeccompException"/>.</summary>
+        /// <summary>Installs, or throws <see cref="SeccompException"/>. Kept for code generated before <see cref="SeccompPolicyFacts"/>.</summary>
         public static SeccompInstallation Install(string policy, ReadOnlySpan<byte> program, IReadOnlyList<SeccompArch> targets,
             bool policyLogDenied, SeccompOptions? options)
         {
@@ -94,27 +83,27 @@ namespace Seccomp
         /// <summary>Set once this process has set no_new_privs (it can never be unset).</summary>
         private static bool s_noNewPrivs;
 
-        private static SeccompError? InstallCore(string policy, ReadOnlySpan<byte> program, IReadOnlyList<SeccompArch> targets,
-            bool policyLogDenied, bool recordingAllowed, string? policySource, SeccompOptions options, out SeccompInstallation? installation)
+        private static SeccompError? InstallCore(SeccompPolicyFacts facts, ReadOnlySpan<byte> program, SeccompOptions options, out SeccompInstallation? installation)
         {
             installation = null;
+            string policy = facts.Name;
             var arch = CurrentArchitecture;
             if (arch == null || program.IsEmpty)
                 return new SeccompError(SeccompStep.SelectArchitecture, 0,
-                    $"{policy} has no program for {RuntimeInformation.ProcessArchitecture}; it targets {string.Join(", ", targets)}");
+                    $"{policy} has no program for {RuntimeInformation.ProcessArchitecture}; it targets {string.Join(", ", facts.Architectures)}");
 
             lock (s_installLock)
             {
                 // The same policy, the same program and the same options a second time: the filter is already there,
                 // and a second copy would change nothing but cost every call another run of it. Return the first.
-                string key = OptionsKey(options, policyLogDenied);
+                string key = OptionsKey(options, facts.LogDenied);
                 foreach (var done in s_installed)
                     if (done.Policy == policy && done.Options == key && program.SequenceEqual(done.Program))
                     {
                         installation = done.Installation;
                         return null;
                     }
-                var error = InstallLocked(policy, program, arch.Value, policyLogDenied, recordingAllowed, policySource, options, out installation);
+                var error = InstallLocked(facts, program, arch.Value, options, out installation);
                 if (error == null) s_installed.Add((policy, program.ToArray(), key, installation!));
                 return error;
             }
@@ -123,10 +112,11 @@ namespace Seccomp
         private static string OptionsKey(SeccompOptions o, bool policyLogDenied) =>
             $"{o.Complain}|{o.LogDenied || policyLogDenied}|{o.AllowWeakerFallbacks}|{o.CreateListener}|{o.Probe?.GetType().FullName}";
 
-        private static SeccompError? InstallLocked(string policy, ReadOnlySpan<byte> program, SeccompArch arch,
-            bool policyLogDenied, bool recordingAllowed, string? policySource, SeccompOptions options, out SeccompInstallation? installation)
+        private static SeccompError? InstallLocked(SeccompPolicyFacts facts, ReadOnlySpan<byte> program, SeccompArch arch,
+            SeccompOptions options, out SeccompInstallation? installation)
         {
             installation = null;
+            string policy = facts.Name;
             BpfInstruction[] instructions;
             try { instructions = BpfInstruction.FromBytes(program.ToArray()); }
             catch (ArgumentException ex) { return new SeccompError(SeccompStep.Validate, 0, $"{policy}: {ex.Message}"); }
@@ -135,7 +125,7 @@ namespace Seccomp
                 return new SeccompError(SeccompStep.Validate, 0, $"{policy}: the {arch} program is not one the kernel accepts: {problems[0]}");
 
             var probe = options.Probe ?? KernelFeatureProbe.Instance;
-            var plan = InstallPlanner.Plan(instructions, options, policyLogDenied, probe);
+            var plan = InstallPlanner.Plan(instructions, options, facts, ArchInfo.Get(arch), probe);
             if (plan.Error != null)
                 return new SeccompError(SeccompStep.Probe, plan.ErrorErrno, $"{policy}: {plan.Error}"
                     + (plan.DeniedByFilter ? ". " + Hints.AllowSeccompInFirstPolicy : ". " + Hints.MissingFeature));
@@ -144,9 +134,9 @@ namespace Seccomp
             if (!LetsVerifierRead(plan.Program ?? instructions, arch))
                 return new SeccompError(SeccompStep.Validate, 0, $"{policy}: the {arch} program denies pread64, which Apply() needs to "
                     + "confirm the install from the kernel's filter count; allow it (it is in @dotnet-runtime). Nothing was installed");
-            if (recordingAllowed && RecordingInstaller.Requested(options, policy))
+            if (facts.RecordingAllowed && RecordingInstaller.Requested(options, policy))
             {
-                var recorded = RecordingInstaller.TryInstall(policy, arch, plan, plan.Program ?? instructions, policySource, options, out installation);
+                var recorded = RecordingInstaller.TryInstall(facts, arch, plan, plan.Program ?? instructions, options, out installation);
                 if (recorded != RecordingInstaller.Outcome.NotInstalled)
                     return recorded == RecordingInstaller.Outcome.Installed ? null
                         : new SeccompError(SeccompStep.Install, 0, $"{policy}: installed for recording, but the hand-over to dotnet-seccomp failed: its denied calls fail with ENOSYS");

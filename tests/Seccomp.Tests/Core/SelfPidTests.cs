@@ -95,7 +95,8 @@ public class SelfPidTests
             [Allow("@dotnet-runtime")]
             internal static partial class P;
             """));
-        Assert.Contains("SeccompLoader.TryInstall(\"P\", CurrentProgram, CurrentProcessIdSlots, Architectures", text);
+        Assert.Contains("ProcessIdSlots = CurrentProcessIdSlots,", text);
+        Assert.Contains("SeccompLoader.TryInstall(s_facts, CurrentProgram, options, out installation, out error)", text);
         Assert.Matches(@"global::Seccomp\.SeccompArch\.X86_64 => new int\[\] \{ \d+ \},", text);
         Assert.Contains("(k: this process's pid, written by Apply(); SELF_PID)", text);
     }

@@ -45,15 +45,15 @@ public class RecordingSettingTests
     {
         string on = Generate(new() { ["build_property.SeccompAllowRecording"] = "true" });
         Assert.Contains("[assembly: global::System.Reflection.AssemblyMetadata(\"Seccomp.RecordingAllowed\", \"Contoso.Service.ServiceSandbox\")]", on);
-        Assert.Contains("Architectures, false, true, SeccompPolicySource, options,", on);
+        Assert.Matches(@"RecordingAllowed = true,\s+PolicySource = SeccompPolicySource,", on);
 
         foreach (var value in new[] { "false", "", "1", "yes" })
         {
             string off = Generate(new() { ["build_property.SeccompAllowRecording"] = value });
             Assert.DoesNotContain("Seccomp.RecordingAllowed", off);
-            Assert.Contains("Architectures, false, false, null, options,", off);
+            Assert.Matches(@"RecordingAllowed = false,\s+PolicySource = null,", off);
         }
-        Assert.Contains("Architectures, false, false, null, options,", Generate(new()));
+        Assert.Matches(@"RecordingAllowed = false,\s+PolicySource = null,", Generate(new()));
     }
 
     [Fact]

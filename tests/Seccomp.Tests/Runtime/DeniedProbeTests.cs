@@ -13,6 +13,11 @@ namespace Seccomp.Tests;
 /// </summary>
 public class DeniedProbeTests
 {
+    /// <summary>The facts the generated code states; only LogDenied and the bad-architecture action matter to Plan().</summary>
+    private static SeccompPolicyFacts Facts(bool logDenied) => LoaderPlanTests.Facts(logDenied);
+
+    private static readonly Seccomp.Common.ArchInfo X64 = Seccomp.Common.ArchInfo.Get(SeccompArch.X86_64);
+
     private sealed class RefusingProbe : ISeccompFeatureProbe
     {
         public HashSet<SeccompAction> Refused { get; } = new();
@@ -47,7 +52,7 @@ public class DeniedProbeTests
     {
         var probe = new RefusingProbe();
         probe.Refused.Add(SeccompAction.Log);
-        var plan = InstallPlanner.Plan(LogProgram(), new SeccompOptions { AllowWeakerFallbacks = true }, false, probe);
+        var plan = InstallPlanner.Plan(LogProgram(), new SeccompOptions { AllowWeakerFallbacks = true }, Facts(false), X64, probe);
         Assert.True(plan.DeniedByFilter);
         Assert.Equal(1, plan.ErrorErrno);
         Assert.Contains("denied by a seccomp filter installed earlier", plan.Error);
@@ -62,7 +67,7 @@ public class DeniedProbeTests
     {
         var probe = new RefusingProbe();
         probe.Missing.Add(SeccompAction.Log);
-        var plan = InstallPlanner.Plan(LogProgram(), new SeccompOptions(), false, probe);
+        var plan = InstallPlanner.Plan(LogProgram(), new SeccompOptions(), Facts(false), X64, probe);
         Assert.False(plan.DeniedByFilter);
         Assert.Contains("the kernel lacks SECCOMP_RET_LOG", plan.Error);
     }
@@ -74,7 +79,7 @@ public class DeniedProbeTests
         Assert.Equal(SeccompFeatureStatus.Unsupported, probe.ProbeAction(SeccompAction.Log, out int errno));
         Assert.Equal(0, errno);
         Assert.Equal(SeccompFeatureStatus.Supported, probe.ProbeFilterFlag(SeccompFilterFlags.Tsync, out _));
-        var plan = InstallPlanner.Plan(LogProgram(), new SeccompOptions(), false, probe);
+        var plan = InstallPlanner.Plan(LogProgram(), new SeccompOptions(), Facts(false), X64, probe);
         Assert.Contains("the kernel lacks SECCOMP_RET_LOG", plan.Error);
     }
 
@@ -85,7 +90,7 @@ public class DeniedProbeTests
         var model = new PolicyModel(Seccomp.Compiler.Verdict.Errno(1), Seccomp.Compiler.Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
             EquatableArray.From(new[] { CoreArch.X86_64 }), EquatableArray.From(rules));
         var program = PropertyTests.CompileProgram(model, CoreArch.X86_64).Instructions;
-        var plan = InstallPlanner.Plan(program, new SeccompOptions { Complain = true }, false, new BoolOnlyProbe2());
+        var plan = InstallPlanner.Plan(program, new SeccompOptions { Complain = true }, Facts(false), X64, new BoolOnlyProbe2());
         var complained = new SeccompProgram(SeccompArch.X86_64, BpfInstruction.ToBytes(plan.Program!));
         Assert.Equal("ERRNO(38)", complained.Run(435).ToString());      // clone3: the group's answer, on purpose
         Assert.Equal("LOG", complained.Run(250).ToString());            // keyctl: the policy would deny it, so LOG

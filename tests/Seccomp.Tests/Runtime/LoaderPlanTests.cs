@@ -13,6 +13,12 @@ namespace Seccomp.Tests;
 /// </summary>
 public class LoaderPlanTests
 {
+    /// <summary>The facts the generated code states; only LogDenied and the bad-architecture action matter to Plan().</summary>
+    internal static SeccompPolicyFacts Facts(bool logDenied, SeccompVerdict? badArch = null) =>
+        new("P", new[] { SeccompArch.X86_64 }) { LogDenied = logDenied, BadArchAction = badArch ?? new SeccompVerdict(SeccompAction.KillProcess) };
+
+    private static readonly Seccomp.Common.ArchInfo X64 = Seccomp.Common.ArchInfo.Get(SeccompArch.X86_64);
+
     private sealed class Probe : ISeccompFeatureProbe
     {
         public HashSet<SeccompAction> MissingActions { get; } = new();
@@ -48,7 +54,7 @@ public class LoaderPlanTests
     [Fact]
     public void RecordingModeSendsEveryDenialToTheToolAndKeepsTheRest()
     {
-        var program = InstallPlanner.ForRecording(EveryAction(), Seccomp.Common.ArchInfo.Get(SeccompArch.X86_64), fdOut: 41, fdIn: 42);
+        var program = InstallPlanner.ForRecording(EveryAction(), X64, new SeccompVerdict(SeccompAction.KillProcess), fdOut: 41, fdIn: 42);
         Assert.Empty(BpfVerifier.Verify(program));
         var p = new SeccompProgram(SeccompArch.X86_64, BpfInstruction.ToBytes(program));
         string V(string syscall, params ulong[] args) => SeccompLoader.Evaluate(p, syscall, args.Length == 0 ? new ulong[6] : args).ToString();
@@ -69,7 +75,7 @@ public class LoaderPlanTests
     public void AFullKernelGetsTheProgramAsItIsWithTsync()
     {
         var program = EveryAction();
-        var plan = InstallPlanner.Plan(program, new SeccompOptions(), false, new Probe());
+        var plan = InstallPlanner.Plan(program, new SeccompOptions(), Facts(false), X64, new Probe());
         Assert.Null(plan.Error);
         Assert.Empty(plan.Fallbacks);
         Assert.Equal(SeccompFilterFlags.Tsync, plan.Flags);
@@ -80,7 +86,7 @@ public class LoaderPlanTests
     public void WithoutKillProcessKillThreadIsUsedAndReported()
     {
         var probe = new Probe { MissingActions = { SeccompAction.KillProcess } };
-        var plan = InstallPlanner.Plan(EveryAction(), new SeccompOptions(), false, probe);
+        var plan = InstallPlanner.Plan(EveryAction(), new SeccompOptions(), Facts(false), X64, probe);
         Assert.Null(plan.Error);
         Assert.Equal("KILL_THREAD", VerdictOf(plan, "ptrace"));
         Assert.False(Assert.Single(plan.Fallbacks).Weaker);
@@ -92,7 +98,7 @@ public class LoaderPlanTests
     public void WithoutNotifyOrTraceTheCallGetsEnosysAsWithNoSupervisor(SeccompAction missing, string syscall)
     {
         var probe = new Probe { MissingActions = { missing } };
-        var plan = InstallPlanner.Plan(EveryAction(), new SeccompOptions(), false, probe);
+        var plan = InstallPlanner.Plan(EveryAction(), new SeccompOptions(), Facts(false), X64, probe);
         Assert.Null(plan.Error);
         Assert.Equal("ERRNO(38)", VerdictOf(plan, syscall));
     }
@@ -101,11 +107,11 @@ public class LoaderPlanTests
     public void WithoutLogTheInstallFailsUnlessWeakerFallbacksAreAllowed()
     {
         var probe = new Probe { MissingActions = { SeccompAction.Log } };
-        var strict = InstallPlanner.Plan(EveryAction(), new SeccompOptions(), false, probe);
+        var strict = InstallPlanner.Plan(EveryAction(), new SeccompOptions(), Facts(false), X64, probe);
         Assert.Contains("SECCOMP_RET_LOG", strict.Error);
         Assert.Contains("AllowWeakerFallbacks", strict.Error);
 
-        var weak = InstallPlanner.Plan(EveryAction(), new SeccompOptions { AllowWeakerFallbacks = true }, false, probe);
+        var weak = InstallPlanner.Plan(EveryAction(), new SeccompOptions { AllowWeakerFallbacks = true }, Facts(false), X64, probe);
         Assert.Null(weak.Error);
         Assert.Equal("ALLOW", VerdictOf(weak, "connect"));
         Assert.True(Assert.Single(weak.Fallbacks).Weaker);
@@ -118,7 +124,7 @@ public class LoaderPlanTests
     public void WithoutAnActionThatHasNoSafeSubstituteTheInstallFails(SeccompAction missing)
     {
         var probe = new Probe { MissingActions = { missing } };
-        var plan = InstallPlanner.Plan(EveryAction(), new SeccompOptions { AllowWeakerFallbacks = true }, false, probe);
+        var plan = InstallPlanner.Plan(EveryAction(), new SeccompOptions { AllowWeakerFallbacks = true }, Facts(false), X64, probe);
         Assert.NotNull(plan.Error);
         Assert.Contains("the kernel lacks", plan.Error);
     }
@@ -127,8 +133,8 @@ public class LoaderPlanTests
     public void WithoutTsyncTheInstallFailsUnlessWeakerFallbacksAreAllowed()
     {
         var probe = new Probe { MissingFlags = SeccompFilterFlags.Tsync };
-        Assert.Contains("TSYNC", InstallPlanner.Plan(EveryAction(), new SeccompOptions(), false, probe).Error);
-        var weak = InstallPlanner.Plan(EveryAction(), new SeccompOptions { AllowWeakerFallbacks = true }, false, probe);
+        Assert.Contains("TSYNC", InstallPlanner.Plan(EveryAction(), new SeccompOptions(), Facts(false), X64, probe).Error);
+        var weak = InstallPlanner.Plan(EveryAction(), new SeccompOptions { AllowWeakerFallbacks = true }, Facts(false), X64, probe);
         Assert.Null(weak.Error);
         Assert.Equal(SeccompFilterFlags.None, weak.Flags);
         Assert.True(Assert.Single(weak.Fallbacks).Weaker);
@@ -138,32 +144,32 @@ public class LoaderPlanTests
     public void WithoutFlagLogTheFilterIsInstalledWithoutIt()
     {
         var probe = new Probe { MissingFlags = SeccompFilterFlags.Log };
-        var plan = InstallPlanner.Plan(EveryAction(), new SeccompOptions { LogDenied = true }, false, probe);
+        var plan = InstallPlanner.Plan(EveryAction(), new SeccompOptions { LogDenied = true }, Facts(false), X64, probe);
         Assert.Null(plan.Error);
         Assert.Equal(SeccompFilterFlags.Tsync, plan.Flags);
         Assert.Contains("SECCOMP_FILTER_FLAG_LOG", Assert.Single(plan.Fallbacks).Feature);
         Assert.Equal(SeccompFilterFlags.Tsync | SeccompFilterFlags.Log,
-            InstallPlanner.Plan(EveryAction(), new SeccompOptions(), true, new Probe()).Flags);
+            InstallPlanner.Plan(EveryAction(), new SeccompOptions(), Facts(true), X64, new Probe()).Flags);
     }
 
     [Fact]
     public void AListenerNeedsNewListenerAndTsyncEsrch()
     {
-        var ok = InstallPlanner.Plan(EveryAction(), new SeccompOptions { CreateListener = true }, false, new Probe());
+        var ok = InstallPlanner.Plan(EveryAction(), new SeccompOptions { CreateListener = true }, Facts(false), X64, new Probe());
         Assert.Equal(SeccompFilterFlags.Tsync | SeccompFilterFlags.NewListener | SeccompFilterFlags.TsyncEsrch, ok.Flags);
-        Assert.Contains("NEW_LISTENER", InstallPlanner.Plan(EveryAction(), new SeccompOptions { CreateListener = true }, false,
+        Assert.Contains("NEW_LISTENER", InstallPlanner.Plan(EveryAction(), new SeccompOptions { CreateListener = true }, Facts(false), X64,
             new Probe { MissingFlags = SeccompFilterFlags.NewListener }).Error);
-        Assert.Contains("TSYNC_ESRCH", InstallPlanner.Plan(EveryAction(), new SeccompOptions { CreateListener = true }, false,
+        Assert.Contains("TSYNC_ESRCH", InstallPlanner.Plan(EveryAction(), new SeccompOptions { CreateListener = true }, Facts(false), X64,
             new Probe { MissingFlags = SeccompFilterFlags.TsyncEsrch }).Error);
         // With a listener asked for, USER_NOTIF must not quietly become ENOSYS.
-        Assert.Contains("USER_NOTIF", InstallPlanner.Plan(EveryAction(), new SeccompOptions { CreateListener = true }, false,
+        Assert.Contains("USER_NOTIF", InstallPlanner.Plan(EveryAction(), new SeccompOptions { CreateListener = true }, Facts(false), X64,
             new Probe { MissingActions = { SeccompAction.Notify } }).Error);
     }
 
     [Fact]
     public void ComplainModeTurnsEveryDenyingRuleIntoLogButKeepsTheArchitectureCheckAndEnosys()
     {
-        var plan = InstallPlanner.Plan(EveryAction(), new SeccompOptions { Complain = true }, false, new Probe());
+        var plan = InstallPlanner.Plan(EveryAction(), new SeccompOptions { Complain = true }, Facts(false), X64, new Probe());
         foreach (var syscall in new[] { "ptrace", "kexec_load", "mount", "keyctl", "bpf", "uname", "connect" })
             Assert.Equal("LOG", VerdictOf(plan, syscall));
         Assert.Equal("ALLOW", VerdictOf(plan, "read"));
@@ -174,5 +180,32 @@ public class LoaderPlanTests
         Assert.Equal("KILL_PROCESS", program.Run(0x40000000 + 1).ToString());
         // ENOSYS for calls newer than the policy is an answer given on purpose (libc falls back): kept.
         Assert.Equal("ERRNO(38)", program.Run(100000).ToString());
+    }
+
+    [Fact]
+    public void ComplainModeAndRecordingAnswerOtherAbisWithTheBadArchitectureActionTheFactsState()
+    {
+        // The facts say ERRNO(13); the program's own architecture check is not read (here it even says KILL_PROCESS).
+        var facts = Facts(false, new SeccompVerdict(SeccompAction.Errno, 13));
+        var plan = InstallPlanner.Plan(EveryAction(), new SeccompOptions { Complain = true }, facts, X64, new Probe());
+        var complained = new SeccompProgram(SeccompArch.X86_64, BpfInstruction.ToBytes(plan.Program!));
+        Assert.Equal("ERRNO(13)", complained.Run(new SeccompData(0, 0x40000003, 0, default), out _).ToString());
+        Assert.Equal("ERRNO(13)", complained.Run(0x40000000 + 1).ToString());
+
+        var recording = new SeccompProgram(SeccompArch.X86_64, BpfInstruction.ToBytes(
+            InstallPlanner.ForRecording(EveryAction(), X64, facts.BadArchAction, fdOut: 41, fdIn: 42)));
+        Assert.Equal("ERRNO(13)", recording.Run(new SeccompData(0, 0x40000003, 0, default), out _).ToString());
+        Assert.Equal("ALLOW", recording.Run(new SeccompData(39, recording.AuditArch, 0, new ulong[6]), out _).ToString()); // getpid
+    }
+
+    [Fact]
+    public void AProgramOfAnotherShapeKeepsTheStatedArchitectureGuardInComplainMode()
+    {
+        // No architecture check of its own at all (a hand-written program): the guard comes from the facts alone.
+        var program = new[] { BpfInstruction.Stmt(Op.RET | Op.K, new SeccompVerdict(SeccompAction.Errno, 1).ToKernel()) };
+        var plan = InstallPlanner.Plan(program, new SeccompOptions { Complain = true }, Facts(false, new SeccompVerdict(SeccompAction.Trap, 7)), X64, new Probe());
+        var complained = new SeccompProgram(SeccompArch.X86_64, BpfInstruction.ToBytes(plan.Program!));
+        Assert.Equal("TRAP(7)", complained.Run(new SeccompData(0, 0x40000003, 0, default), out _).ToString());
+        Assert.Equal("LOG", complained.Run(0).ToString());
     }
 }

@@ -69,7 +69,7 @@ internal static class CheckCommand
             string name = Recording.SyscallName(archInfo, n.Nr);
             string verdictText = Describe(verdict);
             string rule = "the policy's program";
-            if (policy.Source != null && archInfo.Arch == policy.Arch)
+            if (archInfo.Arch == policy.Arch)
             {
                 try
                 {

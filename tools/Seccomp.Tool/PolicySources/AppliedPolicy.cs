@@ -1,13 +1,14 @@
 // The file a policy's Apply() leaves for the tool when it is built with SeccompAllowRecording (RecordingInstaller
-// writes it): its name, architecture, enforced program and SeccompPolicySource. Read by the supervisor for each process
-// that hands over a listener, so that `check` answers with the app's own program and names the deciding rule.
+// writes it): the policy's own document (its SeccompPolicySource) with the architecture and the program it enforces
+// added. Read by the supervisor for each process that hands over a listener, so that `check` answers with the app's
+// own program and names the deciding rule. The format and its reader are shared (PolicyDocument, DeclaredPolicy).
 
 extern alias rt;
 
 using System;
 using System.IO;
-using System.Linq;
 using Seccomp.Compiler;
+using Seccomp.Generators;
 
 namespace Seccomp.Tool;
 
@@ -18,22 +19,25 @@ internal sealed class AppliedPolicy
     public required SeccompArch Arch { get; init; }
     /// <summary>The program as it is enforced without the tool (the runtime's own interpreter runs it).</summary>
     public required rt::Seccomp.SeccompProgram Program { get; init; }
-    public PolicySource? Source { get; init; }
+    public required PolicySource Source { get; init; }
+
+    /// <summary>The file of process <paramref name="pid"/> in the tool's private directory.</summary>
+    public static string PathOf(string dir, int pid) => Path.Combine(dir, pid + PolicyDocument.FileExtension);
 
     public static AppliedPolicy? Read(string path)
     {
         if (!File.Exists(path)) return null;
         if (new FileInfo(path).LinkTarget != null) throw new FormatException($"{path}: a symbolic link, not a policy file Apply() wrote");
-        string[] lines = File.ReadAllLines(path);
-        if (lines.Length < 4 || lines[0] != "seccomp-policy 1") throw new FormatException($"{path}: not a policy file of this version");
-        var arch = ArchInfo.All.First(a => a.Name == lines[2]).Arch;
-        string source = lines.Length > 4 ? System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(lines[4])) : "";
+        DeclaredPolicy declared;
+        try { declared = DeclaredPolicy.Parse(File.ReadAllText(path)); }
+        catch (FormatException ex) { throw new FormatException($"{path}: not a policy file of this version: {ex.Message}"); }
+        var applied = declared.Applied ?? throw new FormatException($"{path}: a policy without the program Apply() installed");
         return new AppliedPolicy
         {
-            Name = lines[1],
-            Arch = arch,
-            Program = new rt::Seccomp.SeccompProgram((rt::Seccomp.SeccompArch)(int)arch, Convert.FromBase64String(lines[3])),
-            Source = source.Length > 0 ? PolicySource.Parse(source) : null,
+            Name = declared.Name,
+            Arch = applied.Arch,
+            Program = new rt::Seccomp.SeccompProgram((rt::Seccomp.SeccompArch)(int)applied.Arch, applied.Program),
+            Source = PolicySource.Of(declared),
         };
     }
 }

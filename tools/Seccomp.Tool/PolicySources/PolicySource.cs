@@ -1,58 +1,48 @@
 // The policy as declared, read back from the constant the generator emits into every policy class
-// (SeccompPolicySource: rules with their action, syscalls, condition, file, line and text), compiled again with the
-// same compiler core to say which rule decides a call. Used by `explain` and `check`.
+// (SeccompPolicySource: settings, and rules with their action, syscalls, condition, file, line and text), compiled
+// again with the same compiler core to say which rule decides a call. Used by `explain` and `check`. The format and its
+// reader are the generator's (DeclaredPolicy, PolicySchema, PolicyDocument): nothing here parses it.
 
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.Json.Nodes;
 using Seccomp.Compiler;
 using Seccomp.Compiler.Policy;
+using Seccomp.Generators;
 
 namespace Seccomp.Tool;
 
 internal sealed class PolicySource
 {
-    public const string FieldName = "SeccompPolicySource";
+    public const string FieldName = PolicyDocument.SourceField;
 
-    public required string Name { get; init; }
-    public bool LogDenied { get; init; }
-    public Verdict Default { get; init; }
-    public Verdict BadArch { get; init; }
-    public Verdict Unknown { get; init; }
-    public required IReadOnlyList<SeccompArch> Architectures { get; init; }
-    public required IReadOnlyList<RuleSourceInfo> Rules { get; init; }
+    private PolicySource(DeclaredPolicy declared)
+    {
+        Declared = declared;
+        Rules = declared.Model.Rules.Select((r, i) =>
+        {
+            var src = i < declared.Sources.Count ? declared.Sources[i] : new RuleSource("", 0, "");
+            return new RuleSourceInfo(r.Index, r.Action, r.Syscalls.ToArray(), r.When, src.Path, src.Line, src.Text);
+        }).ToList();
+    }
+
+    public DeclaredPolicy Declared { get; }
+    public string Name => Declared.Name;
+    public bool LogDenied => Declared.LogDenied;
+    public Verdict Default => Declared.Model.DefaultAction;
+    public Verdict BadArch => Declared.Model.BadArchAction;
+    public Verdict Unknown => Declared.Model.UnknownSyscallAction;
+    public IReadOnlyList<SeccompArch> Architectures => Declared.Model.Architectures;
+    public IReadOnlyList<RuleSourceInfo> Rules { get; }
 
     private PolicyCompilation? _compilation;
 
-    public static PolicySource Parse(string json)
-    {
-        var o = JsonNode.Parse(json)?.AsObject() ?? throw new FormatException("empty policy source");
-        if (o["version"]?.GetValue<int>() != 1) throw new FormatException("unknown policy source version (built with another Seccomp.Generators?)");
-        return new PolicySource
-        {
-            Name = o["name"]!.GetValue<string>(),
-            LogDenied = o["logDenied"]?.GetValue<bool>() ?? false,
-            Default = ParseVerdict(o["default"]!),
-            BadArch = ParseVerdict(o["badArch"]!),
-            Unknown = ParseVerdict(o["unknown"]!),
-            Architectures = o["architectures"]!.AsArray().Select(a => Enum.Parse<SeccompArch>(a!.GetValue<string>())).ToList(),
-            Rules = o["rules"]!.AsArray().Select(r => new RuleSourceInfo(
-                r!["index"]!.GetValue<int>(),
-                ParseVerdict(r["action"]!),
-                r["syscalls"]!.AsArray().Select(s => s!.GetValue<string>()).ToList(),
-                r["when"]?.GetValue<string>(),
-                r["file"]?.GetValue<string>() ?? "",
-                r["line"]?.GetValue<int>() ?? 0,
-                r["text"]?.GetValue<string>() ?? "")).ToList(),
-        };
-    }
+    /// <summary>Reads a generated SeccompPolicySource; FormatException for anything else (another version included).</summary>
+    public static PolicySource Parse(string json) => new(DeclaredPolicy.Parse(json));
 
-    private static Verdict ParseVerdict(JsonNode n) =>
-        Verdict.Of(Enum.Parse<SeccompAction>(n["action"]!.GetValue<string>()), n["data"]!.GetValue<int>());
+    public static PolicySource Of(DeclaredPolicy declared) => new(declared);
 
-    public PolicyModel ToModel() => new(Default, BadArch, Unknown, EquatableArray.From(Architectures),
-        EquatableArray.From(Rules.Select(r => new RuleModel(r.Index, r.Action, EquatableArray.From(r.Syscalls), r.When))));
+    public PolicyModel ToModel() => Declared.Model;
 
     public PolicyCompilation Compilation => _compilation ??= PolicyCompiler.Compile(ToModel());
 

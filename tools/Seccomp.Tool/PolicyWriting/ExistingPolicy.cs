@@ -1,112 +1,90 @@
-// The policy class already in `dotnet-seccomp policy`'s output file, read from its C# text: the names its rules list,
-// its rules and settings, and where new rules go. `policy` merges into it rather than overwriting the user's rules.
+// The policy class already in `dotnet-seccomp policy`'s output file, read with the generator's own readers (linked
+// from generator/Seccomp.Generators/Shared through the generator's assembly): the policy exactly as the build will
+// compile it, the names its rules list, and where new rules go. `policy` merges into it rather than overwriting the
+// user's rules; CheckFile compiles it with its real settings.
+
+extern alias rt;
 
 using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Seccomp.Compiler;
-using Seccomp.Compiler.Analysis;
 using Seccomp.Compiler.Policy;
+using Seccomp.Generators;
 
 namespace Seccomp.Tool;
 
-/// <summary>A policy class already in the output file: the names its rules list, its rules and its settings.</summary>
+/// <summary>A policy class already in the output file: the policy it declares and where new rules go.</summary>
 internal sealed class ExistingPolicy
 {
-    private ExistingPolicy(string text, int insertAt, string indent)
+    private ExistingPolicy(string text, int insertAt, string indent, PolicyTarget target)
     {
         Text = text;
         InsertAt = insertAt;
         Indent = indent;
+        Target = target;
+        foreach (var rule in target.Model.Rules)
+            foreach (string name in rule.Syscalls)
+                ListedNames.Add(name);
     }
 
     public string Text { get; }
     public int InsertAt { get; }
     public string Indent { get; }
-    public HashSet<string> ListedNames { get; } = new(StringComparer.Ordinal);
-    public List<RuleModel> Rules { get; } = new();
-    public Verdict DefaultAction { get; private set; } = Verdict.Errno(1);
-    public List<SeccompArch> Architectures { get; private set; } = new() { SeccompArch.X86_64, SeccompArch.Aarch64, SeccompArch.Riscv64 };
 
+    /// <summary>The policy as the generator reads it: every setting (BadArchAction, UnknownSyscalls, HotSyscalls...) as declared.</summary>
+    public PolicyTarget Target { get; }
+
+    public PolicyModel Model => Target.Model;
+
+    /// <summary>The names and @groups the class's rules list, whatever their action: the user decided about each.</summary>
+    public HashSet<string> ListedNames { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The class <paramref name="className"/> with <c>[SeccompPolicy]</c> in <paramref name="path"/>, or null when the
+    /// file has none. Read as the generator reads it: from the syntax when that settles the policy, else bound against
+    /// the runtime's attributes. FormatException when neither can read it (it names what the compiler would report).
+    /// </summary>
     public static ExistingPolicy? Read(string path, string className)
     {
         string text = File.ReadAllText(path);
-        var tree = CSharpSyntaxTree.ParseText(text);
+        var tree = CSharpSyntaxTree.ParseText(text, new CSharpParseOptions(LanguageVersion.Latest), path: path);
         var cls = tree.GetRoot().DescendantNodes().OfType<ClassDeclarationSyntax>()
-            .FirstOrDefault(c => c.Identifier.ValueText == className && c.AttributeLists.SelectMany(l => l.Attributes).Any(a => Simple(a) == "SeccompPolicy"));
+            .FirstOrDefault(c => c.Identifier.ValueText == className && PolicySyntaxReader.NamesPolicy(c));
         if (cls == null) return null;
+        var target = PolicySyntaxReader.TryRead(cls, CancellationToken.None) ?? Bind(tree, cls, path);
+        if (target.HasReadErrors)
+            throw new FormatException($"{path}: the attributes of {className} have errors (build the project to see them); not merging into it");
+
         var lastList = cls.AttributeLists.Last();
         // Insert after the last attribute list, at the start of the next line, with the class's indentation.
         int insertAt = lastList.Span.End;
         while (insertAt < text.Length && text[insertAt] != '\n') insertAt++;
         if (insertAt < text.Length) insertAt++;
         string indent = lastList.GetLeadingTrivia().Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Select(t => t.ToString()).LastOrDefault() ?? "";
-        var p = new ExistingPolicy(text, insertAt, indent);
+        return new ExistingPolicy(text, insertAt, indent, target);
+    }
 
-        foreach (var attr in cls.AttributeLists.SelectMany(l => l.Attributes))
-        {
-            string name = Simple(attr);
-            var args = attr.ArgumentList?.Arguments ?? default;
-            if (name == "SeccompPolicy")
-            {
-                SeccompAction? kind = null;
-                int errno = 1;
-                foreach (var a in args)
-                {
-                    string? prop = a.NameEquals?.Name.Identifier.ValueText;
-                    if (prop == "DefaultAction" && EnumMember(a.Expression) is string k && Enum.TryParse<SeccompAction>(k, out var ka)) kind = ka;
-                    else if (prop == "DefaultErrno" && EnumMember(a.Expression) is string e && ErrnoNames.TryGetNumber(e, out int en)) errno = en;
-                    else if (prop == "Architectures")
-                    {
-                        var archs = a.Expression.DescendantNodesAndSelf().OfType<MemberAccessExpressionSyntax>()
-                            .Select(m => Enum.TryParse<SeccompArch>(m.Name.Identifier.ValueText, out var sa) ? sa : (SeccompArch?)null)
-                            .Where(x => x != null).Select(x => x!.Value).Distinct().ToList();
-                        if (archs.Count > 0) p.Architectures = archs;
-                    }
-                }
-                var dk = kind ?? SeccompAction.Errno;
-                p.DefaultAction = dk == SeccompAction.Errno ? Verdict.Errno(errno) : Verdict.Of(dk, 0);
-                continue;
-            }
-            Verdict? action = name switch
-            {
-                "Allow" => Verdict.Allow,
-                "Deny" => Verdict.Errno(1),
-                "Kill" => Verdict.KillProcess,
-                "Log" => Verdict.Of(SeccompAction.Log, 0),
-                "Trap" => Verdict.Of(SeccompAction.Trap, 0),
-                "Trace" => Verdict.Of(SeccompAction.Trace, 0),
-                "Notify" => Verdict.Of(SeccompAction.Notify, 0),
-                _ => null,
-            };
-            if (action is not Verdict verdict) continue;
-            var syscalls = new List<string>();
-            string? when = null;
-            foreach (var a in args)
-            {
-                string? prop = a.NameEquals?.Name.Identifier.ValueText;
-                if (prop == null)
-                {
-                    if (a.Expression is LiteralExpressionSyntax lit && lit.IsKind(SyntaxKind.StringLiteralExpression))
-                    {
-                        syscalls.Add(lit.Token.ValueText);
-                        p.ListedNames.Add(lit.Token.ValueText);
-                    }
-                }
-                else if (prop == "When" && a.Expression is LiteralExpressionSyntax w && w.IsKind(SyntaxKind.StringLiteralExpression)) when = w.Token.ValueText;
-                else if (prop == "Errno" && EnumMember(a.Expression) is string e && ErrnoNames.TryGetNumber(e, out int en)) verdict = Verdict.Errno(en);
-                else if (prop == "Thread" && a.Expression.IsKind(SyntaxKind.TrueLiteralExpression)) verdict = Verdict.Of(SeccompAction.KillThread, 0);
-                else if (prop == "Data" && a.Expression is LiteralExpressionSyntax d && d.Token.Value is int dv) verdict = Verdict.Of(verdict.Kind, dv);
-            }
-            if (syscalls.Count > 0)
-                p.Rules.Add(new RuleModel(p.Rules.Count, verdict, EquatableArray.From(syscalls), when));
-        }
-        return p;
+    /// <summary>
+    /// The bound reader, for a class whose syntax does not settle its policy (a constant, an alias): the file compiled
+    /// alone against the runtime's attributes, as the generator would bind it in the project.
+    /// </summary>
+    private static PolicyTarget Bind(SyntaxTree tree, ClassDeclarationSyntax cls, string path)
+    {
+        var tpa = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator);
+        var references = tpa.Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "mscorlib.dll" or "netstandard.dll")
+            .Append(typeof(rt::Seccomp.SeccompPolicyAttribute).Assembly.Location)
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p));
+        var compilation = CSharpCompilation.Create("ExistingPolicy", new[] { tree }, references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var symbol = compilation.GetSemanticModel(tree).GetDeclaredSymbol(cls);
+        return (symbol == null ? null : PolicyTargetReader.Read(symbol, CancellationToken.None))
+            ?? throw new FormatException($"{path}: {cls.Identifier.ValueText} is not a policy class the generator can read (a partial class with [SeccompPolicy])");
     }
 
     public string Insert(bool addGroup, PolicyResult r)
@@ -120,18 +98,4 @@ internal sealed class ExistingPolicy
         PolicyText.AppendRules(sb, Indent, addGroup, r);
         return Text.Substring(0, InsertAt) + sb + Text.Substring(InsertAt);
     }
-
-    private static string Simple(AttributeSyntax a)
-    {
-        string n = a.Name switch
-        {
-            QualifiedNameSyntax q => q.Right.Identifier.ValueText,
-            AliasQualifiedNameSyntax aq => aq.Name.Identifier.ValueText,
-            SimpleNameSyntax s => s.Identifier.ValueText,
-            _ => a.Name.ToString(),
-        };
-        return n.EndsWith("Attribute", StringComparison.Ordinal) ? n.Substring(0, n.Length - "Attribute".Length) : n;
-    }
-
-    private static string? EnumMember(ExpressionSyntax e) => e is MemberAccessExpressionSyntax m ? m.Name.Identifier.ValueText : null;
 }

@@ -30,7 +30,7 @@ internal static class PolicyGenerator
 
         var recordedArchs = ArchInfo.All.Where(a => recording.Architectures.TryGetValue(a.Name, out var c) && c.Count > 0).Select(a => a.Arch).ToList();
         if (recordedArchs.Count == 0) recordedArchs.Add(KernelSupport.RunningArch ?? SeccompArch.X86_64);
-        var targetArchs = existing?.Architectures ?? recordedArchs;
+        var targetArchs = existing?.Model.Architectures.ToList() ?? recordedArchs;
 
         // Per syscall name, across architectures.
         var perName = new SortedDictionary<string, List<(ArchInfo Arch, SyscallStats Stats)>>(StringComparer.Ordinal);
@@ -46,7 +46,7 @@ internal static class PolicyGenerator
         var listed = existing?.ListedNames ?? new HashSet<string>(StringComparer.Ordinal);
         // Calls a rule of the class denies, kills or traps by name: the user's decision, which no allow can undo (the
         // most restrictive action wins), so the tool proposes nothing for them and says how many.
-        var deniedByName = new HashSet<string>(existing?.Rules.Where(r => r.Action.Kind != SeccompAction.Allow).SelectMany(r => r.Syscalls)
+        var deniedByName = new HashSet<string>(existing?.Model.Rules.Where(r => r.Action.Kind != SeccompAction.Allow).SelectMany(r => r.Syscalls)
             ?? Enumerable.Empty<string>(), StringComparer.Ordinal);
 
         // A recording shows one run's paths. Where it shows an API area in use (a trigger call not allowed yet), the
@@ -96,9 +96,9 @@ internal static class PolicyGenerator
         foreach (var cap in groups) result.Groups.Add((cap.Group, GroupComment(cap, perName.Keys)));
 
         // Check the whole policy with the product's compiler; write whatever it objects to as a comment.
-        var defaultVerdict = existing?.DefaultAction ?? DefaultVerdict(options.DefaultAction);
+        var defaultVerdict = existing?.Model.DefaultAction ?? DefaultVerdict(options.DefaultAction);
         var active = proposals.Values.ToList();
-        var baseRules = existing?.Rules ?? new List<RuleModel>();
+        var baseRules = existing?.Model.Rules.ToList() ?? new List<RuleModel>();
         bool addGroup = existing == null; // an existing class that leaves the group out does so on purpose
         for (int round = 0; round < 64; round++)
         {
@@ -110,8 +110,11 @@ internal static class PolicyGenerator
             int first = rules.Count;
             foreach (var p in active)
                 rules.Add(new RuleModel(rules.Count, Verdict.Allow, EquatableArray.From(new[] { p.Syscall }), p.When));
-            var model = new PolicyModel(defaultVerdict, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
-                EquatableArray.From(targetArchs), EquatableArray.From(rules));
+            // An existing class keeps every setting it declares; a new one has the attribute's defaults but the default action.
+            var model = existing != null
+                ? existing.Model with { Architectures = EquatableArray.From(targetArchs), Rules = EquatableArray.From(rules) }
+                : new PolicyModel(defaultVerdict, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+                    EquatableArray.From(targetArchs), EquatableArray.From(rules));
             var compilation = PolicyCompiler.Compile(model);
             var onNew = compilation.Diagnostics.Where(d => d.Location.RuleIndex >= first).ToList();
             var onGroup = compilation.Diagnostics.Where(d => groupIndex >= 0 && d.Location.RuleIndex == groupIndex).ToList();
@@ -174,21 +177,22 @@ internal static class PolicyGenerator
         {
             var extra = groups.Select(c => c.Group).ToList();
             PolicyCompilation? g = null;
+            // The class as the build compiles it (every setting as declared), plus the groups chosen so far.
             if (existing != null)
-                g = Compile(existing.DefaultAction, arch, existing.Rules, extra);
+                g = Compile(existing.Model, arch, extra);
             if (g == null || g.HasErrors)
-                g = Compile(Verdict.Errno(1), arch, new List<RuleModel>(), extra.Prepend(RuntimeGroup));
+                g = Compile(new PolicyModel(Verdict.Errno(1), Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+                    EquatableArray.From(new[] { arch }), EquatableArray.From(new List<RuleModel>())), arch, extra.Prepend(RuntimeGroup));
             programs[arch] = g.Program(arch).Resolved;
         }
         return programs;
     }
 
-    private static PolicyCompilation Compile(Verdict defaultAction, SeccompArch arch, List<RuleModel> rules, IEnumerable<string> groups)
+    private static PolicyCompilation Compile(PolicyModel model, SeccompArch arch, IEnumerable<string> groups)
     {
-        var all = new List<RuleModel>(rules);
+        var all = model.Rules.ToList();
         foreach (string group in groups) all.Add(new RuleModel(all.Count, Verdict.Allow, EquatableArray.From(new[] { group }), null));
-        return PolicyCompiler.Compile(new PolicyModel(defaultAction, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
-            EquatableArray.From(new[] { arch }), EquatableArray.From(all)));
+        return PolicyCompiler.Compile(model with { Architectures = EquatableArray.From(new[] { arch }), Rules = EquatableArray.From(all) });
     }
 
     /// <summary>The recordings of <paramref name="name"/> that some recorded value of which the policy does not allow yet.</summary>
@@ -228,9 +232,7 @@ internal static class PolicyGenerator
     public static IReadOnlyList<string> CheckFile(string path, string className)
     {
         var p = ExistingPolicy.Read(path, className) ?? throw new FormatException($"{path} declares no policy class {className}");
-        var model = new PolicyModel(p.DefaultAction, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
-            EquatableArray.From(p.Architectures), EquatableArray.From(p.Rules));
-        return PolicyCompiler.Compile(model).Diagnostics.Select(d => d.ToString()).ToList();
+        return PolicyCompiler.Compile(p.Model).Diagnostics.Select(d => d.ToString()).ToList();
     }
 
     /// <summary>

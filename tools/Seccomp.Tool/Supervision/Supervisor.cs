@@ -236,7 +236,7 @@ internal static unsafe class Supervisor
         AppliedPolicy? policy = null;
         try
         {
-            policy = AppliedPolicy.Read(Path.Combine(dir, pid + ".policy"));
+            policy = AppliedPolicy.Read(AppliedPolicy.PathOf(dir, pid));
         }
         catch (Exception e) when (e is IOException or FormatException or ArgumentException or InvalidOperationException)
         {

@@ -13,6 +13,15 @@ namespace Contoso.Service
         public static global::System.Collections.Generic.IReadOnlyList<global::Seccomp.SeccompArch> Architectures { get; } =
             global::System.Array.AsReadOnly(new global::Seccomp.SeccompArch[] { global::Seccomp.SeccompArch.X86_64, global::Seccomp.SeccompArch.Aarch64 });
 
+        /// <summary>What Apply() hands the runtime besides the program.</summary>
+        private static readonly global::Seccomp.SeccompPolicyFacts s_facts = new global::Seccomp.SeccompPolicyFacts("Contoso.Service.ServiceSandbox", Architectures)
+        {
+            LogDenied = false,
+            BadArchAction = new global::Seccomp.SeccompVerdict(global::Seccomp.SeccompAction.KillProcess, 0),
+            RecordingAllowed = false,
+            PolicySource = null,
+        };
+
         /// <summary>Installs the policy for the running architecture (no_new_privs, then seccomp with TSYNC). Throws <see cref="global::Seccomp.SeccompException"/> on any failure.</summary>
         public static void Apply() => Install(null);
 
@@ -42,7 +51,7 @@ namespace Contoso.Service
 
         private static bool TryInstall(global::Seccomp.SeccompOptions? options, out global::Seccomp.SeccompInstallation? installation, out global::Seccomp.SeccompError? error)
         {
-            return global::Seccomp.SeccompLoader.TryInstall("Contoso.Service.ServiceSandbox", CurrentProgram, Architectures, false, false, null, options, out installation, out error);
+            return global::Seccomp.SeccompLoader.TryInstall(s_facts, CurrentProgram, options, out installation, out error);
         }
 
         /// <summary>The program for one architecture.</summary>
