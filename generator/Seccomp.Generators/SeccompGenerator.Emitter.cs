@@ -221,8 +221,8 @@ namespace Seccomp.Generators
             return sb.ToString();
         }
 
-        private static string JsonVerdict(Verdict v) =>
-            "{\"action\":" + Json(v.Kind.ToString()) + ",\"data\":" + v.Data.ToString(CultureInfo.InvariantCulture) + "}";
+        private static string JsonVerdict(SeccompVerdict v) =>
+            "{\"action\":" + Json(v.Action.ToString()) + ",\"data\":" + v.Data.ToString(CultureInfo.InvariantCulture) + "}";
 
         private static string RelativePath(string path, string? projectDir)
         {

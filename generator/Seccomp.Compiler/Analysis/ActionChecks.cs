@@ -16,25 +16,25 @@ namespace Seccomp.Compiler.Analysis
                 + "killing only the calling one leaves the others running, often waiting forever on what it held";
             foreach (var (property, verdict) in PolicyVerdicts(state.Policy))
             {
-                if (verdict.Kind == SeccompAction.KillThread)
+                if (verdict.Action == SeccompAction.KillThread)
                     state.Add(DiagnosticIds.KillThread, $"{PolicyDiagnostic.SettingToken} = KillThread kills only the calling thread: {killThread}; use KillProcess",
                         PolicyLocation.Policy(property));
-                if (verdict.Kind is SeccompAction.Trace or SeccompAction.Notify)
-                    state.Add(DiagnosticIds.NeedsTracerOrListener, $"{PolicyDiagnostic.SettingToken} = {verdict.Kind}: {HandlerText(verdict.Kind)}",
+                if (verdict.Action is SeccompAction.Trace or SeccompAction.Notify)
+                    state.Add(DiagnosticIds.NeedsTracerOrListener, $"{PolicyDiagnostic.SettingToken} = {verdict.Action}: {HandlerText(verdict.Action)}",
                         PolicyLocation.Policy(property));
             }
             foreach (var rule in state.Policy.Rules)
             {
-                if (rule.Action.Kind == SeccompAction.KillThread)
+                if (rule.Action.Action == SeccompAction.KillThread)
                     state.Add(DiagnosticIds.KillThread, $"{PolicyText.Rule(rule)} kills only the calling thread: {killThread}; "
                         + $"remove '{PolicyDiagnostic.SettingToken} = true' to kill the process", new PolicyLocation(rule.Index, LocationSite.RuleProperty, Property: PolicyProperty.RuleKillThread));
-                if (rule.Action.Kind is SeccompAction.Trace or SeccompAction.Notify)
-                    state.Add(DiagnosticIds.NeedsTracerOrListener, $"{PolicyText.Rule(rule)}: {HandlerText(rule.Action.Kind)}",
+                if (rule.Action.Action is SeccompAction.Trace or SeccompAction.Notify)
+                    state.Add(DiagnosticIds.NeedsTracerOrListener, $"{PolicyText.Rule(rule)}: {HandlerText(rule.Action.Action)}",
                         rule.Index, LocationSite.Policy);
             }
         }
 
-        private static IEnumerable<(PolicyProperty Property, Verdict Verdict)> PolicyVerdicts(PolicyModel policy)
+        private static IEnumerable<(PolicyProperty Property, SeccompVerdict Verdict)> PolicyVerdicts(PolicyModel policy)
         {
             yield return (PolicyProperty.DefaultAction, policy.DefaultAction);
             yield return (PolicyProperty.BadArchAction, policy.BadArchAction);

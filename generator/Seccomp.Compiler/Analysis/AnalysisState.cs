@@ -34,7 +34,7 @@ namespace Seccomp.Compiler.Analysis
         /// <summary>Filled by <see cref="Resolve"/>, in rule order and name order within a rule.</summary>
         public List<RuleEntry> Entries { get; } = new();
 
-        public Verdict Default => Policy.DefaultAction;
+        public SeccompVerdict Default => Policy.DefaultAction;
 
         // ---- Resolution: every name of every rule on every architecture, with its argument set -------------------
 
@@ -76,10 +76,10 @@ namespace Seccomp.Compiler.Analysis
         // ---- What a syscall's calls get, by region of argument vectors ------------------------------------------
 
         /// <summary>The policy's outcome for a syscall number: each verdict with the argument vectors that get it.</summary>
-        public List<(Verdict Verdict, int Set)> Outcomes(ArchState arch, int nr)
+        public List<(SeccompVerdict Verdict, int Set)> Outcomes(ArchState arch, int nr)
         {
             var sets = arch.Sets;
-            var result = new List<(Verdict, int)>();
+            var result = new List<(SeccompVerdict, int)>();
             int remaining = ArgumentSets.True;
             foreach (var group in arch.At(nr).GroupBy(p => p.Verdict).OrderBy(g => g.Key))
             {

@@ -14,7 +14,7 @@ namespace Seccomp.Compiler.Analysis
     {
         public static void Run(AnalysisState state)
         {
-            if (Allows(state.Default.Kind)) return;
+            if (Allows(state.Default.Action)) return;
             var found = new Dictionary<(RuleEntry Entry, string Syscall), (DangerousCall Call, bool Conditional)>();
             var order = new List<(RuleEntry, string)>();
             foreach (var arch in state.Archs)
@@ -24,11 +24,11 @@ namespace Seccomp.Compiler.Analysis
                     state.Ct.ThrowIfCancellationRequested();
                     if (!arch.Info.TryGetNumber(call.Syscall, out int nr)) continue;
                     var sets = arch.Sets;
-                    int allowed = sets.Union(state.Outcomes(arch, nr).Where(o => Allows(o.Verdict.Kind)).Select(o => o.Set));
+                    int allowed = sets.Union(state.Outcomes(arch, nr).Where(o => Allows(o.Verdict.Action)).Select(o => o.Set));
                     int danger = call.DangerousArgs?.Invoke(sets, arch.Info, Signatures.Get(call.Syscall, arch.Info.Arch)) ?? ArgumentSets.True;
                     int bad = sets.And(allowed, danger);
                     if (bad == ArgumentSets.False) continue;
-                    foreach (var p in arch.At(nr).Where(p => Allows(p.Verdict.Kind) && sets.Intersects(p.Set, bad)))
+                    foreach (var p in arch.At(nr).Where(p => Allows(p.Verdict.Action) && sets.Intersects(p.Set, bad)))
                     {
                         var key = (p.Entry, call.Syscall);
                         if (!found.ContainsKey(key)) { found[key] = (call, p.Entry.Rule.When != null); order.Add(key); }

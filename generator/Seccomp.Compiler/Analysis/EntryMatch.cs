@@ -3,7 +3,7 @@ namespace Seccomp.Compiler.Analysis
     /// <summary>An entry on one syscall number of one architecture, with the argument vectors it matches.</summary>
     internal sealed class EntryMatch
     {
-        public EntryMatch(ArchState arch, int nr, string syscall, RuleEntry entry, int set, Verdict verdict)
+        public EntryMatch(ArchState arch, int nr, string syscall, RuleEntry entry, int set, SeccompVerdict verdict)
         {
             Arch = arch;
             Number = nr;
@@ -20,6 +20,6 @@ namespace Seccomp.Compiler.Analysis
         public int Set { get; }
 
         /// <summary>The entry's action, or the fixed action of the group member it came from.</summary>
-        public Verdict Verdict { get; }
+        public SeccompVerdict Verdict { get; }
     }
 }

@@ -38,7 +38,7 @@ namespace Seccomp.Compiler.Analysis
             if (sets.IsSubset(p.Set, strict))
             {
                 var by = stricter.Where(q => sets.Intersects(q.Set, p.Set)).ToList();
-                bool errno = p.Verdict.Kind == SeccompAction.Errno && by.Any(q => q.Verdict.Kind == SeccompAction.Errno);
+                bool errno = p.Verdict.Action == SeccompAction.Errno && by.Any(q => q.Verdict.Action == SeccompAction.Errno);
                 return new MatchResult(errno ? Dead.Errno : Dead.Unreachable, by);
             }
             var equal = others.Where(q => q.Verdict == p.Verdict).ToList();
@@ -50,7 +50,7 @@ namespace Seccomp.Compiler.Analysis
             return new MatchResult(Dead.No, new List<EntryMatch>());
         }
 
-        private static MatchResult SameAsDefault(EntryMatch p, Verdict defaultAction)
+        private static MatchResult SameAsDefault(EntryMatch p, SeccompVerdict defaultAction)
         {
             if (p.Verdict != defaultAction) return new MatchResult(Dead.No, new List<EntryMatch>());
             var sets = p.Arch.Sets;
@@ -150,7 +150,7 @@ namespace Seccomp.Compiler.Analysis
             return PolicyText.List(shown);
         }
 
-        private static string Explain(Dead kind, RuleEntry e, List<MatchResult> results, Verdict defaultAction)
+        private static string Explain(Dead kind, RuleEntry e, List<MatchResult> results, SeccompVerdict defaultAction)
         {
             var by = results.SelectMany(r => r.By).ToList();
             var byRules = by.Select(p => p.Entry.Rule).Distinct().ToList();
@@ -172,7 +172,7 @@ namespace Seccomp.Compiler.Analysis
                 }
                 case Dead.Errno:
                 {
-                    var winners = by.Where(p => p.Verdict.Kind == SeccompAction.Errno).Select(p => p.Verdict).Distinct().OrderBy(v => v).ToList();
+                    var winners = by.Where(p => p.Verdict.Action == SeccompAction.Errno).Select(p => p.Verdict).Distinct().OrderBy(v => v).ToList();
                     return $"{rules} {verb} the same calls, and the most restrictive action wins: "
                         + $"{PolicyText.List(winners.Select(PolicyText.Verdict), "or")} rather than {PolicyText.Verdict(e.Verdict)} (the smaller errno)";
                 }
@@ -189,14 +189,14 @@ namespace Seccomp.Compiler.Analysis
         {
             foreach (var entry in state.Entries)
             {
-                if (entry.Removed || entry.Verdict.Kind != SeccompAction.Errno) continue;
+                if (entry.Removed || entry.Verdict.Action != SeccompAction.Errno) continue;
                 var against = new List<(EntryMatch P, EntryMatch Q)>();
                 foreach (var p in entry.Matches.Where(p => p.Set != ArgumentSets.False))
                 {
                     var sets = p.Arch.Sets;
                     foreach (var q in Pool(p))
                     {
-                        if (q.Verdict.Kind != SeccompAction.Errno || q.Verdict.CompareTo(p.Verdict) >= 0) continue;
+                        if (q.Verdict.Action != SeccompAction.Errno || q.Verdict.CompareTo(p.Verdict) >= 0) continue;
                         if (!sets.Intersects(p.Set, q.Set)) continue;
                         if (sets.IsSubset(q.Set, p.Set)) continue; // a narrower exception, on purpose
                         if (against.All(a => a.Q.Entry.Rule != q.Entry.Rule)) against.Add((p, q));

@@ -18,6 +18,6 @@ namespace Seccomp.Compiler.Analysis
 
         /// <summary>Reported dead by <see cref="RuleCoverageChecks"/>: no longer counts when the entries after it are judged.</summary>
         public bool Removed { get; set; }
-        public Verdict Verdict => Rule.Action;
+        public SeccompVerdict Verdict => Rule.Action;
     }
 }

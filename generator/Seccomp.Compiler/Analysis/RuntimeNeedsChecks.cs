@@ -22,7 +22,7 @@ namespace Seccomp.Compiler.Analysis
             void Blame(ArchState arch, int nr, string syscall, string reason, int where)
             {
                 var sets = arch.Sets;
-                var deniers = arch.At(nr).Where(p => PolicyAnalysis.IsDenying(p.Verdict.Kind) && sets.IsSubset(where, p.Set))
+                var deniers = arch.At(nr).Where(p => PolicyAnalysis.IsDenying(p.Verdict.Action) && sets.IsSubset(where, p.Set))
                     .OrderBy(p => p.Verdict).ToList();
                 if (deniers.Count > 0)
                 {
@@ -44,7 +44,7 @@ namespace Seccomp.Compiler.Analysis
                     state.Ct.ThrowIfCancellationRequested();
                     if (!arch.Info.TryGetNumber(need.Syscall, out int nr)) continue;
                     var outcomes = state.Outcomes(arch, nr);
-                    if (outcomes.All(o => PolicyAnalysis.IsDenying(o.Verdict.Kind)))
+                    if (outcomes.All(o => PolicyAnalysis.IsDenying(o.Verdict.Action)))
                         Blame(arch, nr, need.Syscall, need.Reason, ArgumentSets.True);
                 }
 
@@ -53,10 +53,10 @@ namespace Seccomp.Compiler.Analysis
                 if (has3)
                 {
                     var o3 = state.Outcomes(arch, nr3);
-                    if (o3.Any(o => !PolicyAnalysis.IsDenying(o.Verdict.Kind))) continue;
-                    if (o3.Any(o => o.Verdict != Verdict.Errno(38)))
+                    if (o3.Any(o => !PolicyAnalysis.IsDenying(o.Verdict.Action))) continue;
+                    if (o3.Any(o => o.Verdict != SeccompVerdict.Errno(38)))
                     {
-                        var v = o3.Where(o => o.Verdict != Verdict.Errno(38)).Select(o => o.Verdict).Min();
+                        var v = o3.Where(o => o.Verdict != SeccompVerdict.Errno(38)).Select(o => o.Verdict).Min();
                         Blame(arch, nr3, "clone3",
                             $"glibc creates threads with clone3 and falls back to clone only when clone3 fails with ENOSYS, not with {PolicyText.Verdict(v)}: "
                             + "the runtime cannot start threads; deny clone3 with Errno = Errno.ENOSYS", ArgumentSets.True);
@@ -67,7 +67,7 @@ namespace Seccomp.Compiler.Analysis
                 var parameters = Signatures.Get("clone", arch.Info.Arch);
                 var flagsType = parameters != null && parameters.Count > 0 ? parameters[0].Type : ArgType.Unknown64;
                 int thread = sets.MaskedInRange(0, flagsType.Bits, flagsType.WidthMask, SandboxFacts.ThreadCloneFlags, SandboxFacts.ThreadCloneFlags);
-                int allowedClone = sets.Union(state.Outcomes(arch, nrClone).Where(o => !PolicyAnalysis.IsDenying(o.Verdict.Kind)).Select(o => o.Set));
+                int allowedClone = sets.Union(state.Outcomes(arch, nrClone).Where(o => !PolicyAnalysis.IsDenying(o.Verdict.Action)).Select(o => o.Set));
                 if (!sets.IsSubset(thread, allowedClone))
                     Blame(arch, nrClone, "clone",
                         (has3 ? "clone3 fails with ENOSYS, so glibc creates threads with clone, " : "glibc creates threads with clone, ")

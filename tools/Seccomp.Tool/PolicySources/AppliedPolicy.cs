@@ -20,6 +20,10 @@ internal sealed class AppliedPolicy
     public required rt::Seccomp.SeccompProgram Program { get; init; }
     public PolicySource? Source { get; init; }
 
+    /// <summary>What the app's own program answers to a notified call, run by the runtime's interpreter.</summary>
+    public SeccompVerdict Run(in SeccompNotif n, ulong[] args) =>
+        RuntimeConversions.ToCore(Program.Run(new rt::Seccomp.SeccompData(n.Nr, n.Arch, n.InstructionPointer, args), out _));
+
     public static AppliedPolicy? Read(string path)
     {
         if (!File.Exists(path)) return null;
@@ -32,7 +36,7 @@ internal sealed class AppliedPolicy
         {
             Name = lines[1],
             Arch = arch,
-            Program = new rt::Seccomp.SeccompProgram((rt::Seccomp.SeccompArch)(int)arch, Convert.FromBase64String(lines[3])),
+            Program = new rt::Seccomp.SeccompProgram(RuntimeConversions.ToRuntime(arch), Convert.FromBase64String(lines[3])),
             Source = source.Length > 0 ? PolicySource.Parse(source) : null,
         };
     }

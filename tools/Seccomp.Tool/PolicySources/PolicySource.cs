@@ -17,9 +17,9 @@ internal sealed class PolicySource
 
     public required string Name { get; init; }
     public bool LogDenied { get; init; }
-    public Verdict Default { get; init; }
-    public Verdict BadArch { get; init; }
-    public Verdict Unknown { get; init; }
+    public SeccompVerdict Default { get; init; }
+    public SeccompVerdict BadArch { get; init; }
+    public SeccompVerdict Unknown { get; init; }
     public required IReadOnlyList<SeccompArch> Architectures { get; init; }
     public required IReadOnlyList<RuleSourceInfo> Rules { get; init; }
 
@@ -48,8 +48,8 @@ internal sealed class PolicySource
         };
     }
 
-    private static Verdict ParseVerdict(JsonNode n) =>
-        Verdict.Of(Enum.Parse<SeccompAction>(n["action"]!.GetValue<string>()), n["data"]!.GetValue<int>());
+    private static SeccompVerdict ParseVerdict(JsonNode n) =>
+        SeccompVerdict.Of(Enum.Parse<SeccompAction>(n["action"]!.GetValue<string>()), n["data"]!.GetValue<int>());
 
     public PolicyModel ToModel() => new(Default, BadArch, Unknown, EquatableArray.From(Architectures),
         EquatableArray.From(Rules.Select(r => new RuleModel(r.Index, r.Action, EquatableArray.From(r.Syscalls), r.When))));
@@ -68,7 +68,7 @@ internal sealed class PolicySource
         return new Decision(verdict, deciding, deciding.Count == 0, deciding.Count == 0 ? "DefaultAction" : null);
     }
 
-    public static string Describe(Verdict v) => v.Kind == SeccompAction.Errno
+    public static string Describe(SeccompVerdict v) => v.Action == SeccompAction.Errno
         ? $"ERRNO({Compiler.Analysis.ErrnoNames.Of(v.Data)})"
         : v.ToString();
 }

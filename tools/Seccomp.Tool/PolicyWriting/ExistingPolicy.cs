@@ -30,7 +30,7 @@ internal sealed class ExistingPolicy
     public string Indent { get; }
     public HashSet<string> ListedNames { get; } = new(StringComparer.Ordinal);
     public List<RuleModel> Rules { get; } = new();
-    public Verdict DefaultAction { get; private set; } = Verdict.Errno(1);
+    public SeccompVerdict DefaultAction { get; private set; } = SeccompVerdict.Errno(1);
     public List<SeccompArch> Architectures { get; private set; } = new() { SeccompArch.X86_64, SeccompArch.Aarch64, SeccompArch.Riscv64 };
 
     public static ExistingPolicy? Read(string path, string className)
@@ -70,21 +70,21 @@ internal sealed class ExistingPolicy
                     }
                 }
                 var dk = kind ?? SeccompAction.Errno;
-                p.DefaultAction = dk == SeccompAction.Errno ? Verdict.Errno(errno) : Verdict.Of(dk, 0);
+                p.DefaultAction = dk == SeccompAction.Errno ? SeccompVerdict.Errno(errno) : SeccompVerdict.Of(dk, 0);
                 continue;
             }
-            Verdict? action = name switch
+            SeccompVerdict? action = name switch
             {
-                "Allow" => Verdict.Allow,
-                "Deny" => Verdict.Errno(1),
-                "Kill" => Verdict.KillProcess,
-                "Log" => Verdict.Of(SeccompAction.Log, 0),
-                "Trap" => Verdict.Of(SeccompAction.Trap, 0),
-                "Trace" => Verdict.Of(SeccompAction.Trace, 0),
-                "Notify" => Verdict.Of(SeccompAction.Notify, 0),
+                "Allow" => SeccompVerdict.Allow,
+                "Deny" => SeccompVerdict.Errno(1),
+                "Kill" => SeccompVerdict.KillProcess,
+                "Log" => SeccompVerdict.Of(SeccompAction.Log, 0),
+                "Trap" => SeccompVerdict.Of(SeccompAction.Trap, 0),
+                "Trace" => SeccompVerdict.Of(SeccompAction.Trace, 0),
+                "Notify" => SeccompVerdict.Of(SeccompAction.Notify, 0),
                 _ => null,
             };
-            if (action is not Verdict verdict) continue;
+            if (action is not SeccompVerdict verdict) continue;
             var syscalls = new List<string>();
             string? when = null;
             foreach (var a in args)
@@ -99,9 +99,9 @@ internal sealed class ExistingPolicy
                     }
                 }
                 else if (prop == "When" && a.Expression is LiteralExpressionSyntax w && w.IsKind(SyntaxKind.StringLiteralExpression)) when = w.Token.ValueText;
-                else if (prop == "Errno" && EnumMember(a.Expression) is string e && ErrnoNames.TryGetNumber(e, out int en)) verdict = Verdict.Errno(en);
-                else if (prop == "Thread" && a.Expression.IsKind(SyntaxKind.TrueLiteralExpression)) verdict = Verdict.Of(SeccompAction.KillThread, 0);
-                else if (prop == "Data" && a.Expression is LiteralExpressionSyntax d && d.Token.Value is int dv) verdict = Verdict.Of(verdict.Kind, dv);
+                else if (prop == "Errno" && EnumMember(a.Expression) is string e && ErrnoNames.TryGetNumber(e, out int en)) verdict = SeccompVerdict.Errno(en);
+                else if (prop == "Thread" && a.Expression.IsKind(SyntaxKind.TrueLiteralExpression)) verdict = SeccompVerdict.Of(SeccompAction.KillThread, 0);
+                else if (prop == "Data" && a.Expression is LiteralExpressionSyntax d && d.Token.Value is int dv) verdict = SeccompVerdict.Of(verdict.Action, dv);
             }
             if (syscalls.Count > 0)
                 p.Rules.Add(new RuleModel(p.Rules.Count, verdict, EquatableArray.From(syscalls), when));

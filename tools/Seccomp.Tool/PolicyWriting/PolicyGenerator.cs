@@ -7,6 +7,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using Seccomp.Common;
 using Seccomp.Compiler;
 using Seccomp.Compiler.Analysis;
 using Seccomp.Compiler.Diagnostics;
@@ -29,23 +30,23 @@ internal static class PolicyGenerator
         }
 
         var recordedArchs = ArchInfo.All.Where(a => recording.Architectures.TryGetValue(a.Name, out var c) && c.Count > 0).Select(a => a.Arch).ToList();
-        if (recordedArchs.Count == 0) recordedArchs.Add(KernelSupport.RunningArch ?? SeccompArch.X86_64);
+        if (recordedArchs.Count == 0) recordedArchs.Add(HostArchitecture.Current ?? SeccompArch.X86_64);
         var targetArchs = existing?.Architectures ?? recordedArchs;
 
         // What is allowed already, per architecture: the existing class, or for a new file the runtime group. A call
         // allowed for every recorded value needs no rule.
         var groupPrograms = new Dictionary<SeccompArch, ResolvedPolicy>();
-        var groupOnly = new List<RuleModel> { new(0, Verdict.Allow, EquatableArray.From(new[] { RuntimeGroup }), null) };
+        var groupOnly = new List<RuleModel> { new(0, SeccompVerdict.Allow, EquatableArray.From(new[] { RuntimeGroup }), null) };
         foreach (var arch in recordedArchs)
         {
             PolicyCompilation? g = null;
             if (existing != null)
             {
-                g = PolicyCompiler.Compile(new PolicyModel(existing.DefaultAction, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+                g = PolicyCompiler.Compile(new PolicyModel(existing.DefaultAction, SeccompVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
                     EquatableArray.From(new[] { arch }), EquatableArray.From(existing.Rules)));
                 if (g.HasErrors) g = null;
             }
-            g ??= PolicyCompiler.Compile(new PolicyModel(Verdict.Errno(1), Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+            g ??= PolicyCompiler.Compile(new PolicyModel(SeccompVerdict.Errno(1), SeccompVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
                 EquatableArray.From(new[] { arch }), EquatableArray.From(groupOnly)));
             groupPrograms[arch] = g.Program(arch).Resolved;
         }
@@ -99,11 +100,11 @@ internal static class PolicyGenerator
         {
             var rules = new List<RuleModel>(baseRules);
             int groupIndex = -1;
-            if (addGroup) { groupIndex = rules.Count; rules.Add(new RuleModel(rules.Count, Verdict.Allow, EquatableArray.From(new[] { RuntimeGroup }), null)); }
+            if (addGroup) { groupIndex = rules.Count; rules.Add(new RuleModel(rules.Count, SeccompVerdict.Allow, EquatableArray.From(new[] { RuntimeGroup }), null)); }
             int first = rules.Count;
             foreach (var p in active)
-                rules.Add(new RuleModel(rules.Count, Verdict.Allow, EquatableArray.From(new[] { p.Syscall }), p.When));
-            var model = new PolicyModel(defaultVerdict, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+                rules.Add(new RuleModel(rules.Count, SeccompVerdict.Allow, EquatableArray.From(new[] { p.Syscall }), p.When));
+            var model = new PolicyModel(defaultVerdict, SeccompVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
                 EquatableArray.From(targetArchs), EquatableArray.From(rules));
             var compilation = PolicyCompiler.Compile(model);
             var onNew = compilation.Diagnostics.Where(d => d.Location.RuleIndex >= first).ToList();
@@ -154,7 +155,7 @@ internal static class PolicyGenerator
     public static IReadOnlyList<string> CheckFile(string path, string className)
     {
         var p = ExistingPolicy.Read(path, className) ?? throw new FormatException($"{path} declares no policy class {className}");
-        var model = new PolicyModel(p.DefaultAction, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+        var model = new PolicyModel(p.DefaultAction, SeccompVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
             EquatableArray.From(p.Architectures), EquatableArray.From(p.Rules));
         return PolicyCompiler.Compile(model).Diagnostics.Select(d => d.ToString()).ToList();
     }
@@ -177,9 +178,9 @@ internal static class PolicyGenerator
         }
     }
 
-    public static Verdict DefaultVerdict(SeccompAction action) => action switch
+    public static SeccompVerdict DefaultVerdict(SeccompAction action) => action switch
     {
-        SeccompAction.Errno => Verdict.Errno(1),
-        _ => Verdict.Of(action, 0),
+        SeccompAction.Errno => SeccompVerdict.Errno(1),
+        _ => SeccompVerdict.Of(action, 0),
     };
 }
