@@ -89,7 +89,7 @@ namespace Seccomp.Generators
                 w.Line("private static readonly " + Rt + "SeccompPolicyFacts s_facts = new " + Rt + "SeccompPolicyFacts(" + name + ", Architectures)");
                 w.Line("{");
                 w.Line("    LogDenied = " + (t.LogDenied ? "true" : "false") + ",");
-                w.Line("    BadArchAction = new " + Rt + "SeccompVerdict(" + Rt + "SeccompAction." + bad.Kind + ", " + bad.Data.ToString(CultureInfo.InvariantCulture) + "),");
+                w.Line("    BadArchAction = new " + Rt + "SeccompVerdict(" + Rt + "SeccompAction." + bad.Action + ", " + bad.Data.ToString(CultureInfo.InvariantCulture) + "),");
                 w.Line("    RecordingAllowed = " + (recording ? "true" : "false") + ",");
                 w.Line("    PolicySource = " + (recording ? PolicySourceField : "null") + ",");
                 // Only a policy that compares with SELF_PID hands over where the pid goes (most do not, and keep their text).

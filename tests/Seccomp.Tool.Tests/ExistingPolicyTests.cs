@@ -31,8 +31,8 @@ public class ExistingPolicyTests
             internal static partial class P;
             """);
         var p = ExistingPolicy.Read(cs, "P")!;
-        Assert.Equal(Verdict.Of(Seccomp.Compiler.SeccompAction.KillThread, 0), p.Model.BadArchAction);
-        Assert.Equal(Verdict.Of(Seccomp.Compiler.SeccompAction.Trace, 0), p.Model.UnknownSyscallAction);
+        Assert.Equal(SeccompVerdict.Of(Seccomp.Compiler.SeccompAction.KillThread, 0), p.Model.BadArchAction);
+        Assert.Equal(SeccompVerdict.Of(Seccomp.Compiler.SeccompAction.Trace, 0), p.Model.UnknownSyscallAction);
         Assert.Equal(new[] { "read:9", "write" }, p.Model.HotSyscalls!.Value.ToArray());
 
         // What the compiler says of those settings reaches the check: a KILL_THREAD bad-arch action and a TRACE answer
@@ -59,7 +59,7 @@ public class ExistingPolicyTests
         var p = ExistingPolicy.Read(cs, "P")!;
         Assert.Contains(p.Model.Rules, r => r.Syscalls.Contains("socket") && r.When == "domain == AF_UNIX");
         Assert.Contains("socket", p.ListedNames);
-        Assert.Equal(Verdict.Of(Seccomp.Compiler.SeccompAction.Errno, 0), p.Model.UnknownSyscallAction);
+        Assert.Equal(SeccompVerdict.Of(Seccomp.Compiler.SeccompAction.Errno, 0), p.Model.UnknownSyscallAction);
         // ERRNO(0) for unknown numbers reports success without running: the compiler refuses it, and so does the check.
         Assert.Contains(PolicyGenerator.CheckFile(cs, "P"), d => d.StartsWith(DiagnosticIds.ErrnoOutOfRange, System.StringComparison.Ordinal));
     }
@@ -76,7 +76,7 @@ public class ExistingPolicyTests
             """);
         var p = ExistingPolicy.Read(cs, "P")!;
         Assert.Equal(new[] { "@dotnet-runtime", "getpgrp", "listen" }, p.ListedNames.OrderBy(n => n, System.StringComparer.Ordinal));
-        Assert.Equal(Verdict.Errno(1), p.Model.Rules[1].Action);
+        Assert.Equal(SeccompVerdict.Errno(1), p.Model.Rules[1].Action);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using CoreVerdict = Seccomp.Compiler.SeccompVerdict;
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -158,7 +159,7 @@ public class UntrustedRecordingTests
         var target = PolicySyntaxReader.TryRead(cls, CancellationToken.None);
         Assert.NotNull(target);
         Assert.False(target!.HasReadErrors);
-        return target.Model.Rules.Select(r => $"{(r.Action == Verdict.Allow ? "Allow" : r.Action.ToString())} {string.Join(",", r.Syscalls)} {r.When}").ToList();
+        return target.Model.Rules.Select(r => $"{(r.Action == CoreVerdict.Allow ? "Allow" : r.Action.ToString())} {string.Join(",", r.Syscalls)} {r.When}").ToList();
     }
 
     private static readonly Lazy<MetadataReference[]> s_references = new(() =>
@@ -188,7 +189,7 @@ public class UntrustedRecordingTests
         Assert.NotNull(type);
         var source = (IFieldSymbol)Assert.Single(type!.GetMembers(PolicySource.FieldName));
         return PolicySource.Parse((string)source.ConstantValue!).Rules
-            .Select(r => $"{(r.Action == Verdict.Allow ? "Allow" : r.Action.ToString())} {string.Join(",", r.Syscalls)} {r.When}").ToList();
+            .Select(r => $"{(r.Action == CoreVerdict.Allow ? "Allow" : r.Action.ToString())} {string.Join(",", r.Syscalls)} {r.When}").ToList();
     }
 
     private static readonly string[] s_expectedRules =

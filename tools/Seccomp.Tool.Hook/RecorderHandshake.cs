@@ -1,6 +1,6 @@
 // The handshake between a recorded .NET process and `dotnet-seccomp record` / `check`: one source file, linked into
-// the startup hook (tools/Seccomp.Tool.Hook) and into the runtime (src/Seccomp, for Apply() in recording mode).
-// BCL only. Described in docs/tool.md ("How recording works").
+// the startup hook (tools/Seccomp.Tool.Hook), the runtime (src/Seccomp, for Apply() in recording mode) and the tool.
+// BCL only, with src/Common/HostArchitecture.cs and SeccompStatus.cs beside it. Described in docs/tool.md ("How recording works").
 //
 // Environment (set by the tool):
 //   SECCOMP_RECORD_PROGRAM       the recorder filter's bytes (record only; the startup hook installs it), a file in the
@@ -19,8 +19,8 @@
 // through libc pointers resolved and called once before; no allocation, no JIT, no lazy binding.
 
 using System;
-using System.IO;
 using System.Runtime.InteropServices;
+using Seccomp.Common;
 
 namespace Seccomp.Recording
 {
@@ -66,15 +66,6 @@ namespace Seccomp.Recording
         private static delegate* unmanaged<int, int, int> s_flock;
         private static delegate* unmanaged<int, int, int> s_fcntl;
 
-        /// <summary>seccomp(2)'s number on the running architecture, or -1.</summary>
-        public static long SeccompNr => RuntimeInformation.ProcessArchitecture switch
-        {
-            Architecture.X64 => 317,
-            Architecture.Arm64 => 277,
-            (Architecture)9 => 277, // RiscV64 (named from .NET 9 on)
-            _ => -1,
-        };
-
         public static int ParseFd(string? s) => int.TryParse(s, out int v) && v >= 0 ? v : -1;
 
         /// <summary>The handshake fds from the environment, when both are set and open.</summary>
@@ -91,22 +82,6 @@ namespace Seccomp.Recording
         {
             foreach (string name in AllVariables)
                 Environment.SetEnvironmentVariable(name, null);
-        }
-
-        public static int ReadSeccompFilterCount()
-        {
-            try
-            {
-                foreach (string line in File.ReadAllLines("/proc/self/status"))
-                {
-                    if (line.StartsWith("Seccomp_filters:", StringComparison.Ordinal))
-                        return int.Parse(line.AsSpan("Seccomp_filters:".Length).Trim());
-                }
-            }
-            catch (Exception)
-            {
-            }
-            return -1;
         }
 
         /// <summary>Opens and locks SECCOMP_RECORD_LOCK (blocking); -1 when there is none. Released by closing it.</summary>
@@ -156,7 +131,7 @@ namespace Seccomp.Recording
         {
             stage = 0;
             err = 0;
-            long seccompNr = SeccompNr;
+            long seccompNr = HostArchitecture.SeccompSyscallNumber;
             // struct sock_fprog { unsigned short len; /* 6 bytes padding */ struct sock_filter *filter; } (16 bytes on LP64)
             ulong* fprog = stackalloc ulong[2];
             int* hello = stackalloc int[HelloSize / 4];

@@ -11,6 +11,7 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using Seccomp.Common;
 using Seccomp.Recording;
 
 public static unsafe class StartupHook
@@ -48,14 +49,14 @@ public static unsafe class StartupHook
                 return;
             }
 
-            int currentFilters = RecorderHandshake.ReadSeccompFilterCount();
+            int currentFilters = SeccompStatus.SelfFilterCount();
             if (baseFilters >= 0 && currentFilters > baseFilters)
             {
                 // An ancestor (recorded .NET parent) already installed the filter; it is inherited and its
                 // notifications already go to the supervisor. Do not install a second one.
                 return;
             }
-            if (RecorderHandshake.SeccompNr < 0)
+            if (HostArchitecture.SeccompSyscallNumber < 0)
             {
                 Log($"unsupported architecture {RuntimeInformation.ProcessArchitecture}; not recording");
                 return;

@@ -16,7 +16,7 @@ namespace Seccomp.Compiler.Analysis
     /// get <see cref="Allowed"/> (ALLOW or LOG), <see cref="Example"/> among them. <see cref="RuleIndex"/> is the rule that
     /// denies (-1: the default action), <see cref="NameIndex"/> the name in it that covers the denied call.
     /// </summary>
-    internal sealed record EquivalentBypass(ArchInfo Arch, EquivalentCall Pair, int RuleIndex, int NameIndex, Verdict Denial, Verdict Allowed, ulong[] Example,
+    internal sealed record EquivalentBypass(ArchInfo Arch, EquivalentCall Pair, int RuleIndex, int NameIndex, SeccompVerdict Denial, SeccompVerdict Allowed, ulong[] Example,
         string ExampleText);
 
     /// <summary>
@@ -53,9 +53,9 @@ namespace Seccomp.Compiler.Analysis
                 }
 
                 // What each call gets, by region of argument vectors: the strictest matching rule, else the default.
-                List<(Verdict Verdict, int Set)> Outcomes(int nr)
+                List<(SeccompVerdict Verdict, int Set)> Outcomes(int nr)
                 {
-                    var result = new List<(Verdict, int)>();
+                    var result = new List<(SeccompVerdict, int)>();
                     int remaining = ArgumentSets.True;
                     foreach (var group in RulesFor(nr).GroupBy(r => r.Rule.Action).OrderBy(g => g.Key))
                     {
@@ -72,7 +72,7 @@ namespace Seccomp.Compiler.Analysis
                 {
                     ct.ThrowIfCancellationRequested();
                     if (!arch.TryGetNumber(pair.Denied, out int denied) || !arch.TryGetNumber(pair.Equivalent, out int equivalent)) continue;
-                    if (!Outcomes(denied).All(o => PolicyAnalysis.IsDenying(o.Verdict.Kind))) continue;
+                    if (!Outcomes(denied).All(o => PolicyAnalysis.IsDenying(o.Verdict.Action))) continue;
 
                     int same = ArgumentSets.True;
                     if (pair.When != null)
@@ -82,7 +82,7 @@ namespace Seccomp.Compiler.Analysis
                         if (condition == null) continue;
                         same = sets.Of(condition);
                     }
-                    var open = Outcomes(equivalent).Where(o => Allows(o.Verdict.Kind)).Select(o => (o.Verdict, Set: sets.And(o.Set, same)))
+                    var open = Outcomes(equivalent).Where(o => Allows(o.Verdict.Action)).Select(o => (o.Verdict, Set: sets.And(o.Set, same)))
                         .FirstOrDefault(o => o.Set != ArgumentSets.False);
                     if (open.Set == ArgumentSets.False) continue;
 
@@ -108,11 +108,11 @@ namespace Seccomp.Compiler.Analysis
         /// Who denies the call: the strictest rule that denies all of it, else the default action when it denies, else the
         /// strictest denying rule (the call is then denied by several rules together).
         /// </summary>
-        private static (int Rule, int Name, Verdict Denial) Blame(PolicyModel policy, List<(ResolvedRule Rule, int Set)> rules, ArgumentSets sets, ArchInfo arch, int nr)
+        private static (int Rule, int Name, SeccompVerdict Denial) Blame(PolicyModel policy, List<(ResolvedRule Rule, int Set)> rules, ArgumentSets sets, ArchInfo arch, int nr)
         {
-            var denying = rules.Where(r => PolicyAnalysis.IsDenying(r.Rule.Action.Kind)).OrderBy(r => r.Rule.Action).ToList();
+            var denying = rules.Where(r => PolicyAnalysis.IsDenying(r.Rule.Action.Action)).OrderBy(r => r.Rule.Action).ToList();
             var whole = denying.Where(r => sets.IsSubset(ArgumentSets.True, r.Set)).Select(r => r.Rule).FirstOrDefault();
-            var by = whole ?? (PolicyAnalysis.IsDenying(policy.DefaultAction.Kind) ? null
+            var by = whole ?? (PolicyAnalysis.IsDenying(policy.DefaultAction.Action) ? null
                 : denying.Where(r => r.Set != ArgumentSets.False).Select(r => r.Rule).FirstOrDefault());
             if (by == null) return (-1, -1, policy.DefaultAction);
             var rule = policy.Rules.First(r => r.Index == by.RuleIndex);
@@ -191,16 +191,16 @@ namespace Seccomp.Compiler.Analysis
         /// the filter cannot read, glibc falls back to clone only on ENOSYS, and clone's flags can be checked (a KILL
         /// there would stop every new thread, SECC0042). An equivalent denied outright needs no conditional rule besides.
         /// </summary>
-        public static string FixText(Verdict denial, IEnumerable<EquivalentBypass> bypasses)
+        public static string FixText(SeccompVerdict denial, IEnumerable<EquivalentBypass> bypasses)
         {
             var pairs = bypasses.Select(b => (b.Pair.Equivalent, b.Pair.When)).Distinct().ToList();
             var whole = new HashSet<string>(pairs.Where(p => p.When == null).Select(p => p.Equivalent));
             var lines = pairs.Where(p => p.When == null || !whole.Contains(p.Equivalent))
-                .Select(p => (p.Equivalent, p.When, Verdict: p.Equivalent == "clone3" ? Verdict.Errno(Enosys) : denial))
+                .Select(p => (p.Equivalent, p.When, Verdict: p.Equivalent == "clone3" ? SeccompVerdict.Errno(Enosys) : denial))
                 .GroupBy(p => (When: p.When ?? "", p.Verdict))
                 .OrderBy(g => g.Key.When.Length == 0 ? 0 : 1)
                 .Select(g => string.Join(",", g.Select(p => p.Equivalent).Distinct()) + "\t" + g.Key.When + "\t"
-                    + g.Key.Verdict.Kind.ToString() + " " + g.Key.Verdict.Data.ToString(CultureInfo.InvariantCulture));
+                    + g.Key.Verdict.Action.ToString() + " " + g.Key.Verdict.Data.ToString(CultureInfo.InvariantCulture));
             return string.Join("\n", lines);
         }
 

@@ -43,8 +43,8 @@ namespace Seccomp.Compiler.Analysis
             foreach (var rule in policy.Rules)
             {
                 if (rule.When == null) continue;
-                bool denying = PolicyAnalysis.IsDenying(rule.Action.Kind);
-                bool allowing = rule.Action.Kind is SeccompAction.Allow or SeccompAction.Log;
+                bool denying = PolicyAnalysis.IsDenying(rule.Action.Action);
+                bool allowing = rule.Action.Action is SeccompAction.Allow or SeccompAction.Log;
                 if (!denying && !allowing) continue;
                 var expr = bindings.Parse(rule.When, out _);
                 if (expr == null) continue;

@@ -37,7 +37,7 @@ namespace Seccomp.Compiler.Analysis
                         foreach (var pointer in s_pointers)
                         {
                             var v = ReferenceEvaluator.Evaluate(program.Resolved, arch.AuditArch, (uint)nr, new[] { (ulong)value, flags, pointer, 0UL, 0UL, 0UL });
-                            if (v.Kind is not (SeccompAction.Allow or SeccompAction.Log)) blocked = true;
+                            if (v.Action is not (SeccompAction.Allow or SeccompAction.Log)) blocked = true;
                         }
                     if (blocked)
                     {
@@ -63,7 +63,7 @@ namespace Seccomp.Compiler.Analysis
             string condition = Condition(denied);
             var model = compilation.Model;
             var rules = model.Rules.ToList();
-            rules.Add(new RuleModel(rules.Count, Verdict.Allow, new EquatableArray<string>(new[] { "seccomp" }), condition));
+            rules.Add(new RuleModel(rules.Count, SeccompVerdict.Allow, new EquatableArray<string>(new[] { "seccomp" }), condition));
             var fixedCompilation = PolicyCompiler.Compile(model with { Rules = new EquatableArray<RuleModel>(rules.ToArray()) });
             if (fixedCompilation.HasErrors || DeniedOperations(fixedCompilation).Count > 0) return null;
             return condition;

@@ -31,7 +31,7 @@ namespace Seccomp.Compiler.Analysis
             if (rule.Syscalls.Count > MaxNames) names.Add("...");
             parts.AddRange(names);
             var v = rule.Action;
-            switch (v.Kind)
+            switch (v.Action)
             {
                 case SeccompAction.Errno when v.Data != 1: parts.Add("Errno = " + ErrnoNames.Of(v.Data)); break;
                 case SeccompAction.KillThread: parts.Add("Thread = true"); break;
@@ -39,7 +39,7 @@ namespace Seccomp.Compiler.Analysis
             }
             if (rule.When != null)
                 parts.Add("When = \"" + (rule.When.Length > MaxWhen ? rule.When.Substring(0, MaxWhen - 3).TrimEnd() + "..." : rule.When) + "\"");
-            return "[" + Attribute(v.Kind) + "(" + string.Join(", ", parts) + ")]";
+            return "[" + Attribute(v.Action) + "(" + string.Join(", ", parts) + ")]";
         }
 
         /// <summary>The whole rule, or one of its names: <c>'write' in [Allow("read", "write")]</c>.</summary>
@@ -47,7 +47,7 @@ namespace Seccomp.Compiler.Analysis
             nameIndex < 0 || rule.Syscalls.Count <= 1 ? Rule(rule) : "'" + rule.Syscalls[nameIndex] + "' in " + Rule(rule);
 
         /// <summary>The kernel's name of a verdict, with errno names: <c>ERRNO(EACCES)</c>, <c>KILL_PROCESS</c>.</summary>
-        public static string Verdict(Verdict v) => v.Kind == SeccompAction.Errno ? "ERRNO(" + ErrnoNames.Of(v.Data) + ")" : v.ToString();
+        public static string Verdict(SeccompVerdict v) => v.Action == SeccompAction.Errno ? "ERRNO(" + ErrnoNames.Of(v.Data) + ")" : v.ToString();
 
         /// <summary>"a", "a and b", "a, b and c".</summary>
         public static string List(IEnumerable<string> items, string conjunction = "and")

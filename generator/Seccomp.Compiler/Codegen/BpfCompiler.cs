@@ -31,8 +31,8 @@ namespace Seccomp.Compiler.Codegen
             processIdSlots = System.Array.Empty<int>();
             var arch = policy.Arch;
             var asm = new Assembler();
-            var retLabels = new SortedDictionary<Verdict, int>();
-            int RetLabel(Verdict v)
+            var retLabels = new SortedDictionary<SeccompVerdict, int>();
+            int RetLabel(SeccompVerdict v)
             {
                 if (!retLabels.TryGetValue(v, out int l)) retLabels[v] = l = asm.NewLabel();
                 return l;
@@ -96,13 +96,13 @@ namespace Seccomp.Compiler.Codegen
         }
 
         /// <summary>What a syscall number leads to: a fixed verdict, or a block of conditions.</summary>
-        private sealed record Handler(Verdict Pure, Block? Block);
+        private sealed record Handler(SeccompVerdict Pure, Block? Block);
 
         /// <summary>Condition groups in order of restrictiveness; the first that holds decides, else Fallback.</summary>
-        private sealed record Block(EquatableArray<Group> Groups, Verdict Fallback);
+        private sealed record Block(EquatableArray<Group> Groups, SeccompVerdict Fallback);
 
         /// <summary>An action and the conditions of its rules, any of which selects it (each bounded by the parser's limits).</summary>
-        private sealed record Group(Verdict Action, EquatableArray<Condition> Conditions);
+        private sealed record Group(SeccompVerdict Action, EquatableArray<Condition> Conditions);
 
         private static Handler HandlerFor(ResolvedPolicy policy, int nr)
         {
@@ -114,8 +114,8 @@ namespace Seccomp.Compiler.Codegen
             // Ties are broken by the condition's text, not the attribute's position, so the bytes do not depend on order.
             var ordered = rules.OrderBy(r => r.Action).ThenBy(r => r.Condition?.ToString() ?? "", StringComparer.Ordinal).ToList();
             // The conditions of one action stay a list: an OR chain of them would be as deep as the policy is long.
-            var groups = new List<(Verdict Action, List<Condition> Conditions)>();
-            Verdict fallback = policy.DefaultAction;
+            var groups = new List<(SeccompVerdict Action, List<Condition> Conditions)>();
+            SeccompVerdict fallback = policy.DefaultAction;
             foreach (var rule in ordered)
             {
                 if (rule.Condition == null || rule.Condition is ConstCondition { Value: true })
@@ -179,8 +179,8 @@ namespace Seccomp.Compiler.Codegen
         {
             var emitter = new ConditionEmitter(asm, Op.OffsetNr);
             emitter.Bind(label);
-            var rets = new SortedDictionary<Verdict, int>();
-            int Ret(Verdict v)
+            var rets = new SortedDictionary<SeccompVerdict, int>();
+            int Ret(SeccompVerdict v)
             {
                 if (!rets.TryGetValue(v, out int l)) rets[v] = l = asm.NewLabel();
                 return l;

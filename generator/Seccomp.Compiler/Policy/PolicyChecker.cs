@@ -26,7 +26,7 @@ namespace Seccomp.Compiler.Policy
             var archs = policy.Architectures.Select(ArchInfo.Get).ToArray();
             foreach (var rule in policy.Rules)
             {
-                CheckVerdict(rule.Action, rule.Index, rule.Action.Kind == SeccompAction.Errno ? PolicyProperty.RuleErrno : PolicyProperty.RuleData, errors);
+                CheckVerdict(rule.Action, rule.Index, rule.Action.Action == SeccompAction.Errno ? PolicyProperty.RuleErrno : PolicyProperty.RuleData, errors);
                 if (rule.Syscalls.Count == 0)
                     errors.Add(new(DiagnosticIds.EmptyRule, "The rule names no syscall", new PolicyLocation(rule.Index, LocationSite.Policy)));
                 for (int i = 0; i < rule.Syscalls.Count; i++)
@@ -37,13 +37,13 @@ namespace Seccomp.Compiler.Policy
             return errors;
         }
 
-        private static void CheckVerdict(Verdict v, int ruleIndex, PolicyProperty property, List<PolicyDiagnostic> errors)
+        private static void CheckVerdict(SeccompVerdict v, int ruleIndex, PolicyProperty property, List<PolicyDiagnostic> errors)
         {
-            if (v.Kind != SeccompAction.Errno || (v.Data >= 1 && v.Data <= Verdict.MaxErrno)) return;
+            if (v.Action != SeccompAction.Errno || (v.Data >= 1 && v.Data <= SeccompVerdict.MaxErrno)) return;
             string why = v.Data == 0
                 ? "errno 0 makes a denied call report success without running: a dropped privilege would look dropped"
-                : $"errno {v.Data} is above {Verdict.MaxErrno}, the largest errno the kernel returns";
-            errors.Add(new(DiagnosticIds.ErrnoOutOfRange, $"{PolicyDiagnostic.SettingToken}: {why}; use 1..{Verdict.MaxErrno}",
+                : $"errno {v.Data} is above {SeccompVerdict.MaxErrno}, the largest errno the kernel returns";
+            errors.Add(new(DiagnosticIds.ErrnoOutOfRange, $"{PolicyDiagnostic.SettingToken}: {why}; use 1..{SeccompVerdict.MaxErrno}",
                 new PolicyLocation(ruleIndex, ruleIndex < 0 ? LocationSite.Policy : LocationSite.RuleProperty, Property: property)));
         }
 

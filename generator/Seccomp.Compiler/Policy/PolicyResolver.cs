@@ -21,7 +21,7 @@ namespace Seccomp.Compiler.Policy
             var bySyscall = new SortedDictionary<int, List<ResolvedRule>>();
             foreach (var rule in policy.Rules)
             {
-                var seen = new HashSet<(int, Verdict, string)>();
+                var seen = new HashSet<(int, SeccompVerdict, string)>();
                 foreach (var entry in rule.Syscalls)
                     foreach (var x in ExpandEntry(entry, arch, rule.Action))
                     {
@@ -57,9 +57,9 @@ namespace Seccomp.Compiler.Policy
         /// member's own condition and action narrow what the group lets through, so they apply when the rule lets
         /// calls run (Allow, Log); a rule that denies a group denies every member outright.
         /// </summary>
-        public static IEnumerable<Expansion> ExpandEntry(string entry, ArchInfo arch, Verdict ruleAction)
+        public static IEnumerable<Expansion> ExpandEntry(string entry, ArchInfo arch, SeccompVerdict ruleAction)
         {
-            bool narrow = ruleAction.Kind is SeccompAction.Allow or SeccompAction.Log;
+            bool narrow = ruleAction.Action is SeccompAction.Allow or SeccompAction.Log;
             if (!entry.StartsWith("@", StringComparison.Ordinal))
             {
                 if (arch.TryGetNumber(entry, out int n)) yield return new Expansion(entry, n, null);

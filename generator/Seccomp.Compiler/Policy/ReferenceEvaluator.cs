@@ -8,17 +8,17 @@ namespace Seccomp.Compiler.Policy
     /// </summary>
     internal static class ReferenceEvaluator
     {
-        public static Verdict Evaluate(ResolvedPolicy policy, uint auditArch, uint nr, ulong[] args)
+        public static SeccompVerdict Evaluate(ResolvedPolicy policy, uint auditArch, uint nr, ulong[] args)
         {
             if (auditArch != policy.Arch.AuditArch) return policy.BadArchAction;
             if (policy.Arch.HasX32 && nr >= ArchInfo.X32SyscallBit && nr != uint.MaxValue) return policy.BadArchAction;
             if (nr > (uint)policy.Arch.MaxSyscall) return policy.UnknownSyscallAction;
 
-            Verdict? best = null;
+            SeccompVerdict? best = null;
             foreach (var rule in policy.RulesFor((int)nr))
             {
                 if (rule.Condition != null && !Holds(rule.Condition, args)) continue;
-                best = best is { } b ? Verdict.Strictest(b, rule.Action) : rule.Action;
+                best = best is { } b ? SeccompVerdict.Strictest(b, rule.Action) : rule.Action;
             }
             return best ?? policy.DefaultAction;
         }

@@ -6,7 +6,7 @@ namespace Seccomp.Compiler.Policy
     /// <summary>A policy resolved for one architecture: syscall numbers and bound conditions, ready to compile.</summary>
     internal sealed class ResolvedPolicy
     {
-        public ResolvedPolicy(ArchInfo arch, Verdict defaultAction, Verdict badArchAction, Verdict unknownSyscallAction,
+        public ResolvedPolicy(ArchInfo arch, SeccompVerdict defaultAction, SeccompVerdict badArchAction, SeccompVerdict unknownSyscallAction,
             IReadOnlyDictionary<int, IReadOnlyList<ResolvedRule>> rulesBySyscall,
             IReadOnlyList<KeyValuePair<int, double>>? profile = null)
         {
@@ -19,9 +19,9 @@ namespace Seccomp.Compiler.Policy
         }
 
         public ArchInfo Arch { get; }
-        public Verdict DefaultAction { get; }
-        public Verdict BadArchAction { get; }
-        public Verdict UnknownSyscallAction { get; }
+        public SeccompVerdict DefaultAction { get; }
+        public SeccompVerdict BadArchAction { get; }
+        public SeccompVerdict UnknownSyscallAction { get; }
 
         /// <summary>How often each call is made: (number, share) pairs, hottest first, shares summing to 1 (or empty).</summary>
         public IReadOnlyList<KeyValuePair<int, double>> Profile { get; }

@@ -8,7 +8,7 @@ namespace Seccomp.Compiler.Policy
     /// answer with a fixed action whatever the rule's action is: the group knows things about the call that a user
     /// should not have to (clone3's arguments sit behind a pointer the filter cannot read).
     /// </summary>
-    internal sealed record GroupMember(string Name, string? When = null, Verdict? Action = null);
+    internal sealed record GroupMember(string Name, string? When = null, SeccompVerdict? Action = null);
 
     /// <summary>
     /// Named sets of syscalls, written <c>@name</c> in a rule. A name in a group that does not exist on an
@@ -38,7 +38,7 @@ namespace Seccomp.Compiler.Policy
             // namespace flags; clone3 fails with ENOSYS so glibc falls back to clone, whose flags the filter can see.
             ["dotnet-runtime"] = Members(
                 new GroupMember("clone", When: NoNewNamespaces),
-                new GroupMember("clone3", Action: Verdict.Errno(38)),
+                new GroupMember("clone3", Action: SeccompVerdict.Errno(38)),
                 // The terminal and socket requests the runtime and the console make; not TIOCSTI, which types into
                 // the terminal, nor any device ioctl.
                 new GroupMember("ioctl", When: "cmd in (TCGETS, TCSETS, TCSETSW, TCSETSF, TIOCGWINSZ, TIOCGPGRP, FIONBIO, FIONREAD, FIOCLEX, FIONCLEX)"),

@@ -49,7 +49,7 @@ namespace Seccomp.Generators
             var rules = Model.Rules.Select((r, i) =>
             {
                 var src = i < Sources.Count ? Sources[i] : new RuleSource("", 0, "");
-                return new PolicyDocumentRule(r.Index, r.Action.Kind, r.Action.Data, r.Syscalls.ToArray(), r.When, src.Path, src.Line, src.Text);
+                return new PolicyDocumentRule(r.Index, r.Action.Action, r.Action.Data, r.Syscalls.ToArray(), r.When, src.Path, src.Line, src.Text);
             }).ToList();
             return new PolicyDocument(Name, PolicySchema.ToDocument(PolicySettings.Of(Model, LogDenied)), rules, Applied);
         }
@@ -62,7 +62,7 @@ namespace Seccomp.Generators
         public static DeclaredPolicy FromDocument(PolicyDocument document)
         {
             var settings = PolicySchema.FromDocument(document);
-            var rules = document.Rules.Select(r => new RuleModel(r.Index, Verdict.Of(r.Action, r.Data), EquatableArray.From(r.Syscalls.ToArray()), r.When)).ToArray();
+            var rules = document.Rules.Select(r => new RuleModel(r.Index, SeccompVerdict.Of(r.Action, r.Data), EquatableArray.From(r.Syscalls.ToArray()), r.When)).ToArray();
             var sources = document.Rules.Select(r => new RuleSource(r.File, r.Line, r.Text)).ToList();
             return new DeclaredPolicy(document.Name, settings.ToModel(EquatableArray.From(rules)), settings.LogDenied, sources, document.Applied);
         }

@@ -129,13 +129,13 @@ namespace Seccomp.Generators
             _ => fallback,
         };
 
-        public static Verdict VerdictOf(SeccompAction kind, int errno) =>
-            kind == SeccompAction.Errno ? new Verdict(kind, ClampErrno(errno)) : Verdict.Of(kind, 0);
+        public static SeccompVerdict VerdictOf(SeccompAction kind, int errno) =>
+            kind == SeccompAction.Errno ? new SeccompVerdict(kind, ClampErrno(errno)) : SeccompVerdict.Of(kind, 0);
 
         /// <summary>Out-of-range values stay visibly out of range (the checker reports them) rather than wrap to 0 or 1.</summary>
         private static ushort ClampErrno(int errno) => errno < 0 || errno > ushort.MaxValue ? ushort.MaxValue : (ushort)errno;
 
-        private static Verdict RuleVerdict(AttributeData attr) =>
+        private static SeccompVerdict RuleVerdict(AttributeData attr) =>
             RuleVerdict(attr.AttributeClass!.Name, Named(attr, KnownNames.Errno, AttributeDefaults.DenyErrno),
                 Named(attr, KnownNames.Thread, AttributeDefaults.KillThread ? 1 : 0) != 0, Named(attr, KnownNames.Data, AttributeDefaults.Data));
 
@@ -143,18 +143,18 @@ namespace Seccomp.Generators
         /// A rule attribute's verdict from its class name (<c>DenyAttribute</c>) and its settings; the one place that
         /// maps the attribute classes to actions, for the bound and the syntactic reader alike.
         /// </summary>
-        public static Verdict RuleVerdict(string attributeClass, int errno, bool killThread, int data)
+        public static SeccompVerdict RuleVerdict(string attributeClass, int errno, bool killThread, int data)
         {
             switch (attributeClass)
             {
-                case "AllowAttribute": return Verdict.Allow;
-                case "DenyAttribute": return new Verdict(SeccompAction.Errno, ClampErrno(errno));
-                case "KillAttribute": return killThread ? new Verdict(SeccompAction.KillThread, 0) : Verdict.KillProcess;
-                case "LogAttribute": return new Verdict(SeccompAction.Log, 0);
-                case "TrapAttribute": return new Verdict(SeccompAction.Trap, (ushort)data);
-                case "TraceAttribute": return new Verdict(SeccompAction.Trace, (ushort)data);
-                case "NotifyAttribute": return new Verdict(SeccompAction.Notify, 0);
-                default: return Verdict.KillProcess;
+                case "AllowAttribute": return SeccompVerdict.Allow;
+                case "DenyAttribute": return new SeccompVerdict(SeccompAction.Errno, ClampErrno(errno));
+                case "KillAttribute": return killThread ? new SeccompVerdict(SeccompAction.KillThread, 0) : SeccompVerdict.KillProcess;
+                case "LogAttribute": return new SeccompVerdict(SeccompAction.Log, 0);
+                case "TrapAttribute": return new SeccompVerdict(SeccompAction.Trap, (ushort)data);
+                case "TraceAttribute": return new SeccompVerdict(SeccompAction.Trace, (ushort)data);
+                case "NotifyAttribute": return new SeccompVerdict(SeccompAction.Notify, 0);
+                default: return SeccompVerdict.KillProcess;
             }
         }
 

@@ -49,9 +49,9 @@ namespace Seccomp.Generators
     /// </summary>
     internal sealed class PolicySettings
     {
-        public Verdict DefaultAction { get; set; }
-        public Verdict BadArchAction { get; set; }
-        public Verdict UnknownSyscalls { get; set; }
+        public SeccompVerdict DefaultAction { get; set; }
+        public SeccompVerdict BadArchAction { get; set; }
+        public SeccompVerdict UnknownSyscalls { get; set; }
         public EquatableArray<SeccompArch> Architectures { get; set; } = EquatableArray<SeccompArch>.Empty;
         public EquatableArray<string>? HotSyscalls { get; set; }
         public bool LogDenied { get; set; }
@@ -195,12 +195,12 @@ namespace Seccomp.Generators
             return settings;
         }
 
-        private static object VerdictJson(Verdict v) => PolicyDocument.Verdict(v.Kind, v.Data);
+        private static object VerdictJson(SeccompVerdict v) => PolicyDocument.Verdict(v.Action, v.Data);
 
-        private static Verdict ReadVerdict(object j, string what)
+        private static SeccompVerdict ReadVerdict(object j, string what)
         {
             var (action, data) = PolicyDocument.ReadVerdict(j, what);
-            return Verdict.Of(action, data);
+            return SeccompVerdict.Of(action, data);
         }
 
         private static IReadOnlyList<SeccompArch> ReadArchitectures(object j) =>

@@ -1,5 +1,4 @@
-using System;
-using System.IO;
+using Seccomp.Common;
 
 namespace Seccomp
 {
@@ -59,36 +58,12 @@ namespace Seccomp
         /// <summary>Seccomp_filters: from /proc/self/status (Linux 5.9+); 1 when only "Seccomp: 2" says so; 0 when none or unknown.</summary>
         internal static int FilterCount()
         {
-            int filters = -1, mode = -1;
-            try
-            {
-                foreach (var line in File.ReadLines("/proc/self/status"))
-                {
-                    if (line.StartsWith("Seccomp_filters:", StringComparison.Ordinal)) filters = Parse(line);
-                    else if (line.StartsWith("Seccomp:", StringComparison.Ordinal)) mode = Parse(line);
-                }
-            }
-            catch (Exception)
-            {
+            if (!SeccompStatus.TryReadSelf(out int mode, out int filters))
                 return 0; // the filter may deny reading it: then nothing is claimed
-            }
             if (filters >= 0) return filters;
             return mode == 2 ? 1 : 0;
         }
 
-        private static int Mode()
-        {
-            try
-            {
-                foreach (var line in File.ReadLines("/proc/self/status"))
-                    if (line.StartsWith("Seccomp:", StringComparison.Ordinal)) return Parse(line);
-            }
-            catch (Exception) { }
-            return -1;
-        }
-
-        private static int Parse(string line) =>
-            int.TryParse(line.Substring(line.IndexOf(':') + 1).Trim(), System.Globalization.NumberStyles.Integer,
-                System.Globalization.CultureInfo.InvariantCulture, out int v) ? v : -1;
+        private static int Mode() => SeccompStatus.TryReadSelf(out int mode, out _) ? mode : -1;
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
+using Seccomp.Common;
 
 namespace Seccomp
 {
@@ -159,24 +160,8 @@ namespace Seccomp
             const int Size = 8192;
             byte* buf = stackalloc byte[Size];
             var text = ReadAll(fd, buf, Size);
-            mode = Field(text, "\nSeccomp:"u8);
-            filters = Field(text, "\nSeccomp_filters:"u8);
+            SeccompStatus.Parse(text, out mode, out filters);
             return mode >= 0;
-        }
-
-        private static int Field(ReadOnlySpan<byte> text, ReadOnlySpan<byte> key)
-        {
-            int at = text.IndexOf(key);
-            if (at < 0) return -1;
-            int i = at + key.Length, value = 0, digits = 0;
-            while (i < text.Length && (text[i] == (byte)' ' || text[i] == (byte)'\t')) i++;
-            while (i < text.Length && text[i] >= (byte)'0' && text[i] <= (byte)'9' && digits < 9)
-            {
-                value = value * 10 + (text[i] - '0');
-                i++;
-                digits++;
-            }
-            return digits == 0 ? -1 : value;
         }
 
         [DllImport("libc", SetLastError = true)]

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using Seccomp.Common;
 
 namespace Seccomp
 {
@@ -26,8 +27,7 @@ namespace Seccomp
         [DllImport("libc", EntryPoint = "syscall", SetLastError = true)]
         private static extern long syscall(long number, uint operation, uint flags, void* args);
 
-        /// <summary>The seccomp syscall's number: 317 on x86_64, 277 on the generic table (arm64, riscv64).</summary>
-        private static long SeccompNr => RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 317 : 277;
+        private static long SeccompNr => HostArchitecture.SeccompSyscallNumber;
 
         public static int Prctl(int option, ulong arg2, out int errno)
         {

@@ -17,13 +17,7 @@ namespace Seccomp
     public static class SeccompLoader
     {
         /// <summary>The architecture this process runs as, or null when no policy can target it.</summary>
-        public static SeccompArch? CurrentArchitecture => RuntimeInformation.ProcessArchitecture switch
-        {
-            Architecture.X64 => SeccompArch.X86_64,
-            Architecture.Arm64 => SeccompArch.Aarch64,
-            var a when a.ToString() == "RiscV64" => SeccompArch.Riscv64,
-            _ => null,
-        };
+        public static SeccompArch? CurrentArchitecture => HostArchitecture.Current;
 
         /// <summary>
         /// Installs, or returns why not; never throws. Kept for code generated before <see cref="SeccompPolicyFacts"/>,

@@ -12,11 +12,11 @@ namespace Seccomp.Tests;
 
 public class CompilerTests
 {
-    private static PolicyModel Policy(Verdict defaultAction, params RuleModel[] rules) => new(
-        defaultAction, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+    private static PolicyModel Policy(CoreVerdict defaultAction, params RuleModel[] rules) => new(
+        defaultAction, CoreVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
         EquatableArray.From(new[] { CoreArch.X86_64, CoreArch.Aarch64 }), EquatableArray.From(rules));
 
-    private static RuleModel Rule(int index, Verdict action, string? when, params string[] names) =>
+    private static RuleModel Rule(int index, CoreVerdict action, string? when, params string[] names) =>
         new(index, action, EquatableArray.From(names), when);
 
     [Theory]
@@ -26,7 +26,7 @@ public class CompilerTests
     public void ArchitectureCheckComesFirstAndForeignCallsGetTheBadArchAction(SeccompArch runtimeArch)
     {
         var arch = (CoreArch)runtimeArch;
-        var model = Policy(Verdict.Allow) with { BadArchAction = new Verdict(CoreAction.Trap, 0), Architectures = EquatableArray.From(new[] { arch }) };
+        var model = Policy(CoreVerdict.Allow) with { BadArchAction = new CoreVerdict(CoreAction.Trap, 0), Architectures = EquatableArray.From(new[] { arch }) };
         var program = PropertyTests.CompileProgram(model, arch);
         Assert.Equal(new BpfInstruction(Op.LD | Op.W | Op.ABS, 0, 0, Op.OffsetArch), program.Code()[0]);
         Assert.Equal(Op.JMP | Op.JEQ | Op.K, program.Code()[1].Code);
@@ -40,7 +40,7 @@ public class CompilerTests
     [Fact]
     public void X32NumbersNeverReachAllowOnX86_64()
     {
-        var model = Policy(Verdict.Allow, Rule(0, Verdict.Allow, null, "read", "write"));
+        var model = Policy(CoreVerdict.Allow, Rule(0, CoreVerdict.Allow, null, "read", "write"));
         var program = PropertyTests.CompileProgram(model, CoreArch.X86_64);
         for (uint nr = 0x40000000; nr < 0x40000000 + 600; nr++)
             Assert.Equal(SeccompAction.KillProcess, program.Run(new SeccompData((int)nr, program.AuditArch, 0, default), out _).Action);
@@ -54,7 +54,7 @@ public class CompilerTests
     {
         var arch = (CoreArch)runtimeArch;
         var info = ArchInfo.Get(arch);
-        var model = Policy(Verdict.Errno(1), Rule(0, Verdict.Allow, null, "read"));
+        var model = Policy(CoreVerdict.Errno(1), Rule(0, CoreVerdict.Allow, null, "read"));
         var program = PropertyTests.CompileProgram(model, arch);
         Assert.Equal("ERRNO(38)", program.Run(info.MaxSyscall + 1).ToString());
         Assert.Equal("ERRNO(38)", program.Run(100_000).ToString());
@@ -67,12 +67,12 @@ public class CompilerTests
     [Fact]
     public void MostRestrictiveMatchingRuleWins()
     {
-        var model = Policy(Verdict.Allow,
-            Rule(0, Verdict.Allow, null, "openat"),
-            Rule(1, new Verdict(CoreAction.Log, 0), null, "openat"),
-            Rule(2, Verdict.Errno(13), "flags & O_CREAT", "openat"),
-            Rule(3, Verdict.Errno(2), "flags & O_CREAT", "openat"),
-            Rule(4, Verdict.KillProcess, "dfd == 5", "openat"));
+        var model = Policy(CoreVerdict.Allow,
+            Rule(0, CoreVerdict.Allow, null, "openat"),
+            Rule(1, new CoreVerdict(CoreAction.Log, 0), null, "openat"),
+            Rule(2, CoreVerdict.Errno(13), "flags & O_CREAT", "openat"),
+            Rule(3, CoreVerdict.Errno(2), "flags & O_CREAT", "openat"),
+            Rule(4, CoreVerdict.KillProcess, "dfd == 5", "openat"));
         var program = PropertyTests.CompileProgram(model, CoreArch.X86_64);
         Assert.Equal("LOG", program.Run(257, 0, 0, 0).ToString());
         Assert.Equal("ERRNO(2)", program.Run(257, 0, 0, 0x40).ToString());
@@ -96,7 +96,7 @@ public class CompilerTests
                     var rules = resolved.RulesFor(nr);
                     bool argumentFree = rules.All(r => r.Condition == null);
                     var verdict = ReferenceEvaluator.Evaluate(resolved, info.AuditArch, (uint)nr, new ulong[6]);
-                    if (argumentFree && verdict.Kind == CoreAction.Allow)
+                    if (argumentFree && verdict.Action == CoreAction.Allow)
                         Assert.True(KernelCacheEmulator.IsConstAllow(program.Code(), info.AuditArch, (uint)nr), $"nr {nr} on {arch} is not cacheable");
                 }
             }
@@ -109,7 +109,7 @@ public class CompilerTests
         // Every other syscall allowed: the worst case for ranges (one per number).
         var info = ArchInfo.Get(CoreArch.X86_64);
         var names = info.Syscalls.Where(kv => kv.Value % 2 == 0).Select(kv => kv.Key).ToArray();
-        var program = PropertyTests.CompileProgram(Policy(Verdict.Errno(1), Rule(0, Verdict.Allow, null, names)) with
+        var program = PropertyTests.CompileProgram(Policy(CoreVerdict.Errno(1), Rule(0, CoreVerdict.Allow, null, names)) with
         {
             Architectures = EquatableArray.From(new[] { CoreArch.X86_64 }),
         }, CoreArch.X86_64);
@@ -123,8 +123,8 @@ public class CompilerTests
     {
         // A condition on every syscall makes hundreds of blocks: jumps from the search tree run past 255.
         var info = ArchInfo.Get(CoreArch.X86_64);
-        var rules = WithPlainArg0(info).Select((name, i) => Rule(i, i % 3 == 0 ? Verdict.Allow : Verdict.Errno(i % 50 + 1), "arg0 == " + i, name)).ToArray();
-        var model = Policy(Verdict.Errno(1), rules) with { Architectures = EquatableArray.From(new[] { CoreArch.X86_64 }) };
+        var rules = WithPlainArg0(info).Select((name, i) => Rule(i, i % 3 == 0 ? CoreVerdict.Allow : CoreVerdict.Errno(i % 50 + 1), "arg0 == " + i, name)).ToArray();
+        var model = Policy(CoreVerdict.Errno(1), rules) with { Architectures = EquatableArray.From(new[] { CoreArch.X86_64 }) };
         var program = PropertyTests.CompileProgram(model, CoreArch.X86_64);
         Assert.True(program.Count > 1000);
         Assert.Contains(program.Code(), i => i.Code == (Op.JMP | Op.JA) && i.K > 255);
@@ -140,9 +140,9 @@ public class CompilerTests
     {
         var info = ArchInfo.Get(CoreArch.X86_64);
         // Distinct conditions, so no two syscalls can share a block.
-        var rules = WithPlainArg0(info).Select((name, i) => Rule(i, Verdict.Allow,
+        var rules = WithPlainArg0(info).Select((name, i) => Rule(i, CoreVerdict.Allow,
             string.Join(" || ", Enumerable.Range(0, 30).Select(k => $"arg0 == {k * 1000 + i}")), name)).ToArray();
-        var model = Policy(Verdict.Errno(1), rules) with { Architectures = EquatableArray.From(new[] { CoreArch.X86_64 }) };
+        var model = Policy(CoreVerdict.Errno(1), rules) with { Architectures = EquatableArray.From(new[] { CoreArch.X86_64 }) };
         var compilation = PolicyCompiler.Compile(model);
         Assert.Empty(compilation.Programs);
         var error = Assert.Single(compilation.Errors);
@@ -177,7 +177,7 @@ public class CompilerTests
     [Fact]
     public void TheRuntimeGroupAllowsThreadsButNoNewNamespacesAndSendsClone3ToClone()
     {
-        var model = Policy(Verdict.Errno(1), Rule(0, Verdict.Allow, null, "@dotnet-runtime"));
+        var model = Policy(CoreVerdict.Errno(1), Rule(0, CoreVerdict.Allow, null, "@dotnet-runtime"));
         foreach (var arch in new[] { CoreArch.X86_64, CoreArch.Aarch64 })
         {
             var program = PropertyTests.CompileProgram(model, arch);
@@ -194,9 +194,9 @@ public class CompilerTests
     public void TheAspNetCoreGroupUnderAKillingDefaultHasNoDiagnosticAndNarrowsSocketsAndOptions()
     {
         // The web sample's policy: every architecture, KILL_PROCESS for anything else. Nothing the analysis flags.
-        var model = new PolicyModel(Verdict.KillProcess, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+        var model = new PolicyModel(CoreVerdict.KillProcess, CoreVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
             EquatableArray.From(ArchInfo.All.Select(a => a.Arch).ToArray()),
-            EquatableArray.From(new[] { Rule(0, Verdict.Allow, null, "@dotnet-runtime"), Rule(1, Verdict.Allow, null, "@aspnetcore") }));
+            EquatableArray.From(new[] { Rule(0, CoreVerdict.Allow, null, "@dotnet-runtime"), Rule(1, CoreVerdict.Allow, null, "@aspnetcore") }));
         var compilation = PolicyCompiler.Compile(model);
         Assert.True(compilation.Diagnostics.Count == 0, string.Join("\n", compilation.Diagnostics.Select(d => d.Id + ": " + d.Message)));
         foreach (var program in compilation.Programs.Select(p => new SeccompProgram((SeccompArch)p.Arch, p.ToBytes())))
@@ -225,9 +225,9 @@ public class CompilerTests
     [Fact]
     public void DenyingAGroupDeniesEveryMemberOutright()
     {
-        var model = new PolicyModel(Verdict.Allow, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+        var model = new PolicyModel(CoreVerdict.Allow, CoreVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
             EquatableArray.From(new[] { CoreArch.X86_64 }),
-            EquatableArray.From(new[] { new RuleModel(0, Verdict.KillProcess, EquatableArray.From(new[] { "@dotnet-runtime" }), null) }));
+            EquatableArray.From(new[] { new RuleModel(0, CoreVerdict.KillProcess, EquatableArray.From(new[] { "@dotnet-runtime" }), null) }));
         var program = PropertyTests.CompileProgram(model, CoreArch.X86_64);
         Assert.Equal("KILL_PROCESS", SeccompLoader.Evaluate(program, "clone3", new ulong[6]).ToString());
         Assert.Equal("KILL_PROCESS", SeccompLoader.Evaluate(program, "clone", new ulong[] { 0x10000000, 0, 0, 0, 0, 0 }).ToString());

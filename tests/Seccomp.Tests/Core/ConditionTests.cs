@@ -108,8 +108,8 @@ public class ConditionTests
     [MemberData(nameof(Errors))]
     public void EveryErrorIsLocatedOnItsCharacters(string when, string _, string id, string syscall, string expectedText)
     {
-        var rule = new RuleModel(0, Verdict.Allow, EquatableArray.From(new[] { syscall }), when);
-        var model = new PolicyModel(Verdict.Errno(1), Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+        var rule = new RuleModel(0, CoreVerdict.Allow, EquatableArray.From(new[] { syscall }), when);
+        var model = new PolicyModel(CoreVerdict.Errno(1), CoreVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
             EquatableArray.From(new[] { CoreArch.X86_64 }), EquatableArray.From(new[] { rule }));
         var e = Assert.Single(PolicyCompiler.Compile(model).Errors);
         Assert.Equal(id, e.Id);
@@ -207,8 +207,8 @@ public class ConditionTests
                 {
                     Assert.Empty(problems);
                     // It compiles to a verified program.
-                    var model = new PolicyModel(Verdict.Errno(1), Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
-                        EquatableArray.From(new[] { CoreArch.X86_64 }), EquatableArray.From(new[] { new RuleModel(0, Verdict.Allow, EquatableArray.From(new[] { syscall }), when) }));
+                    var model = new PolicyModel(CoreVerdict.Errno(1), CoreVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+                        EquatableArray.From(new[] { CoreArch.X86_64 }), EquatableArray.From(new[] { new RuleModel(0, CoreVerdict.Allow, EquatableArray.From(new[] { syscall }), when) }));
                     Assert.Single(PolicyCompiler.Compile(model).Programs);
                     programs++;
                 }
@@ -240,9 +240,9 @@ public class ConditionTests
         ConditionBinder.Bind("mode == 0x10000", "fchmod", arch, out var problems);
         Assert.Equal(DiagnosticIds.ConditionOutOfRange, Assert.Single(problems).Id);
 
-        var model = new PolicyModel(Verdict.Allow, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+        var model = new PolicyModel(CoreVerdict.Allow, CoreVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
             EquatableArray.From(new[] { CoreArch.X86_64 }),
-            EquatableArray.From(new[] { new RuleModel(0, Verdict.Errno(1), EquatableArray.From(new[] { "fchmod" }), "mode == 04755") }));
+            EquatableArray.From(new[] { new RuleModel(0, CoreVerdict.Errno(1), EquatableArray.From(new[] { "fchmod" }), "mode == 04755") }));
         var program = PropertyTests.CompileProgram(model, CoreArch.X86_64);
         Assert.Equal("ERRNO(1)", SeccompLoader.Evaluate(program, "fchmod", new ulong[] { 3, 0xdead_0000_0001_09ed }).ToString());
         Assert.Equal("ALLOW", SeccompLoader.Evaluate(program, "fchmod", new ulong[] { 3, 0x1ed }).ToString());
@@ -297,9 +297,9 @@ public class ConditionTests
     public void ArgNOnPrctlIsAWarningOnItsCharactersAndTheProgramTestsSlotN()
     {
         const string when = "option == 4 && arg2 == 1";
-        var model = new PolicyModel(Verdict.Allow, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+        var model = new PolicyModel(CoreVerdict.Allow, CoreVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
             EquatableArray.From(new[] { CoreArch.X86_64, CoreArch.Aarch64 }),
-            EquatableArray.From(new[] { new RuleModel(0, Verdict.Errno(1), EquatableArray.From(new[] { "prctl" }), when) }));
+            EquatableArray.From(new[] { new RuleModel(0, CoreVerdict.Errno(1), EquatableArray.From(new[] { "prctl" }), when) }));
         var compilation = PolicyCompiler.Compile(model);
         Assert.False(compilation.HasErrors);
         var d = Assert.Single(compilation.Diagnostics, x => x.Id == DiagnosticIds.PositionalArgument);
@@ -327,9 +327,9 @@ public class ConditionTests
 
         foreach (var arch in new[] { CoreArch.X86_64, CoreArch.Aarch64 })
         {
-            var model = new PolicyModel(Verdict.Allow, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+            var model = new PolicyModel(CoreVerdict.Allow, CoreVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
                 EquatableArray.From(new[] { arch }),
-                EquatableArray.From(new[] { new RuleModel(0, Verdict.Errno(1), EquatableArray.From(new[] { "clone" }), "clone_flags == 0x11") }));
+                EquatableArray.From(new[] { new RuleModel(0, CoreVerdict.Errno(1), EquatableArray.From(new[] { "clone" }), "clone_flags == 0x11") }));
             var program = PropertyTests.CompileProgram(model, arch);
             Assert.Equal("ERRNO(1)", SeccompLoader.Evaluate(program, "clone", new ulong[] { 0x100_0000_0011 }).ToString());
             Assert.Equal("ERRNO(1)", SeccompLoader.Evaluate(program, "clone", new ulong[] { 0x11 }).ToString());
@@ -359,9 +359,9 @@ public class ConditionTests
         var args = new ulong[6];
         args[slot] = raw;
         Assert.True(ReferenceEvaluator.Holds(c, args));
-        var model = new PolicyModel(Verdict.Allow, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+        var model = new PolicyModel(CoreVerdict.Allow, CoreVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
             EquatableArray.From(new[] { CoreArch.X86_64 }),
-            EquatableArray.From(new[] { new RuleModel(0, Verdict.Errno(1), EquatableArray.From(new[] { syscall }), when) }));
+            EquatableArray.From(new[] { new RuleModel(0, CoreVerdict.Errno(1), EquatableArray.From(new[] { syscall }), when) }));
         var program = PropertyTests.CompileProgram(model, CoreArch.X86_64);
         Assert.Equal("ERRNO(1)", SeccompLoader.Evaluate(program, syscall, args).ToString());
     }
@@ -383,12 +383,12 @@ public class ConditionTests
     public void DotnetRuntimeAllowsMknodatOnlyForRegularFilesAndFifos(bool x86)
     {
         var arch = x86 ? CoreArch.X86_64 : CoreArch.Aarch64;
-        var model = new PolicyModel(Verdict.Errno(1), Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+        var model = new PolicyModel(CoreVerdict.Errno(1), CoreVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
             EquatableArray.From(new[] { arch }),
             EquatableArray.From(new[]
             {
-                new RuleModel(0, Verdict.Allow, EquatableArray.From(new[] { "@dotnet-runtime" }), null),
-                new RuleModel(1, Verdict.Errno(38), EquatableArray.From(new[] { "clone3" }), null),
+                new RuleModel(0, CoreVerdict.Allow, EquatableArray.From(new[] { "@dotnet-runtime" }), null),
+                new RuleModel(1, CoreVerdict.Errno(38), EquatableArray.From(new[] { "clone3" }), null),
             }));
         var compilation = PolicyCompiler.Compile(model);
         Assert.DoesNotContain(compilation.Diagnostics, d => d.Id == DiagnosticIds.DangerousAllowance);
@@ -407,9 +407,9 @@ public class ConditionTests
     [Fact]
     public void AnAllowedMknodThatCanCreateADeviceNodeIsDangerous()
     {
-        PolicyModel Policy(string? when) => new(Verdict.Errno(1), Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+        PolicyModel Policy(string? when) => new(CoreVerdict.Errno(1), CoreVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
             EquatableArray.From(new[] { CoreArch.X86_64 }),
-            EquatableArray.From(new[] { new RuleModel(0, Verdict.Allow, EquatableArray.From(new[] { "mknod", "mknodat" }), when) }));
+            EquatableArray.From(new[] { new RuleModel(0, CoreVerdict.Allow, EquatableArray.From(new[] { "mknod", "mknodat" }), when) }));
         var bare = PolicyCompiler.Compile(Policy(null)).Diagnostics.Where(d => d.Id == DiagnosticIds.DangerousAllowance).ToList();
         Assert.Equal(2, bare.Count);
         Assert.Contains("allows mknodat with S_IFCHR or S_IFBLK in mode", bare[1].Message);
@@ -425,13 +425,13 @@ public class ConditionTests
     public void FlagEqualityInADenyingRuleIsAFindingWithItsMaskForm()
     {
         const string when = "prot == (PROT_READ | PROT_WRITE | PROT_EXEC)";
-        var model = new PolicyModel(Verdict.Allow, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+        var model = new PolicyModel(CoreVerdict.Allow, CoreVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
             EquatableArray.From(new[] { CoreArch.X86_64, CoreArch.Aarch64 }),
             EquatableArray.From(new[]
             {
-                new RuleModel(0, Verdict.KillProcess, EquatableArray.From(new[] { "mmap" }), when),
-                new RuleModel(1, Verdict.Allow, EquatableArray.From(new[] { "mprotect" }), "prot == PROT_READ"),
-                new RuleModel(2, Verdict.Errno(1), EquatableArray.From(new[] { "clone" }), "clone_flags == (CLONE_NEWUSER | SIGCHLD)"),
+                new RuleModel(0, CoreVerdict.KillProcess, EquatableArray.From(new[] { "mmap" }), when),
+                new RuleModel(1, CoreVerdict.Allow, EquatableArray.From(new[] { "mprotect" }), "prot == PROT_READ"),
+                new RuleModel(2, CoreVerdict.Errno(1), EquatableArray.From(new[] { "clone" }), "clone_flags == (CLONE_NEWUSER | SIGCHLD)"),
             }));
         var findings = PolicyCompiler.Compile(model).Diagnostics.Where(d => d.Id == DiagnosticIds.FlagEquality).ToList();
         foreach (var f in findings) _out.WriteLine(f.Message);

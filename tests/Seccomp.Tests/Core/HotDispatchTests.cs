@@ -45,7 +45,7 @@ public class HotDispatchTests
                     bool argumentFree = resolved.RulesFor(nr).All(r => r.Condition == null);
                     var verdict = ReferenceEvaluator.Evaluate(resolved, info.AuditArch, (uint)nr, new ulong[6]);
                     Assert.Equal(verdict.ToKernel(), program.Run(new SeccompData(nr, info.AuditArch, 0, new ulong[6]), out _).ToKernel());
-                    if (argumentFree && verdict.Kind == CoreAction.Allow)
+                    if (argumentFree && verdict.Action == CoreAction.Allow)
                         Assert.True(KernelCacheEmulator.IsConstAllow(program.Code(), info.AuditArch, (uint)nr), $"nr {nr} on {arch} is not cacheable");
                 }
                 for (int v = 0; v < 100; v++)
@@ -61,8 +61,8 @@ public class HotDispatchTests
     [Fact]
     public void APolicysOwnProfileIsCheckedFirstHottestFirst()
     {
-        var rules = EquatableArray.From(new[] { new RuleModel(0, Verdict.Allow, EquatableArray.From(new[] { "read", "write", "getpid", "futex", "close", "openat", "mmap" }), null) });
-        var model = new PolicyModel(Verdict.Errno(1), Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+        var rules = EquatableArray.From(new[] { new RuleModel(0, CoreVerdict.Allow, EquatableArray.From(new[] { "read", "write", "getpid", "futex", "close", "openat", "mmap" }), null) });
+        var model = new PolicyModel(CoreVerdict.Errno(1), CoreVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
             EquatableArray.From(new[] { CoreArch.X86_64 }), rules, EquatableArray.From(new[] { "getpid:900000", "futex:90000", "close:10" }));
         var code = PolicyCompiler.Compile(model).Program(CoreArch.X86_64).Instructions;
         var plain = PolicyCompiler.Compile(model with { HotSyscalls = EquatableArray<string>.Empty }).Program(CoreArch.X86_64).Instructions;

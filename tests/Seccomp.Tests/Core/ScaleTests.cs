@@ -26,16 +26,16 @@ public class ScaleTests
 
     public ScaleTests(ITestOutputHelper output) => _out = output;
 
-    private static PolicyModel Policy(Verdict defaultAction, RuleModel[] rules, params CoreArch[] archs) => new(
-        defaultAction, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+    private static PolicyModel Policy(CoreVerdict defaultAction, RuleModel[] rules, params CoreArch[] archs) => new(
+        defaultAction, CoreVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
         EquatableArray.From(archs.Length == 0 ? new[] { CoreArch.X86_64, CoreArch.Aarch64 } : archs), EquatableArray.From(rules));
 
-    private static RuleModel Rule(int index, Verdict action, string? when, params string[] names) =>
+    private static RuleModel Rule(int index, CoreVerdict action, string? when, params string[] names) =>
         new(index, action, EquatableArray.From(names), when);
 
     /// <summary><c>[Allow("read", When = "fd == i")]</c> for i below <paramref name="n"/>.</summary>
     private static PolicyModel ReadRules(int n) =>
-        Policy(Verdict.Errno(1), Enumerable.Range(0, n).Select(i => Rule(i, Verdict.Allow, $"fd == {i}", "read")).ToArray());
+        Policy(CoreVerdict.Errno(1), Enumerable.Range(0, n).Select(i => Rule(i, CoreVerdict.Allow, $"fd == {i}", "read")).ToArray());
 
     /// <summary>Runs <paramref name="work"/> on a thread with a 1 MB stack and returns what it returned or threw.</summary>
     internal static T OnSmallStack<T>(Func<T> work)
@@ -65,7 +65,7 @@ public class ScaleTests
     public void FortyThousandConditionalRulesOnOneSyscallAreTooLargeWithoutDeepRecursion()
     {
         // Not the model the timing test compiles: the compiler keeps its last results.
-        var model = ReadRules(40_000) with { DefaultAction = Verdict.Errno(13) };
+        var model = ReadRules(40_000) with { DefaultAction = CoreVerdict.Errno(13) };
         AssertTooLarge(OnSmallStack(() => PolicyCompiler.Compile(model)));
     }
 
@@ -76,11 +76,11 @@ public class ScaleTests
         var names = info.Syscalls.Select(kv => kv.Key).Where(n => Seccomp.Compiler.Conditions.Signatures.Get(n, info.Arch) is { Count: > 0 } s && !s[0].Type.Pointer && s[0].Type.Bits >= 32)
             .OrderBy(n => n, StringComparer.Ordinal).ToArray();
         // Actions alternate too, so every syscall has groups of several verdicts.
-        var actions = new[] { Verdict.Allow, Verdict.Errno(13), Verdict.Of(CoreAction.Log, 0), Verdict.Errno(1) };
+        var actions = new[] { CoreVerdict.Allow, CoreVerdict.Errno(13), CoreVerdict.Of(CoreAction.Log, 0), CoreVerdict.Errno(1) };
         var rules = Enumerable.Range(0, 40_000)
             .Select(i => Rule(i, actions[i % actions.Length], $"arg0 == {i} || arg0 in ({i + 50_000}, {i + 100_000})", names[i % names.Length]))
             .ToArray();
-        var model = Policy(Verdict.KillProcess, rules, CoreArch.X86_64);
+        var model = Policy(CoreVerdict.KillProcess, rules, CoreArch.X86_64);
         AssertTooLarge(OnSmallStack(() => PolicyCompiler.Compile(model)));
     }
 
@@ -89,8 +89,8 @@ public class ScaleTests
     {
         // Every rule tests the same 64-bit argument for equality: the rules of the action become one equality set,
         // emitted once per distinct value. The rules repeat 100 values, so the program fits.
-        var rules = Enumerable.Range(0, 40_000).Select(i => Rule(i, Verdict.Allow, $"offset == {i % 100}", "lseek")).ToArray();
-        var model = Policy(Verdict.Errno(1), rules, CoreArch.X86_64);
+        var rules = Enumerable.Range(0, 40_000).Select(i => Rule(i, CoreVerdict.Allow, $"offset == {i % 100}", "lseek")).ToArray();
+        var model = Policy(CoreVerdict.Errno(1), rules, CoreArch.X86_64);
         var compilation = OnSmallStack(() => PolicyCompiler.Compile(model));
         Assert.Empty(compilation.Errors);
         var program = compilation.Program(CoreArch.X86_64);
@@ -112,11 +112,11 @@ public class ScaleTests
         // Three actions interleaved, one 'in' list, and a range: several groups, trampolines over long blocks.
         var rules = Enumerable.Range(0, 1_000).Select(i => (i % 6) switch
         {
-            < 4 => Rule(i, Verdict.Allow, $"fd == {i}", "read"),
-            4 => Rule(i, Verdict.Errno(13), $"fd == {i} || count == {i}", "read"),
-            _ => Rule(i, Verdict.Of(CoreAction.Log, 0), $"fd in ({i}, {i + 5000}) && count > 7", "read"),
-        }).Append(Rule(1_000, Verdict.Errno(2), "fd >= 100000", "read")).ToArray();
-        var model = Policy(Verdict.KillProcess, rules);
+            < 4 => Rule(i, CoreVerdict.Allow, $"fd == {i}", "read"),
+            4 => Rule(i, CoreVerdict.Errno(13), $"fd == {i} || count == {i}", "read"),
+            _ => Rule(i, CoreVerdict.Of(CoreAction.Log, 0), $"fd in ({i}, {i + 5000}) && count > 7", "read"),
+        }).Append(Rule(1_000, CoreVerdict.Errno(2), "fd >= 100000", "read")).ToArray();
+        var model = Policy(CoreVerdict.KillProcess, rules);
         var compilation = OnSmallStack(() => PolicyCompiler.Compile(model));
         Assert.True(!compilation.HasErrors, string.Join("; ", compilation.Errors.Select(e => e.Message)));
         var rng = new Random(1000);

@@ -16,11 +16,11 @@ namespace Seccomp.Tests;
 /// </summary>
 public class SelfPidTests
 {
-    private static PolicyModel Policy(Verdict defaultAction, params RuleModel[] rules) => new(
-        defaultAction, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+    private static PolicyModel Policy(CoreVerdict defaultAction, params RuleModel[] rules) => new(
+        defaultAction, CoreVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
         EquatableArray.From(new[] { CoreArch.X86_64, CoreArch.Aarch64, CoreArch.Riscv64 }), EquatableArray.From(rules));
 
-    private static RuleModel Rule(int index, Verdict action, string? when, params string[] names) =>
+    private static RuleModel Rule(int index, CoreVerdict action, string? when, params string[] names) =>
         new(index, action, EquatableArray.From(names), when);
 
     [Theory]
@@ -30,7 +30,7 @@ public class SelfPidTests
     [InlineData("tgid == SELF_PID || sig == 0")]
     public void EveryComparisonWithSelfPidIsListedAsAJeqOfThePlaceholder(string when)
     {
-        var compilation = PolicyCompiler.Compile(Policy(Verdict.Errno(1), Rule(0, Verdict.Allow, when, "tgkill")));
+        var compilation = PolicyCompiler.Compile(Policy(CoreVerdict.Errno(1), Rule(0, CoreVerdict.Allow, when, "tgkill")));
         Assert.False(compilation.HasErrors, string.Join("; ", compilation.Errors.Select(e => e.Message)));
         foreach (var p in compilation.Programs)
         {
@@ -61,9 +61,9 @@ public class SelfPidTests
     [Fact]
     public void TheRuntimeGroupListsTgkillsPidOnEveryArchitecture_AndAPolicyWithoutItListsNothing()
     {
-        var withGroup = PolicyCompiler.Compile(Policy(Verdict.KillProcess, Rule(0, Verdict.Allow, null, "@dotnet-runtime")));
+        var withGroup = PolicyCompiler.Compile(Policy(CoreVerdict.KillProcess, Rule(0, CoreVerdict.Allow, null, "@dotnet-runtime")));
         Assert.All(withGroup.Programs, p => Assert.Single(p.ProcessIdSlots));
-        var without = PolicyCompiler.Compile(Policy(Verdict.KillProcess, Rule(0, Verdict.Allow, null, "read", "tgkill")));
+        var without = PolicyCompiler.Compile(Policy(CoreVerdict.KillProcess, Rule(0, CoreVerdict.Allow, null, "read", "tgkill")));
         Assert.All(without.Programs, p => Assert.Empty(p.ProcessIdSlots));
     }
 
@@ -74,14 +74,14 @@ public class SelfPidTests
     [InlineData("tgid == (SELF_PID | 1)")]
     public void SelfPidOnlyComparesForEquality(string when)
     {
-        var compilation = PolicyCompiler.Compile(Policy(Verdict.Errno(1), Rule(0, Verdict.Allow, when, "tgkill")));
+        var compilation = PolicyCompiler.Compile(Policy(CoreVerdict.Errno(1), Rule(0, CoreVerdict.Allow, when, "tgkill")));
         Assert.Contains(compilation.Errors, e => e.Id == DiagnosticIds.ConditionType && e.Message.Contains("SELF_PID"));
     }
 
     [Fact]
     public void SlotsThatDoNotHoldThePlaceholderAreRefused()
     {
-        var p = PolicyCompiler.Compile(Policy(Verdict.Errno(1), Rule(0, Verdict.Allow, "tgid == SELF_PID", "tgkill"))).Programs[0];
+        var p = PolicyCompiler.Compile(Policy(CoreVerdict.Errno(1), Rule(0, CoreVerdict.Allow, "tgid == SELF_PID", "tgkill"))).Programs[0];
         Assert.Null(Seccomp.ProcessId.Patch(p.ToBytes(), new[] { 0 }, out var problem));
         Assert.Contains("do not belong together", problem);
     }

@@ -220,9 +220,9 @@ public class PolicyDocumentTests
         Assert.True(fromSyntax.LogDenied);
         Assert.True(fromBinding.LogDenied);
         var m = fromSyntax.Model;
-        Assert.Equal(new Verdict(CoreAction.Trap, 0), m.DefaultAction);
-        Assert.Equal(Verdict.Errno(1), m.BadArchAction);
-        Assert.Equal(Verdict.Errno(1), m.UnknownSyscallAction);
+        Assert.Equal(new CoreVerdict(CoreAction.Trap, 0), m.DefaultAction);
+        Assert.Equal(CoreVerdict.Errno(1), m.BadArchAction);
+        Assert.Equal(CoreVerdict.Errno(1), m.UnknownSyscallAction);
         Assert.Equal(new[] { CoreArch.Aarch64 }, m.Architectures.ToArray());
         Assert.Equal(new[] { "read:10", "write" }, m.HotSyscalls!.Value.ToArray());
     }

@@ -288,11 +288,11 @@ public class SyntaxReaderTests
             };
 
             var settings = new List<string>();
-            if (rng.Next(2) == 0 || model.DefaultAction.Kind != CoreAction.Errno || model.DefaultAction.Data != 1)
-                settings.Add("DefaultAction = " + Qualify("SeccompAction") + "." + model.DefaultAction.Kind);
-            if (model.DefaultAction.Kind == CoreAction.Errno && (model.DefaultAction.Data != 1 || rng.Next(2) == 0))
+            if (rng.Next(2) == 0 || model.DefaultAction.Action != CoreAction.Errno || model.DefaultAction.Data != 1)
+                settings.Add("DefaultAction = " + Qualify("SeccompAction") + "." + model.DefaultAction.Action);
+            if (model.DefaultAction.Action == CoreAction.Errno && (model.DefaultAction.Data != 1 || rng.Next(2) == 0))
                 settings.Add("DefaultErrno = " + Errno(model.DefaultAction.Data));
-            settings.Add("BadArchAction = " + Qualify("SeccompAction") + "." + model.BadArchAction.Kind);
+            settings.Add("BadArchAction = " + Qualify("SeccompAction") + "." + model.BadArchAction.Action);
             settings.Add("Architectures = " + Array(model.Architectures.Select(a => Qualify("SeccompArch") + "." + a), Qualify("SeccompArch")));
             if (rng.Next(4) == 0) settings.Add("LogDenied = " + Pick("true", "false"));
             if (rng.Next(4) == 0) settings.Add("UnknownSyscalls = " + Qualify("SeccompAction") + "." + Pick("Allow", "Errno", "KillProcess", "Log"));
@@ -313,15 +313,15 @@ public class SyntaxReaderTests
             {
                 bool constant = bindAt >= 0 && r.Index == bindAt;
                 var extra = new List<string>();
-                string attr = r.Action.Kind switch
+                string attr = r.Action.Action switch
                 {
                     CoreAction.Allow => "Allow", CoreAction.Errno => "Deny", CoreAction.KillProcess or CoreAction.KillThread => "Kill",
                     CoreAction.Log => "Log", CoreAction.Trap => "Trap", CoreAction.Trace => "Trace", _ => "Notify",
                 };
-                if (r.Action.Kind == CoreAction.Errno && (r.Action.Data != 1 || rng.Next(2) == 0)) extra.Add("Errno = " + Errno(r.Action.Data));
-                if (r.Action.Kind == CoreAction.KillThread) extra.Add("Thread = true");
-                if (r.Action.Kind == CoreAction.KillProcess && rng.Next(3) == 0) extra.Add("Thread = false");
-                if (r.Action.Kind is CoreAction.Trap or CoreAction.Trace && (r.Action.Data != 0 || rng.Next(2) == 0))
+                if (r.Action.Action == CoreAction.Errno && (r.Action.Data != 1 || rng.Next(2) == 0)) extra.Add("Errno = " + Errno(r.Action.Data));
+                if (r.Action.Action == CoreAction.KillThread) extra.Add("Thread = true");
+                if (r.Action.Action == CoreAction.KillProcess && rng.Next(3) == 0) extra.Add("Thread = false");
+                if (r.Action.Action is CoreAction.Trap or CoreAction.Trace && (r.Action.Data != 0 || rng.Next(2) == 0))
                     extra.Add("Data = " + r.Action.Data.ToString(CultureInfo.InvariantCulture));
                 if (r.When != null) extra.Add("When = " + Literal(r.When));
                 var names = r.Syscalls.Select(Literal).ToList();

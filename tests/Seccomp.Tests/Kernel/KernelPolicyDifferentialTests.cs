@@ -144,9 +144,9 @@ public class KernelPolicyDifferentialTests
             {
                 names = Enumerable.Range(0, rng.Next(1, 3)).Select(_ => pool[rng.Next(pool.Length)]).Distinct().ToArray();
             }
-            rules.Add(new RuleModel(i, Verdict.Errno(errnos[i]), EquatableArray.From(names), when));
+            rules.Add(new RuleModel(i, CoreVerdict.Errno(errnos[i]), EquatableArray.From(names), when));
         }
-        var model = new PolicyModel(Verdict.Errno(errnos[count]), Verdict.Errno(errnos[count + 1]), PolicyModel.DefaultUnknownSyscallAction,
+        var model = new PolicyModel(CoreVerdict.Errno(errnos[count]), CoreVerdict.Errno(errnos[count + 1]), PolicyModel.DefaultUnknownSyscallAction,
             EquatableArray.From(new[] { arch }), EquatableArray.From(rules));
         return new RandomPolicySpec(model, rules.SelectMany(r => r.Syscalls).Distinct().ToArray(), constants);
     }

@@ -87,14 +87,14 @@ public class LibSeccompOracleTests
     {
         var pool = RandomPolicies.Pool.OrderBy(_ => rng.Next()).Take(rng.Next(3, 25)).ToArray();
         var rules = new List<RuleModel>();
-        Verdict defaultAction;
-        do defaultAction = RandomPolicies.RandomVerdict(rng); while (defaultAction.Kind == CoreAction.Trap && defaultAction.Data != 0);
+        CoreVerdict defaultAction;
+        do defaultAction = RandomPolicies.RandomVerdict(rng); while (defaultAction.Action == CoreAction.Trap && defaultAction.Data != 0);
         foreach (var name in pool)
         {
-            Verdict action;
+            CoreVerdict action;
             // libseccomp takes no data with TRAP.
             do action = RandomPolicies.RandomVerdict(rng);
-            while (action == defaultAction || action.Kind == CoreAction.Trap && action.Data != 0);
+            while (action == defaultAction || action.Action == CoreAction.Trap && action.Data != 0);
             string? when = null;
             var ps = Signatures.Get(name, arch)!.Where(x => !x.Type.Pointer).ToArray();
             if (ps.Length > 0 && rng.Next(2) == 0)
@@ -105,7 +105,7 @@ public class LibSeccompOracleTests
             }
             rules.Add(new RuleModel(rules.Count, action, EquatableArray.From(new[] { name }), when));
         }
-        return new PolicyModel(defaultAction, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+        return new PolicyModel(defaultAction, CoreVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
             EquatableArray.From(new[] { arch }), EquatableArray.From(rules));
     }
 
@@ -217,7 +217,7 @@ public class LibSeccompOracleTests
         {
             bool argumentFree = resolved.RulesFor(nr).All(r => r.Condition == null);
             var verdict = ReferenceEvaluator.Evaluate(resolved, info.AuditArch, (uint)nr, new ulong[6]);
-            if (!argumentFree || verdict.Kind != CoreAction.Allow) continue;
+            if (!argumentFree || verdict.Action != CoreAction.Allow) continue;
             Assert.True(KernelCacheEmulator.IsConstAllow(ours.Code(), info.AuditArch, (uint)nr), $"nr {nr} is not cacheable");
             cacheable++;
         }

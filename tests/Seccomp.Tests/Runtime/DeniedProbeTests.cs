@@ -41,8 +41,8 @@ public class DeniedProbeTests
 
     private static IReadOnlyList<BpfInstruction> LogProgram()
     {
-        var rules = new[] { new RuleModel(0, new Seccomp.Compiler.Verdict(CoreAction.Log, 0), EquatableArray.From(new[] { "connect" }), null) };
-        var model = new PolicyModel(Seccomp.Compiler.Verdict.Allow, Seccomp.Compiler.Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+        var rules = new[] { new RuleModel(0, new CoreVerdict(CoreAction.Log, 0), EquatableArray.From(new[] { "connect" }), null) };
+        var model = new PolicyModel(CoreVerdict.Allow, CoreVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
             EquatableArray.From(new[] { CoreArch.X86_64 }), EquatableArray.From(rules));
         return PropertyTests.CompileProgram(model, CoreArch.X86_64).Instructions;
     }
@@ -86,8 +86,8 @@ public class DeniedProbeTests
     [Fact]
     public void ComplainModeKeepsTheGroupsEnosysForClone3()
     {
-        var rules = new[] { new RuleModel(0, Seccomp.Compiler.Verdict.Allow, EquatableArray.From(new[] { "@dotnet-runtime" }), null) };
-        var model = new PolicyModel(Seccomp.Compiler.Verdict.Errno(1), Seccomp.Compiler.Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+        var rules = new[] { new RuleModel(0, CoreVerdict.Allow, EquatableArray.From(new[] { "@dotnet-runtime" }), null) };
+        var model = new PolicyModel(CoreVerdict.Errno(1), CoreVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
             EquatableArray.From(new[] { CoreArch.X86_64 }), EquatableArray.From(rules));
         var program = PropertyTests.CompileProgram(model, CoreArch.X86_64).Instructions;
         var plan = InstallPlanner.Plan(program, new SeccompOptions { Complain = true }, Facts(false), X64, new BoolOnlyProbe2());

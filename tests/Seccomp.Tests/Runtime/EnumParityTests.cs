@@ -26,6 +26,6 @@ public class EnumParityTests
     public void ActionCodesAgree()
     {
         foreach (var action in Enum.GetValues<SeccompAction>())
-            Assert.Equal(new SeccompVerdict(action, 5).ToKernel(), new Seccomp.Compiler.Verdict((CoreAction)action, 5).ToKernel());
+            Assert.Equal(new SeccompVerdict(action, 5).ToKernel(), new CoreVerdict((CoreAction)action, 5).ToKernel());
     }
 }

@@ -32,15 +32,15 @@ public class LoaderPlanTests
     {
         var rules = new[]
         {
-            new RuleModel(0, Seccomp.Compiler.Verdict.KillProcess, EquatableArray.From(new[] { "ptrace" }), null),
-            new RuleModel(1, new Seccomp.Compiler.Verdict(CoreAction.KillThread, 0), EquatableArray.From(new[] { "kexec_load" }), null),
-            new RuleModel(2, new Seccomp.Compiler.Verdict(CoreAction.Trap, 3), EquatableArray.From(new[] { "mount" }), null),
-            new RuleModel(3, Seccomp.Compiler.Verdict.Errno(13), EquatableArray.From(new[] { "keyctl" }), null),
-            new RuleModel(4, new Seccomp.Compiler.Verdict(CoreAction.Notify, 0), EquatableArray.From(new[] { "bpf" }), null),
-            new RuleModel(5, new Seccomp.Compiler.Verdict(CoreAction.Trace, 9), EquatableArray.From(new[] { "uname" }), null),
-            new RuleModel(6, new Seccomp.Compiler.Verdict(CoreAction.Log, 0), EquatableArray.From(new[] { "connect" }), null),
+            new RuleModel(0, CoreVerdict.KillProcess, EquatableArray.From(new[] { "ptrace" }), null),
+            new RuleModel(1, new CoreVerdict(CoreAction.KillThread, 0), EquatableArray.From(new[] { "kexec_load" }), null),
+            new RuleModel(2, new CoreVerdict(CoreAction.Trap, 3), EquatableArray.From(new[] { "mount" }), null),
+            new RuleModel(3, CoreVerdict.Errno(13), EquatableArray.From(new[] { "keyctl" }), null),
+            new RuleModel(4, new CoreVerdict(CoreAction.Notify, 0), EquatableArray.From(new[] { "bpf" }), null),
+            new RuleModel(5, new CoreVerdict(CoreAction.Trace, 9), EquatableArray.From(new[] { "uname" }), null),
+            new RuleModel(6, new CoreVerdict(CoreAction.Log, 0), EquatableArray.From(new[] { "connect" }), null),
         };
-        var model = new PolicyModel(Seccomp.Compiler.Verdict.Allow, Seccomp.Compiler.Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+        var model = new PolicyModel(CoreVerdict.Allow, CoreVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
             EquatableArray.From(new[] { CoreArch.X86_64 }), EquatableArray.From(rules));
         return PropertyTests.CompileProgram(model, CoreArch.X86_64).Instructions; // the runtime's instruction type
     }

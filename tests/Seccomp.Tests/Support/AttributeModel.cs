@@ -21,22 +21,22 @@ internal static class AttributeModel
         var rules = type.GetCustomAttributes<SeccompRuleAttribute>().Select((a, i) => new RuleModel(i, VerdictOf(a), EquatableArray.From(a.Syscalls), a.When)).ToArray();
         var archs = (policy.Architectures ?? new[] { SeccompArch.X86_64, SeccompArch.Aarch64, SeccompArch.Riscv64 }).Select(a => (CoreArch)a);
         return new PolicyModel(
-            policy.DefaultAction == SeccompAction.Errno ? Verdict.Errno((int)policy.DefaultErrno) : Verdict.Of((CoreAction)policy.DefaultAction, 0),
-            Verdict.Of((CoreAction)policy.BadArchAction, 1),
-            policy.UnknownSyscalls == SeccompAction.Errno ? Verdict.Errno((int)policy.UnknownSyscallsErrno) : Verdict.Of((CoreAction)policy.UnknownSyscalls, 0),
+            policy.DefaultAction == SeccompAction.Errno ? CoreVerdict.Errno((int)policy.DefaultErrno) : CoreVerdict.Of((CoreAction)policy.DefaultAction, 0),
+            CoreVerdict.Of((CoreAction)policy.BadArchAction, 1),
+            policy.UnknownSyscalls == SeccompAction.Errno ? CoreVerdict.Errno((int)policy.UnknownSyscallsErrno) : CoreVerdict.Of((CoreAction)policy.UnknownSyscalls, 0),
             EquatableArray.From(archs), EquatableArray.From(rules),
             policy.HotSyscalls is { } hot ? EquatableArray.From(hot) : null);
     }
 
-    private static Verdict VerdictOf(SeccompRuleAttribute a) => a switch
+    private static CoreVerdict VerdictOf(SeccompRuleAttribute a) => a switch
     {
-        AllowAttribute => Verdict.Allow,
-        DenyAttribute d => Verdict.Errno((int)d.Errno),
-        KillAttribute k => k.Thread ? new Verdict(CoreAction.KillThread, 0) : Verdict.KillProcess,
-        LogAttribute => new Verdict(CoreAction.Log, 0),
-        TrapAttribute t => new Verdict(CoreAction.Trap, t.Data),
-        TraceAttribute t => new Verdict(CoreAction.Trace, t.Data),
-        _ => new Verdict(CoreAction.Notify, 0),
+        AllowAttribute => CoreVerdict.Allow,
+        DenyAttribute d => CoreVerdict.Errno((int)d.Errno),
+        KillAttribute k => k.Thread ? new CoreVerdict(CoreAction.KillThread, 0) : CoreVerdict.KillProcess,
+        LogAttribute => new CoreVerdict(CoreAction.Log, 0),
+        TrapAttribute t => new CoreVerdict(CoreAction.Trap, t.Data),
+        TraceAttribute t => new CoreVerdict(CoreAction.Trace, t.Data),
+        _ => new CoreVerdict(CoreAction.Notify, 0),
     };
 
     /// <summary>

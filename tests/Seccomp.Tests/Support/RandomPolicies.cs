@@ -31,7 +31,7 @@ internal static class RandomPolicies
     private static readonly string[] ConditionPool =
         Pool.Where(n => Signatures.Get(n, CoreArch.X86_64) is { Count: > 0 }).ToArray();
 
-    public static Verdict RandomVerdict(Random rng, bool allowAnyData = true)
+    public static CoreVerdict RandomVerdict(Random rng, bool allowAnyData = true)
     {
         var kind = (CoreAction)rng.Next(8);
         int data = kind switch
@@ -40,7 +40,7 @@ internal static class RandomPolicies
             CoreAction.Trap or CoreAction.Trace => allowAnyData ? rng.Next(0, 65536) : rng.Next(0, 10),
             _ => 0,
         };
-        return Verdict.Of(kind, data);
+        return CoreVerdict.Of(kind, data);
     }
 
     public static RandomPolicy Create(Random rng, string className, bool conditions, CoreArch[]? archs = null,
@@ -49,8 +49,8 @@ internal static class RandomPolicies
         archs ??= new[] { CoreArch.X86_64, CoreArch.Aarch64 };
         var defaultAction = RandomVerdict(rng);
         // The policy attribute has no data for a TRAP or TRACE default.
-        if (defaultAction.Kind is CoreAction.Trap or CoreAction.Trace) defaultAction = Verdict.Of(defaultAction.Kind, 0);
-        var badArch = new[] { Verdict.KillProcess, new Verdict(CoreAction.KillThread, 0), new Verdict(CoreAction.Trap, 0), Verdict.Errno(1) }[rng.Next(4)];
+        if (defaultAction.Action is CoreAction.Trap or CoreAction.Trace) defaultAction = CoreVerdict.Of(defaultAction.Action, 0);
+        var badArch = new[] { CoreVerdict.KillProcess, new CoreVerdict(CoreAction.KillThread, 0), new CoreVerdict(CoreAction.Trap, 0), CoreVerdict.Errno(1) }[rng.Next(4)];
         var constants = new List<ulong>();
         var rules = new List<RuleModel>();
         var usedNames = new HashSet<string>();
@@ -180,20 +180,20 @@ internal static class RandomPolicies
         sb.AppendLine("using Seccomp;");
         sb.AppendLine("namespace Generated;");
         string archs = string.Join(", ", model.Architectures.Select(a => "SeccompArch." + a));
-        sb.Append($"[SeccompPolicy(DefaultAction = SeccompAction.{model.DefaultAction.Kind}");
-        if (model.DefaultAction.Kind == CoreAction.Errno) sb.Append($", DefaultErrno = (Errno){model.DefaultAction.Data}");
-        sb.AppendLine($", BadArchAction = SeccompAction.{model.BadArchAction.Kind}, Architectures = new[] {{ {archs} }})]");
+        sb.Append($"[SeccompPolicy(DefaultAction = SeccompAction.{model.DefaultAction.Action}");
+        if (model.DefaultAction.Action == CoreAction.Errno) sb.Append($", DefaultErrno = (Errno){model.DefaultAction.Data}");
+        sb.AppendLine($", BadArchAction = SeccompAction.{model.BadArchAction.Action}, Architectures = new[] {{ {archs} }})]");
         foreach (var r in model.Rules)
         {
             string names = string.Join(", ", r.Syscalls.Select(n => "\"" + n + "\""));
-            string extra = r.Action.Kind switch
+            string extra = r.Action.Action switch
             {
                 CoreAction.Errno => $", Errno = (Errno){r.Action.Data}",
                 CoreAction.KillThread => ", Thread = true",
                 CoreAction.Trap or CoreAction.Trace => $", Data = {r.Action.Data}",
                 _ => "",
             };
-            string attr = r.Action.Kind switch
+            string attr = r.Action.Action switch
             {
                 CoreAction.Allow => "Allow", CoreAction.Errno => "Deny", CoreAction.KillProcess or CoreAction.KillThread => "Kill",
                 CoreAction.Log => "Log", CoreAction.Trap => "Trap", CoreAction.Trace => "Trace", _ => "Notify",

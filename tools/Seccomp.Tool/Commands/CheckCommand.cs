@@ -2,13 +2,12 @@
 // SeccompAllowRecording; every call the policy denies comes to the tool, which gives the policy's own answer, and
 // lists every denied call at the end (exit code 2 when there was one).
 
-extern alias rt;
-
 using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.Linq;
 using System.Runtime.InteropServices;
+using Seccomp.Common;
 using Seccomp.Compiler;
 
 namespace Seccomp.Tool;
@@ -50,7 +49,7 @@ internal static class CheckCommand
 
     private static int Run(string[] command)
     {
-        if (KernelSupport.RunningArch is null)
+        if (HostArchitecture.Current is null)
             return Program.Fail(ExitCodes.Unsupported, $"cannot check on {RuntimeInformation.ProcessArchitecture}: only x86_64, aarch64 and riscv64 are supported");
         string? unsupported = KernelSupport.Check();
         if (unsupported != null)
@@ -64,10 +63,10 @@ internal static class CheckCommand
             if (policy == null) return Supervisor.Continue; // not a policy's listener (no hook runs under check)
             var args = new ulong[6];
             unsafe { for (int i = 0; i < 6; i++) args[i] = n.Args[i]; }
-            var verdict = policy.Program.Run(new rt::Seccomp.SeccompData(n.Nr, n.Arch, n.InstructionPointer, args), out _);
+            var verdict = policy.Run(in n, args);
             var archInfo = ArchInfo.FromAuditArch(n.Arch) ?? ArchInfo.Get(policy.Arch);
             string name = Recording.SyscallName(archInfo, n.Nr);
-            string verdictText = Describe(verdict);
+            string verdictText = PolicySource.Describe(verdict);
             string rule = "the policy's program";
             if (archInfo.Arch == policy.Arch)
             {
@@ -97,10 +96,9 @@ internal static class CheckCommand
             }
             return verdict.Action switch
             {
-                rt::Seccomp.SeccompAction.Errno => Supervisor.Error(verdict.Data),
-                rt::Seccomp.SeccompAction.KillProcess or rt::Seccomp.SeccompAction.KillThread or rt::Seccomp.SeccompAction.Trap
-                    => new Answer(0, -ENOSYS, 0, SIGSYS),
-                rt::Seccomp.SeccompAction.Allow or rt::Seccomp.SeccompAction.Log => Supervisor.Continue,
+                SeccompAction.Errno => Supervisor.Error(verdict.Data),
+                SeccompAction.KillProcess or SeccompAction.KillThread or SeccompAction.Trap => new Answer(0, -ENOSYS, 0, SIGSYS),
+                SeccompAction.Allow or SeccompAction.Log => Supervisor.Continue,
                 _ => Supervisor.Error(ENOSYS), // TRACE with no tracer, USER_NOTIF with no listener of the app's
             };
         });
@@ -127,7 +125,4 @@ internal static class CheckCommand
         }
         return ExitCodes.WouldDeny;
     }
-
-    private static string Describe(rt::Seccomp.SeccompVerdict v) =>
-        PolicySource.Describe(Verdict.Of((SeccompAction)(int)v.Action, v.Data));
 }

@@ -9,6 +9,7 @@ using System.Linq;
 using System.Reflection;
 using System.Runtime.Loader;
 using System.Text;
+using Seccomp.Common;
 using Seccomp.Compiler;
 
 namespace Seccomp.Tool;
@@ -34,7 +35,7 @@ internal static class ExplainCommand
             SeccompArch target;
             if (archName == null)
             {
-                if (KernelSupport.RunningArch is not SeccompArch running) return Program.Fail(ExitCodes.Usage, "--arch is needed on this machine");
+                if (HostArchitecture.Current is not SeccompArch running) return Program.Fail(ExitCodes.Usage, "--arch is needed on this machine");
                 target = running;
             }
             else
@@ -141,7 +142,7 @@ internal static class ExplainCommand
             }
             var unconditional = rules.Where(r => r.Condition == null).ToList();
             var conditional = rules.Where(r => r.Condition != null).ToList();
-            Verdict otherwise = unconditional.Count > 0 ? unconditional.Select(r => r.Action).Aggregate(Verdict.Strictest) : source.Default;
+            SeccompVerdict otherwise = unconditional.Count > 0 ? unconditional.Select(r => r.Action).Aggregate(SeccompVerdict.Strictest) : source.Default;
             if (conditional.Count == 0)
             {
                 sb.Append(PolicySource.Describe(otherwise)).Append("  by ");

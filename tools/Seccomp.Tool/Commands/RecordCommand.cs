@@ -8,6 +8,7 @@ using System.CommandLine;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
+using Seccomp.Common;
 using Seccomp.Compiler;
 using Seccomp.Compiler.Policy;
 
@@ -63,15 +64,15 @@ internal static unsafe class RecordCommand
     /// </summary>
     public static PolicyCompilation CompileFilter(SeccompArch arch, IEnumerable<string> allowed) =>
         PolicyCompiler.Compile(new PolicyModel(
-            DefaultAction: Verdict.Of(SeccompAction.Notify, 0),
-            BadArchAction: Verdict.KillProcess,
-            UnknownSyscallAction: Verdict.Of(SeccompAction.Notify, 0),
+            DefaultAction: SeccompVerdict.Of(SeccompAction.Notify, 0),
+            BadArchAction: SeccompVerdict.KillProcess,
+            UnknownSyscallAction: SeccompVerdict.Of(SeccompAction.Notify, 0),
             Architectures: EquatableArray.From(new[] { arch }),
-            Rules: EquatableArray.From(new[] { new RuleModel(0, Verdict.Allow, EquatableArray.From(allowed), null) })));
+            Rules: EquatableArray.From(new[] { new RuleModel(0, SeccompVerdict.Allow, EquatableArray.From(allowed), null) })));
 
     private static int Run(string output, IReadOnlyList<string> allowed, string[] command, string? hookOverride)
     {
-        if (KernelSupport.RunningArch is not SeccompArch arch)
+        if (HostArchitecture.Current is not SeccompArch arch)
             return Program.Fail(ExitCodes.Unsupported, $"cannot record on {RuntimeInformation.ProcessArchitecture}: only x86_64, aarch64 and riscv64 are supported");
         string? unsupported = KernelSupport.Check();
         if (unsupported != null)

@@ -24,6 +24,10 @@ internal sealed class AppliedPolicy
     /// <summary>The file of process <paramref name="pid"/> in the tool's private directory.</summary>
     public static string PathOf(string dir, int pid) => Path.Combine(dir, pid + PolicyDocument.FileExtension);
 
+    /// <summary>What the app's own program answers to a notified call, run by the runtime's interpreter.</summary>
+    public SeccompVerdict Run(in SeccompNotif n, ulong[] args) =>
+        RuntimeConversions.ToCore(Program.Run(new rt::Seccomp.SeccompData(n.Nr, n.Arch, n.InstructionPointer, args), out _));
+
     public static AppliedPolicy? Read(string path)
     {
         if (!File.Exists(path)) return null;
@@ -36,7 +40,7 @@ internal sealed class AppliedPolicy
         {
             Name = declared.Name,
             Arch = applied.Arch,
-            Program = new rt::Seccomp.SeccompProgram((rt::Seccomp.SeccompArch)(int)applied.Arch, applied.Program),
+            Program = new rt::Seccomp.SeccompProgram(RuntimeConversions.ToRuntime(applied.Arch), applied.Program),
             Source = PolicySource.Of(declared),
         };
     }

@@ -7,4 +7,4 @@ namespace Seccomp.Tool;
 
 /// <summary>The verdict of one call and the rules that give it; none (<see cref="ByDefault"/>) when a default decides,
 /// <see cref="DefaultName"/> saying which.</summary>
-internal sealed record Decision(Verdict Verdict, IReadOnlyList<RuleSourceInfo> Rules, bool ByDefault, string? DefaultName);
+internal sealed record Decision(SeccompVerdict Verdict, IReadOnlyList<RuleSourceInfo> Rules, bool ByDefault, string? DefaultName);

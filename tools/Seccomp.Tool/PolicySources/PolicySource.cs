@@ -29,9 +29,9 @@ internal sealed class PolicySource
     public DeclaredPolicy Declared { get; }
     public string Name => Declared.Name;
     public bool LogDenied => Declared.LogDenied;
-    public Verdict Default => Declared.Model.DefaultAction;
-    public Verdict BadArch => Declared.Model.BadArchAction;
-    public Verdict Unknown => Declared.Model.UnknownSyscallAction;
+    public SeccompVerdict Default => Declared.Model.DefaultAction;
+    public SeccompVerdict BadArch => Declared.Model.BadArchAction;
+    public SeccompVerdict Unknown => Declared.Model.UnknownSyscallAction;
     public IReadOnlyList<SeccompArch> Architectures => Declared.Model.Architectures;
     public IReadOnlyList<RuleSourceInfo> Rules { get; }
 
@@ -58,7 +58,7 @@ internal sealed class PolicySource
         return new Decision(verdict, deciding, deciding.Count == 0, deciding.Count == 0 ? "DefaultAction" : null);
     }
 
-    public static string Describe(Verdict v) => v.Kind == SeccompAction.Errno
+    public static string Describe(SeccompVerdict v) => v.Action == SeccompAction.Errno
         ? $"ERRNO({Compiler.Analysis.ErrnoNames.Of(v.Data)})"
         : v.ToString();
 }

@@ -5,7 +5,7 @@ using Seccomp.Compiler;
 
 namespace Seccomp.Tool;
 
-internal sealed record RuleSourceInfo(int Index, Verdict Action, IReadOnlyList<string> Syscalls, string? When, string File, int Line, string Text)
+internal sealed record RuleSourceInfo(int Index, SeccompVerdict Action, IReadOnlyList<string> Syscalls, string? When, string File, int Line, string Text)
 {
     public string Location => File.Length == 0 ? $"rule {Index}" : $"{File}:{Line}";
 }

@@ -28,7 +28,7 @@ internal static class GroupCoverage
         foreach (var r in rules) if (r.Condition != null) CollectArgs(r.Condition, read);
         var parameters = Recording.ParametersOf(stats.Name, arch.Arch);
         if (read.Count == 0)
-            return (Evaluate(group, arch, nr, new ulong[6]).Kind == SeccompAction.Allow, narrowValues);
+            return (Evaluate(group, arch, nr, new ulong[6]).Action == SeccompAction.Allow, narrowValues);
 
         // Values of every argument the group's conditions read; unknown ones make the call uncovered.
         var sets = new List<(int Arg, ulong[] Values)>();
@@ -42,7 +42,7 @@ internal static class GroupCoverage
         if (combos > 4096) return (false, narrowValues);
         bool all = true;
         foreach (var v in Product(sets))
-            if (Evaluate(group, arch, nr, v).Kind != SeccompAction.Allow) { all = false; break; }
+            if (Evaluate(group, arch, nr, v).Action != SeccompAction.Allow) { all = false; break; }
         if (all) return (true, null);
 
         // The narrowed argument's values the group does not allow, when the group reads only that argument.
@@ -54,13 +54,13 @@ internal static class GroupCoverage
                 {
                     var args = new ulong[6];
                     args[idx] = val;
-                    return Evaluate(group, arch, nr, args).Kind != SeccompAction.Allow;
+                    return Evaluate(group, arch, nr, args).Action != SeccompAction.Allow;
                 }).ToList();
         }
         return (false, narrowValues);
     }
 
-    private static Verdict Evaluate(ResolvedPolicy p, ArchInfo arch, int nr, ulong[] args) =>
+    private static SeccompVerdict Evaluate(ResolvedPolicy p, ArchInfo arch, int nr, ulong[] args) =>
         ReferenceEvaluator.Evaluate(p, arch.AuditArch, (uint)nr, args);
 
     private static IEnumerable<ulong[]> Product(List<(int Arg, ulong[] Values)> sets)

@@ -7,6 +7,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using Seccomp.Common;
 using Seccomp.Compiler;
 using Seccomp.Compiler.Analysis;
 using Seccomp.Compiler.Diagnostics;
@@ -29,7 +30,7 @@ internal static class PolicyGenerator
         }
 
         var recordedArchs = ArchInfo.All.Where(a => recording.Architectures.TryGetValue(a.Name, out var c) && c.Count > 0).Select(a => a.Arch).ToList();
-        if (recordedArchs.Count == 0) recordedArchs.Add(KernelSupport.RunningArch ?? SeccompArch.X86_64);
+        if (recordedArchs.Count == 0) recordedArchs.Add(HostArchitecture.Current ?? SeccompArch.X86_64);
         var targetArchs = existing?.Model.Architectures.ToList() ?? recordedArchs;
 
         // Per syscall name, across architectures.
@@ -46,7 +47,7 @@ internal static class PolicyGenerator
         var listed = existing?.ListedNames ?? new HashSet<string>(StringComparer.Ordinal);
         // Calls a rule of the class denies, kills or traps by name: the user's decision, which no allow can undo (the
         // most restrictive action wins), so the tool proposes nothing for them and says how many.
-        var deniedByName = new HashSet<string>(existing?.Model.Rules.Where(r => r.Action.Kind != SeccompAction.Allow).SelectMany(r => r.Syscalls)
+        var deniedByName = new HashSet<string>(existing?.Model.Rules.Where(r => r.Action.Action != SeccompAction.Allow).SelectMany(r => r.Syscalls)
             ?? Enumerable.Empty<string>(), StringComparer.Ordinal);
 
         // A recording shows one run's paths. Where it shows an API area in use (a trigger call not allowed yet), the
@@ -104,16 +105,16 @@ internal static class PolicyGenerator
         {
             var rules = new List<RuleModel>(baseRules);
             int groupIndex = -1;
-            if (addGroup) { groupIndex = rules.Count; rules.Add(new RuleModel(rules.Count, Verdict.Allow, EquatableArray.From(new[] { RuntimeGroup }), null)); }
+            if (addGroup) { groupIndex = rules.Count; rules.Add(new RuleModel(rules.Count, SeccompVerdict.Allow, EquatableArray.From(new[] { RuntimeGroup }), null)); }
             int firstCapability = rules.Count;
-            foreach (var (group, _) in result.Groups) rules.Add(new RuleModel(rules.Count, Verdict.Allow, EquatableArray.From(new[] { group }), null));
+            foreach (var (group, _) in result.Groups) rules.Add(new RuleModel(rules.Count, SeccompVerdict.Allow, EquatableArray.From(new[] { group }), null));
             int first = rules.Count;
             foreach (var p in active)
-                rules.Add(new RuleModel(rules.Count, Verdict.Allow, EquatableArray.From(new[] { p.Syscall }), p.When));
+                rules.Add(new RuleModel(rules.Count, SeccompVerdict.Allow, EquatableArray.From(new[] { p.Syscall }), p.When));
             // An existing class keeps every setting it declares; a new one has the attribute's defaults but the default action.
             var model = existing != null
                 ? existing.Model with { Architectures = EquatableArray.From(targetArchs), Rules = EquatableArray.From(rules) }
-                : new PolicyModel(defaultVerdict, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+                : new PolicyModel(defaultVerdict, SeccompVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
                     EquatableArray.From(targetArchs), EquatableArray.From(rules));
             var compilation = PolicyCompiler.Compile(model);
             var onNew = compilation.Diagnostics.Where(d => d.Location.RuleIndex >= first).ToList();
@@ -181,7 +182,7 @@ internal static class PolicyGenerator
             if (existing != null)
                 g = Compile(existing.Model, arch, extra);
             if (g == null || g.HasErrors)
-                g = Compile(new PolicyModel(Verdict.Errno(1), Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+                g = Compile(new PolicyModel(SeccompVerdict.Errno(1), SeccompVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
                     EquatableArray.From(new[] { arch }), EquatableArray.From(new List<RuleModel>())), arch, extra.Prepend(RuntimeGroup));
             programs[arch] = g.Program(arch).Resolved;
         }
@@ -191,7 +192,7 @@ internal static class PolicyGenerator
     private static PolicyCompilation Compile(PolicyModel model, SeccompArch arch, IEnumerable<string> groups)
     {
         var all = model.Rules.ToList();
-        foreach (string group in groups) all.Add(new RuleModel(all.Count, Verdict.Allow, EquatableArray.From(new[] { group }), null));
+        foreach (string group in groups) all.Add(new RuleModel(all.Count, SeccompVerdict.Allow, EquatableArray.From(new[] { group }), null));
         return PolicyCompiler.Compile(model with { Architectures = EquatableArray.From(new[] { arch }), Rules = EquatableArray.From(all) });
     }
 
@@ -253,9 +254,9 @@ internal static class PolicyGenerator
         }
     }
 
-    public static Verdict DefaultVerdict(SeccompAction action) => action switch
+    public static SeccompVerdict DefaultVerdict(SeccompAction action) => action switch
     {
-        SeccompAction.Errno => Verdict.Errno(1),
-        _ => Verdict.Of(action, 0),
+        SeccompAction.Errno => SeccompVerdict.Errno(1),
+        _ => SeccompVerdict.Of(action, 0),
     };
 }

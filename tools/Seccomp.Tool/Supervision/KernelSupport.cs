@@ -1,29 +1,19 @@
-// What `record` and `check` need of the machine before they start anything: a supported architecture and a kernel
-// whose USER_NOTIF can let a call continue.
+// What `record` and `check` need of the kernel before they start anything: USER_NOTIF that can let a call continue.
 
 using System;
 using System.Runtime.InteropServices;
-using Seccomp.Compiler;
+using Seccomp.Common;
 
 namespace Seccomp.Tool;
 
 /// <summary>Checks that the kernel can record: USER_NOTIF, its struct sizes, and FLAG_CONTINUE (5.5).</summary>
 internal static unsafe class KernelSupport
 {
-    /// <summary>The architecture this process (and so the recorded .NET process) runs on, or null.</summary>
-    public static SeccompArch? RunningArch => RuntimeInformation.ProcessArchitecture switch
-    {
-        Architecture.X64 => SeccompArch.X86_64,
-        Architecture.Arm64 => SeccompArch.Aarch64,
-        (Architecture)9 => SeccompArch.Riscv64, // RiscV64 (named from .NET 9 on)
-        _ => null,
-    };
-
     /// <summary>Null when recording works here, else what is missing.</summary>
     public static string? Check()
     {
         if (!OperatingSystem.IsLinux()) return "not Linux";
-        long nr = Native.SYS_seccomp;
+        long nr = HostArchitecture.SeccompSyscallNumber;
         if (nr < 0) return $"unsupported architecture {RuntimeInformation.ProcessArchitecture}";
         uint action = Native.SECCOMP_RET_USER_NOTIF;
         if (Native.syscall3p(nr, Native.SECCOMP_GET_ACTION_AVAIL, 0, &action) != 0)

@@ -18,15 +18,6 @@ internal static unsafe partial class Native
     public const long SECCOMP_GET_NOTIF_SIZES = 3;
     public const uint SECCOMP_RET_USER_NOTIF = 0x7FC00000;
 
-    /// <summary>The seccomp(2) number of the running architecture, or -1.</summary>
-    public static long SYS_seccomp => RuntimeInformation.ProcessArchitecture switch
-    {
-        Architecture.X64 => 317,
-        Architecture.Arm64 => 277,
-        (Architecture)9 => 277, // RiscV64 (named from .NET 9 on)
-        _ => -1,
-    };
-
     public const short POLLIN = 0x001;
     public const short POLLERR = 0x008;
     public const short POLLHUP = 0x010;

@@ -8,6 +8,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
+using Seccomp.Common;
 using Seccomp.Compiler;
 using Seccomp.Recording;
 
@@ -75,7 +76,7 @@ internal static unsafe class Supervisor
                 psi.Environment[RecorderHandshake.EnvProgramDigest] = programDigest;
                 if (processIdSlots is { Count: > 0 })
                     psi.Environment[RecorderHandshake.EnvProgramPidSlots] = string.Join(",", processIdSlots);
-                psi.Environment[RecorderHandshake.EnvBaseFilters] = ReadSeccompFilterCount().ToString();
+                psi.Environment[RecorderHandshake.EnvBaseFilters] = SeccompStatus.SelfFilterCount().ToString();
             }
             psi.Environment[RecorderHandshake.EnvFdOut] = helloWriteChild.ToString();
             psi.Environment[RecorderHandshake.EnvFdIn] = ackReadChild.ToString();
@@ -291,13 +292,5 @@ internal static unsafe class Supervisor
         {
         }
         return tid;
-    }
-
-    private static int ReadSeccompFilterCount()
-    {
-        foreach (string line in File.ReadAllLines("/proc/self/status"))
-            if (line.StartsWith("Seccomp_filters:", StringComparison.Ordinal))
-                return int.Parse(line.AsSpan("Seccomp_filters:".Length).Trim());
-        return 0;
     }
 }

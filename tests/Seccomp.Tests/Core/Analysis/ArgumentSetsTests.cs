@@ -110,10 +110,10 @@ public class ArgumentSetsTests
     public void AnalysisOfAPolicyTooLargeForTheBudgetReportsOnlyWhatNeedsNoSets()
     {
         // The analysis never guesses: with the sets unknown it keeps only KILL_THREAD and Trace/Notify notes.
-        var model = PolicyAnalysisTests.Policy(Verdict.Allow,
-            PolicyAnalysisTests.Rule(0, Verdict.KillProcess, null, "ptrace"),
-            PolicyAnalysisTests.Rule(1, Verdict.Allow, "request == 1 && pid == 2 && addr == 3", "ptrace"),
-            PolicyAnalysisTests.Rule(2, new Verdict(CoreAction.KillThread, 0), null, "bpf"));
+        var model = PolicyAnalysisTests.Policy(CoreVerdict.Allow,
+            PolicyAnalysisTests.Rule(0, CoreVerdict.KillProcess, null, "ptrace"),
+            PolicyAnalysisTests.Rule(1, CoreVerdict.Allow, "request == 1 && pid == 2 && addr == 3", "ptrace"),
+            PolicyAnalysisTests.Rule(2, new CoreVerdict(CoreAction.KillThread, 0), null, "bpf"));
         var full = PolicyAnalysisTests.Findings(model);
         Assert.Contains(full, f => f.Kind == DiagnosticIds.UnreachableRule);
         var limited = PolicyAnalysis.Analyze(model, new ConditionBindings(), maxNodes: 40).Select(Finding.Of).ToList();

@@ -22,14 +22,14 @@ public class EquivalentCallTests
     public EquivalentCallTests(ITestOutputHelper output) => _out = output;
 
     private static readonly CoreArch[] Supported = { CoreArch.X86_64, CoreArch.Aarch64, CoreArch.Riscv64 };
-    private static readonly Verdict Allow = Verdict.Allow;
-    private static readonly Verdict Kill = Verdict.KillProcess;
+    private static readonly CoreVerdict Allow = CoreVerdict.Allow;
+    private static readonly CoreVerdict Kill = CoreVerdict.KillProcess;
 
-    private static RuleModel Rule(int index, Verdict action, string? when, params string[] names) =>
+    private static RuleModel Rule(int index, CoreVerdict action, string? when, params string[] names) =>
         new(index, action, EquatableArray.From(names), when);
 
-    private static PolicyModel Policy(Verdict defaultAction, CoreArch[] archs, params RuleModel[] rules) => new(
-        defaultAction, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction, EquatableArray.From(archs), EquatableArray.From(rules));
+    private static PolicyModel Policy(CoreVerdict defaultAction, CoreArch[] archs, params RuleModel[] rules) => new(
+        defaultAction, CoreVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction, EquatableArray.From(archs), EquatableArray.From(rules));
 
     public static IEnumerable<object[]> Rows => EquivalentSyscalls.All.Select((r, i) => new object[] { i, r.Denied + " -> " + r.Equivalent });
 
@@ -116,15 +116,15 @@ public class EquivalentCallTests
         // By the default action, and by an explicit Allow under a denying default.
         foreach (var policy in new[]
         {
-            Policy(Allow, archs, Rule(0, Verdict.Errno(13), null, row.Denied)),
-            Policy(Verdict.Errno(1), archs, Rule(0, Allow, null, row.Equivalent), Rule(1, Kill, null, row.Denied)),
+            Policy(Allow, archs, Rule(0, CoreVerdict.Errno(13), null, row.Denied)),
+            Policy(CoreVerdict.Errno(1), archs, Rule(0, Allow, null, row.Equivalent), Rule(1, Kill, null, row.Denied)),
         })
         {
             var found = Find(policy).Where(b => b.Pair == row).ToList();
             Assert.True(archs.All(a => found.Any(b => b.Arch.Arch == a)), name);
             var denyingRule = policy.Rules[policy.Rules.Count - 1];
             Assert.All(found, b => Assert.Equal((denyingRule.Index, 0, denyingRule.Action), (b.RuleIndex, b.NameIndex, b.Denial)));
-            Assert.All(found, b => Assert.Equal(CoreAction.Allow, b.Allowed.Kind));
+            Assert.All(found, b => Assert.Equal(CoreAction.Allow, b.Allowed.Action));
             var f = Assert.Single(Secc0043(policy), d => d.RuleIndex == denyingRule.Index);
             Assert.Equal(LocationSite.Policy, f.Site);
             Assert.Contains(row.Equivalent + (row.When != null ? $" when '{row.When}'" : ""), f.Message, StringComparison.Ordinal);
@@ -136,7 +136,7 @@ public class EquivalentCallTests
     public void NoWarningWhenTheEquivalentIsDeniedTooUnderTheRowsCondition(int index, string name)
     {
         var row = EquivalentSyscalls.All[index];
-        var policy = Policy(Allow, Where(row), Rule(0, Verdict.Errno(1), null, row.Denied), Rule(1, Verdict.Errno(1), row.When, row.Equivalent));
+        var policy = Policy(Allow, Where(row), Rule(0, CoreVerdict.Errno(1), null, row.Denied), Rule(1, CoreVerdict.Errno(1), row.When, row.Equivalent));
         Assert.True(Find(policy).All(b => b.Pair != row), name);
     }
 
@@ -149,7 +149,7 @@ public class EquivalentCallTests
     public void TheFixLeavesNoWarning(int index, string name)
     {
         var row = EquivalentSyscalls.All[index];
-        var policy = Policy(Allow, Where(row), Rule(0, Verdict.Errno(13), null, row.Denied));
+        var policy = Policy(Allow, Where(row), Rule(0, CoreVerdict.Errno(13), null, row.Denied));
         var d = Assert.Single(PolicyCompiler.Compile(policy).Diagnostics, d => d.Id == DiagnosticIds.DenialBypassedByEquivalent);
         Assert.Equal(FixKinds.DenyEquivalent, d.Fix);
         var fixedPolicy = WithFix(policy, d.Suggestion!);
@@ -162,7 +162,7 @@ public class EquivalentCallTests
         Assert.NotNull(fix);
         var rules = policy.Rules.ToList();
         foreach (var (names, when, kind, data) in fix!)
-            rules.Add(Rule(rules.Count, new Verdict(kind, (ushort)data), when, names));
+            rules.Add(Rule(rules.Count, new CoreVerdict(kind, (ushort)data), when, names));
         return Policy(policy.DefaultAction, policy.Architectures.ToArray(), rules.ToArray());
     }
 
@@ -175,13 +175,13 @@ public class EquivalentCallTests
         // The wrong half of unlinkat, or AT_REMOVEDIR for one directory descriptor only: rmdir still gets through.
         foreach (var when in new[] { "!(flag & AT_REMOVEDIR)", "(flag & AT_REMOVEDIR) && dfd == 3" })
         {
-            var f = Assert.Single(Secc0043(Policy(Allow, x86, Rule(0, Verdict.Errno(1), null, "rmdir"), Rule(1, Verdict.Errno(1), when, "unlinkat"))));
+            var f = Assert.Single(Secc0043(Policy(Allow, x86, Rule(0, CoreVerdict.Errno(1), null, "rmdir"), Rule(1, CoreVerdict.Errno(1), when, "unlinkat"))));
             Assert.Equal(0, f.RuleIndex);
             Assert.StartsWith("[Deny(\"rmdir\")] denies rmdir, but unlinkat when 'flag & AT_REMOVEDIR' does the same and is allowed (e.g. unlinkat(", f.Message, StringComparison.Ordinal);
             Assert.Contains("gets ALLOW on x86_64): deny it too", f.Message, StringComparison.Ordinal);
         }
         // The right half, written differently: nothing.
-        Assert.Empty(Secc0043(Policy(Allow, x86, Rule(0, Verdict.Errno(1), null, "rmdir"), Rule(1, Kill, "(flag & 0x200) != 0", "unlinkat"))));
+        Assert.Empty(Secc0043(Policy(Allow, x86, Rule(0, CoreVerdict.Errno(1), null, "rmdir"), Rule(1, Kill, "(flag & 0x200) != 0", "unlinkat"))));
     }
 
     [Fact]
@@ -197,14 +197,14 @@ public class EquivalentCallTests
     [Fact]
     public void TheRuntimeGroupsTgkillIsNoWayAroundADeniedKill()
     {
-        var found = Find(Policy(Verdict.Errno(1), new[] { CoreArch.X86_64 }, Rule(0, Allow, null, "@dotnet-runtime"), Rule(1, Verdict.Errno(1), null, "kill")));
+        var found = Find(Policy(CoreVerdict.Errno(1), new[] { CoreArch.X86_64 }, Rule(0, Allow, null, "@dotnet-runtime"), Rule(1, CoreVerdict.Errno(1), null, "kill")));
         Assert.DoesNotContain(found, b => b.Pair.Equivalent == "tgkill");
     }
 
     [Fact]
     public void KillNamesEveryCallThatSendsASignal()
     {
-        var policy = Policy(Allow, new[] { CoreArch.X86_64 }, Rule(0, Verdict.Errno(1), null, "kill"));
+        var policy = Policy(Allow, new[] { CoreArch.X86_64 }, Rule(0, CoreVerdict.Errno(1), null, "kill"));
         var f = Assert.Single(Secc0043(policy));
         // Signalling its own threads is what the runtime does; another thread group is what kill reaches.
         Assert.StartsWith("[Deny(\"kill\")] denies kill, but tgkill when 'tgid != SELF_PID', tkill, pidfd_send_signal, "
@@ -231,10 +231,10 @@ public class EquivalentCallTests
     public void PairsAreSkippedWhereTheDeniedCallDoesNotExist()
     {
         // rmdir exists on x86_64 only (SECC0002 says so); aarch64 has unlinkat alone.
-        var found = Find(Policy(Allow, new[] { CoreArch.X86_64, CoreArch.Aarch64 }, Rule(0, Verdict.Errno(1), null, "rmdir")));
+        var found = Find(Policy(Allow, new[] { CoreArch.X86_64, CoreArch.Aarch64 }, Rule(0, CoreVerdict.Errno(1), null, "rmdir")));
         Assert.Equal(new[] { "x86_64" }, found.Select(b => b.Arch.Name).Distinct());
         // renameat exists on x86_64 and aarch64, not riscv64.
-        found = Find(Policy(Allow, Supported, Rule(0, Verdict.Errno(1), null, "renameat")));
+        found = Find(Policy(Allow, Supported, Rule(0, CoreVerdict.Errno(1), null, "renameat")));
         Assert.Equal(new[] { "x86_64", "aarch64" }, found.Select(b => b.Arch.Name).Distinct());
     }
 
@@ -245,11 +245,11 @@ public class EquivalentCallTests
     [Fact]
     public void TheDefaultIsNoStatement_ARuleIs()
     {
-        var policy = Policy(Verdict.Errno(1), new[] { CoreArch.X86_64 },
+        var policy = Policy(CoreVerdict.Errno(1), new[] { CoreArch.X86_64 },
             Rule(0, Allow, null, "@dotnet-runtime"), Rule(1, Allow, null, "execveat", "renameat2"), Rule(2, Allow, "(flag & AT_REMOVEDIR) && dfd == 3", "unlinkat"));
         Assert.Empty(Secc0043(policy));
-        var named = Policy(Verdict.Errno(1), new[] { CoreArch.X86_64 },
-            Rule(0, Allow, null, "@dotnet-runtime"), Rule(1, Allow, null, "execveat"), Rule(2, Verdict.Errno(13), null, "execve"));
+        var named = Policy(CoreVerdict.Errno(1), new[] { CoreArch.X86_64 },
+            Rule(0, Allow, null, "@dotnet-runtime"), Rule(1, Allow, null, "execveat"), Rule(2, CoreVerdict.Errno(13), null, "execve"));
         var f = Assert.Single(Secc0043(named));
         Assert.StartsWith("[Deny(\"execve\", Errno = EACCES)] denies execve, but execveat does the same and is allowed", f.Message, StringComparison.Ordinal);
         var d = PolicyCompiler.Compile(named).Diagnostics.Single(x => x.Id == DiagnosticIds.DenialBypassedByEquivalent);
@@ -264,9 +264,9 @@ public class EquivalentCallTests
     [Fact]
     public void TheDefaultIsNoStatementAboutCallsWhoseEquivalentTheRuntimeMakes()
     {
-        Assert.Empty(Secc0043(Policy(Verdict.Errno(1), new[] { CoreArch.X86_64 }, Rule(0, Allow, null, "@dotnet-runtime"))));
+        Assert.Empty(Secc0043(Policy(CoreVerdict.Errno(1), new[] { CoreArch.X86_64 }, Rule(0, Allow, null, "@dotnet-runtime"))));
         Assert.Empty(Secc0043(Policy(Kill, Supported, Rule(0, Allow, null, "@dotnet-runtime"), Rule(1, Allow, null, "tgkill"))));
-        var f = Assert.Single(Secc0043(Policy(Verdict.Errno(1), new[] { CoreArch.X86_64 }, Rule(0, Allow, null, "@dotnet-runtime"), Rule(1, Kill, null, "rmdir"))));
+        var f = Assert.Single(Secc0043(Policy(CoreVerdict.Errno(1), new[] { CoreArch.X86_64 }, Rule(0, Allow, null, "@dotnet-runtime"), Rule(1, Kill, null, "rmdir"))));
         Assert.StartsWith("[Kill(\"rmdir\")] denies rmdir, but unlinkat when 'flag & AT_REMOVEDIR' does the same and is allowed", f.Message, StringComparison.Ordinal);
     }
 
@@ -274,16 +274,16 @@ public class EquivalentCallTests
     public void LogCountsAsAllowedAndTrapAsDenied()
     {
         var f = Assert.Single(Secc0043(Policy(Allow, new[] { CoreArch.X86_64 },
-            Rule(0, new Verdict(CoreAction.Trap, 5), null, "execve"), Rule(1, new Verdict(CoreAction.Log, 0), null, "execveat"))));
+            Rule(0, new CoreVerdict(CoreAction.Trap, 5), null, "execve"), Rule(1, new CoreVerdict(CoreAction.Log, 0), null, "execveat"))));
         Assert.Contains("gets LOG on x86_64", f.Message, StringComparison.Ordinal);
         // Trace and Notify hand the call to a supervisor: not a denial this check compares.
-        Assert.Empty(Secc0043(Policy(Allow, new[] { CoreArch.X86_64 }, Rule(0, new Verdict(CoreAction.Notify, 0), null, "execve"))));
+        Assert.Empty(Secc0043(Policy(Allow, new[] { CoreArch.X86_64 }, Rule(0, new CoreVerdict(CoreAction.Notify, 0), null, "execve"))));
     }
 
     [Fact]
     public void OneWarningPerDenyingName()
     {
-        var found = Secc0043(Policy(Allow, new[] { CoreArch.X86_64 }, Rule(0, Verdict.Errno(1), null, "getpid", "rmdir", "unlink")));
+        var found = Secc0043(Policy(Allow, new[] { CoreArch.X86_64 }, Rule(0, CoreVerdict.Errno(1), null, "getpid", "rmdir", "unlink")));
         Assert.Equal(new[] { (LocationSite.SyscallName, 1), (LocationSite.SyscallName, 2) }, found.Select(f => (f.Site, f.NameIndex)));
         Assert.StartsWith("'unlink' in [Deny(\"getpid\", \"rmdir\", \"unlink\")] denies unlink, but unlinkat when '!(flag & AT_REMOVEDIR)'", found[1].Message, StringComparison.Ordinal);
     }
@@ -304,7 +304,7 @@ public class EquivalentCallTests
         var rows = EquivalentSyscalls.All.Where(r => arch.TryGetNumber(r.Denied, out _) && arch.TryGetNumber(r.Equivalent, out _)).ToList();
         var calls = rows.SelectMany(r => new[] { r.Denied, r.Equivalent }).Distinct().ToList();
         var conditions = rows.Where(r => r.When != null).GroupBy(r => r.Equivalent).ToDictionary(g => g.Key, g => g.Select(r => r.When!).Distinct().ToList());
-        var actions = new[] { Allow, new Verdict(CoreAction.Log, 0), Verdict.Errno(1), Verdict.Errno(13), Kill, new Verdict(CoreAction.Trap, 0) };
+        var actions = new[] { Allow, new CoreVerdict(CoreAction.Log, 0), CoreVerdict.Errno(1), CoreVerdict.Errno(13), Kill, new CoreVerdict(CoreAction.Trap, 0) };
         var vectors = Vectors().ToList();
         var random = new Random(4343);
         int reported = 0, checkedRows = 0;
@@ -330,7 +330,7 @@ public class EquivalentCallTests
             var resolved = PolicyResolver.Resolve(policy, CoreArch.X86_64, bindings);
             var found = EquivalentCallAnalysis.Find(policy, bindings, default);
 
-            Verdict Eval(string call, ulong[] args)
+            CoreVerdict Eval(string call, ulong[] args)
             {
                 arch.TryGetNumber(call, out int nr);
                 return ReferenceEvaluator.Evaluate(resolved, arch.AuditArch, (uint)nr, args);
@@ -338,10 +338,10 @@ public class EquivalentCallTests
 
             foreach (var row in rows)
             {
-                bool deniedEverywhere = vectors.All(v => PolicyAnalysis.IsDenying(Eval(row.Denied, v).Kind));
+                bool deniedEverywhere = vectors.All(v => PolicyAnalysis.IsDenying(Eval(row.Denied, v).Action));
                 var condition = row.When == null ? null : bindings.TryBind(row.When, row.Equivalent, arch);
                 bool allowedSomewhere = vectors.Any(v => (condition == null || ReferenceEvaluator.Holds(condition, v))
-                    && Eval(row.Equivalent, v).Kind is CoreAction.Allow or CoreAction.Log);
+                    && Eval(row.Equivalent, v).Action is CoreAction.Allow or CoreAction.Log);
                 var bypass = found.SingleOrDefault(b => b.Pair == row);
                 if (bypass != null)
                 {
@@ -352,9 +352,9 @@ public class EquivalentCallTests
                 }
                 // Only a rule is a statement: where the denial is the default's alone (no denying rule covers the
                 // call, and under a denying default a conditional one does not decide it), nothing is reported.
-                bool wholeRule = rules.Any(r => r.Syscalls.Contains(row.Denied) && r.When == null && PolicyAnalysis.IsDenying(r.Action.Kind));
-                bool anyRule = rules.Any(r => r.Syscalls.Contains(row.Denied) && PolicyAnalysis.IsDenying(r.Action.Kind));
-                bool byDefaultOnly = bypass == null && !wholeRule && (PolicyAnalysis.IsDenying(policy.DefaultAction.Kind) || !anyRule);
+                bool wholeRule = rules.Any(r => r.Syscalls.Contains(row.Denied) && r.When == null && PolicyAnalysis.IsDenying(r.Action.Action));
+                bool anyRule = rules.Any(r => r.Syscalls.Contains(row.Denied) && PolicyAnalysis.IsDenying(r.Action.Action));
+                bool byDefaultOnly = bypass == null && !wholeRule && (PolicyAnalysis.IsDenying(policy.DefaultAction.Action) || !anyRule);
                 if (!byDefaultOnly)
                     Assert.True(deniedEverywhere && allowedSomewhere == (bypass != null) || !deniedEverywhere && bypass == null,
                         $"round {round}, {row.Denied} -> {row.Equivalent}: denied everywhere {deniedEverywhere}, allowed somewhere {allowedSomewhere}, reported {bypass != null}");

@@ -18,14 +18,14 @@ public class PolicyAnalysisTests
 
     public PolicyAnalysisTests(ITestOutputHelper output) => _out = output;
 
-    internal static RuleModel Rule(int index, Verdict action, string? when, params string[] names) =>
+    internal static RuleModel Rule(int index, CoreVerdict action, string? when, params string[] names) =>
         new(index, action, EquatableArray.From(names), when);
 
-    internal static PolicyModel Policy(Verdict defaultAction, params RuleModel[] rules) =>
+    internal static PolicyModel Policy(CoreVerdict defaultAction, params RuleModel[] rules) =>
         Policy(defaultAction, new[] { CoreArch.X86_64, CoreArch.Aarch64 }, rules);
 
-    internal static PolicyModel Policy(Verdict defaultAction, CoreArch[] archs, params RuleModel[] rules) => new(
-        defaultAction, Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction, EquatableArray.From(archs), EquatableArray.From(rules));
+    internal static PolicyModel Policy(CoreVerdict defaultAction, CoreArch[] archs, params RuleModel[] rules) => new(
+        defaultAction, CoreVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction, EquatableArray.From(archs), EquatableArray.From(rules));
 
     private List<Finding> Analyze(PolicyModel policy)
     {
@@ -46,10 +46,10 @@ public class PolicyAnalysisTests
     private List<Finding> Analyze(PolicyModel policy, params string[] kinds) =>
         Analyze(policy).Where(f => kinds.Contains(f.Kind)).ToList();
 
-    private static readonly Verdict Allow = Verdict.Allow;
-    private static readonly Verdict Kill = Verdict.KillProcess;
-    private static readonly Verdict Log = new(CoreAction.Log, 0);
-    private static Verdict Deny(int errno = 1) => Verdict.Errno(errno);
+    private static readonly CoreVerdict Allow = CoreVerdict.Allow;
+    private static readonly CoreVerdict Kill = CoreVerdict.KillProcess;
+    private static readonly CoreVerdict Log = new(CoreAction.Log, 0);
+    private static CoreVerdict Deny(int errno = 1) => CoreVerdict.Errno(errno);
 
     // ---- Unreachable, duplicate, same as default ---------------------------------------------------------------------
 
@@ -196,9 +196,9 @@ public class PolicyAnalysisTests
     public void TraceNotifyAndKillThread()
     {
         var model = Policy(Allow,
-            Rule(0, new Verdict(CoreAction.Notify, 0), null, "openat"),
-            Rule(1, new Verdict(CoreAction.Trace, 3), null, "connect"),
-            Rule(2, new Verdict(CoreAction.KillThread, 0), null, "ptrace")) with { BadArchAction = new Verdict(CoreAction.KillThread, 0) };
+            Rule(0, new CoreVerdict(CoreAction.Notify, 0), null, "openat"),
+            Rule(1, new CoreVerdict(CoreAction.Trace, 3), null, "connect"),
+            Rule(2, new CoreVerdict(CoreAction.KillThread, 0), null, "ptrace")) with { BadArchAction = new CoreVerdict(CoreAction.KillThread, 0) };
         var findings = Analyze(model, DiagnosticIds.NeedsTracerOrListener, DiagnosticIds.KillThread);
         Assert.Equal(new[]
         {

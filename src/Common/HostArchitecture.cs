@@ -1,0 +1,39 @@
+// Linked into the runtime, the compiler core (where the tool finds it) and the tool's startup hook: the architecture
+// this process runs as, found in one place. In namespace Seccomp.Common in every build, so that the recorder handshake
+// (one source linked into the runtime, the hook and the tool) names it the same way everywhere.
+using System.Runtime.InteropServices;
+#if SECCOMP_COMPILER
+using Seccomp.Compiler;
+#endif
+
+namespace Seccomp.Common
+{
+    internal static class HostArchitecture
+    {
+        /// <summary>RiscV64's value of <see cref="Architecture"/>, named from .NET 9 on (the runtime targets net8.0).</summary>
+        private const Architecture RiscV64 = (Architecture)9;
+
+#if !SECCOMP_HOOK
+        /// <summary>The architecture this process runs as, or null when no policy can target it.</summary>
+        public static SeccompArch? Current => RuntimeInformation.ProcessArchitecture switch
+        {
+            Architecture.X64 => SeccompArch.X86_64,
+            Architecture.Arm64 => SeccompArch.Aarch64,
+            RiscV64 => SeccompArch.Riscv64,
+            _ => null,
+        };
+#endif
+
+        /// <summary>
+        /// seccomp(2)'s number on this process's architecture: 317 on x86_64, 277 in the generic table (arm64, riscv64);
+        /// -1 elsewhere. A constant rather than a table lookup: the startup hook has no syscall tables.
+        /// </summary>
+        public static long SeccompSyscallNumber => RuntimeInformation.ProcessArchitecture switch
+        {
+            Architecture.X64 => 317,
+            Architecture.Arm64 => 277,
+            RiscV64 => 277,
+            _ => -1,
+        };
+    }
+}
