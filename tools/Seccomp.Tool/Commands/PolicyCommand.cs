@@ -97,13 +97,15 @@ internal static class PolicyCommand
                 Console.Error.WriteLine($"dotnet-seccomp: note: the policy compiler reports: {SourceText.Escape(d)}");
             foreach (string line in PolicyGenerator.DangerousAllowed(result))
                 Console.Error.WriteLine($"dotnet-seccomp: {line}");
+            foreach (string name in result.DeniedOnPurpose)
+                Console.Error.WriteLine($"dotnet-seccomp: note: {SourceText.Escape(name)} was recorded, and a rule of the class denies it by name: left as the class says");
             foreach (string review in result.Reviews)
                 Console.Error.WriteLine($"dotnet-seccomp: warning: review: {SourceText.Escape(review)}");
             Console.Error.WriteLine($"{(result.Updated ? "updated" : "wrote")} {full}: {result.Added.Count} rules added"
                 + (result.Groups.Count > 0 ? $", {string.Join(", ", result.Groups.Select(g => g.Group))} allowed (the recording shows their API area)" : "")
                 + $", {result.Covered} calls allowed already"
                 + (result.Widened > 0 ? $", {result.Widened} listed calls widened to recorded values their rules did not allow" : "")
-                + (result.DeniedOnPurpose > 0 ? $", {result.DeniedOnPurpose} recorded calls the class denies left denied" : "")
+                + (result.DeniedOnPurpose.Count > 0 ? $", {result.DeniedOnPurpose.Count} recorded calls the class denies left denied" : "")
                 + (result.Skipped.Count > 0 ? $", {result.Skipped.Count} left as comments" : "")
                 + $" -> {options.Output}");
             return ExitCodes.Ok;

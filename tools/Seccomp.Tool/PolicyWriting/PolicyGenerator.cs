@@ -80,7 +80,7 @@ internal static class PolicyGenerator
             // not meet still needs a rule (its condition widened), or the rebuilt app dies on the same call.
             var uncovered = Uncovered(allowedAlready, name, seen);
             if (uncovered.Count == 0) { result.Covered++; continue; }
-            if (deniedByName.Contains(name)) { result.DeniedOnPurpose++; continue; }
+            if (deniedByName.Contains(name)) { result.DeniedOnPurpose.Add(name); continue; }
             if (listed.Contains(name))
             {
                 if (uncovered.Any(u => u.Stats.Args == null))

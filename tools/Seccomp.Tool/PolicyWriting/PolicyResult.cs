@@ -20,7 +20,7 @@ internal sealed class PolicyResult
     public int Widened { get; set; }
 
     /// <summary>Recorded calls that a rule of the existing class denies by name: left as the user wrote them.</summary>
-    public int DeniedOnPurpose { get; set; }
+    public List<string> DeniedOnPurpose { get; } = new();
     public List<string> Remaining { get; } = new();
     public string Text { get; set; } = "";
     public bool Updated { get; set; }
