@@ -11,7 +11,7 @@ namespace Seccomp.Generators
     {
         private const string Rt = "global::Seccomp.";
 
-        /// <summary>The assembly metadata key the startup hook of <c>dotnet-seccomp record</c> looks for (tools/Seccomp.Tool.Hook).</summary>
+        /// <summary>The assembly metadata key the startup hook of <c>dotnet-seccomp record</c> looks for (src/Seccomp.Tool.Hook).</summary>
         public const string RecordingAllowedMetadata = "Seccomp.RecordingAllowed";
 
         /// <summary>The generated constant <c>dotnet-seccomp explain</c> and <c>check</c> read: the policy as declared, as JSON.</summary>

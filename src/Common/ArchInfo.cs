@@ -90,7 +90,7 @@ namespace Seccomp.Common
             public readonly Dictionary<int, string> ByNumber = new();
             public int Max;
 
-            /// <summary>"name number\n" lines, as tools/gen-tables.py writes them.</summary>
+            /// <summary>"name number\n" lines, as eng/gen-tables.py writes them.</summary>
             public static Table Parse(string text)
             {
                 var t = new Table();

@@ -83,7 +83,7 @@ namespace Seccomp.Compiler.Policy
                 "fchmod", "fchmodat", "socketpair", "get_mempolicy", "getsid"),
             // What an ASP.NET Core app (Kestrel and the generic host) calls beyond @dotnet-runtime, measured, not
             // guessed: samples/WebService (`dotnet new web` plus GET /time and POST /echo, .NET 10.0.12, x86_64) was
-            // recorded with dotnet-seccomp (tools/record-web.sh) listening on 127.0.0.1, on localhost (127.0.0.1 and
+            // recorded with dotnet-seccomp (eng/record-web.sh) listening on 127.0.0.1, on localhost (127.0.0.1 and
             // [::1]) and on every address ([::] dual mode), through start-up, 705 HTTP/1.1 requests over keep-alive
             // connections, 8 of them at once (GET, POST, a chunked 1 MB body, a 404), and a graceful SIGTERM shutdown. Counts and what each call is for: data/aspnetcore-syscalls-x86_64.tsv. getpeername
             // (HttpContext.Connection.RemoteIpAddress on a socket accepted without the peer's address) and

@@ -10,7 +10,7 @@ namespace Seccomp.Tests;
 
 /// <summary>
 /// The generated syscall tables (Debian's Linux 6.1 uapi headers plus the calls added up to 6.18, see
-/// tools/gen-tables.py) hold exactly the calls of the kernel's own Linux 6.18 syscall tables in data/kernel-tables/,
+/// eng/gen-tables.py) hold exactly the calls of the kernel's own Linux 6.18 syscall tables in data/kernel-tables/,
 /// an independent list the generator does not read.
 /// </summary>
 public class SyscallTableTests

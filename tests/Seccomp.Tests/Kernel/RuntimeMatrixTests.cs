@@ -15,7 +15,7 @@ namespace Seccomp.Tests;
 /// case (tests/Seccomp.RuntimeMatrix), under a KillProcess policy of @dotnet-runtime alone (@process too for the
 /// children case), on the real kernel. Every case ends with its own status: 0, or the status its path gives (an
 /// unhandled exception and FailFast abort, 134; Ctrl+C let through, 130; SIGTERM, 143; Environment.Exit(3)). 159 is
-/// SIGSYS: a call the group lacks. tools/measure-runtime-matrix.sh records the same runs (data/dotnet-runtime-matrix-x86_64.tsv).
+/// SIGSYS: a call the group lacks. eng/measure-runtime-matrix.sh records the same runs (data/dotnet-runtime-matrix-x86_64.tsv).
 /// </summary>
 [Trait(TestCategories.Name, TestCategories.Kernel)]
 public class RuntimeMatrixTests

@@ -4,7 +4,7 @@
 //   RecordedApp load N THREADS  : THREADS threads each make N rounds of six distinct calls outside @dotnet-runtime (getpgrp,
 //                                 getpgid, getresuid, getresgid, getgroups, getitimer), all at once; exits 43
 //   RecordedApp bench N         : times N getpid (in @dotnet-runtime) and N getpgrp (outside it), prints ns per call;
-//                                 tools/recorder-cost.sh runs it with and without the recorder; exits 0
+//                                 eng/recorder-cost.sh runs it with and without the recorder; exits 0
 //   RecordedApp signal-self     : kill(getpid(), 0) and tgkill(getpid(), gettid(), 0) (in @dotnet-runtime, which lets them reach
 //                                 this process only), then kill(getppid(), 0) (outside it); exits 44
 //   RecordedApp status          : prints the Uid, Gid, Groups, Cap*, NoNewPrivs and Seccomp lines of /proc/self/status; exits 0

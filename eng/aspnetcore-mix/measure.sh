@@ -10,7 +10,7 @@
 #   strace  `strace -f -c -p PID` (ptrace slows every call, so the runtime spins more: sched_yield is inflated)
 # Then the service is stopped with SIGTERM.
 #
-# Usage: tools/aspnetcore-mix/measure.sh [OUT.tsv]   (default: stdout)
+# Usage: eng/aspnetcore-mix/measure.sh [OUT.tsv]   (default: stdout)
 # Environment: ROUNDS (default 100), REQS (default 10), DOTNET_LOCK (default /tmp/dotnet-build.lock)
 # Needs: dotnet (SDK 10), curl, strace, perf (linux-perf) with tracefs, python3; run as root.
 set -euo pipefail

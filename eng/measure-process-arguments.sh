@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures the arguments the .NET runtime passes to the @dotnet-runtime calls that can name a process (prlimit64,
-# setpriority, sched_*, prctl, tgkill): builds tools/process-arguments, runs it under strace with workstation and
+# setpriority, sched_*, prctl, tgkill): builds eng/process-arguments, runs it under strace with workstation and
 # server GC, and prints one line per distinct (call, argument shape), pids folded to SELF, TID or OTHER.
 # Output: the body of data/dotnet-process-arguments-x86_64.tsv.
 set -euo pipefail

@@ -59,7 +59,7 @@ internal static class Inputs
 
     /// <summary>
     /// Docker's default profile as the repository's tests declare it, less its <c>Architectures = new[] { X86_64 }</c>:
-    /// issue 9 measures it with the default architectures (every supported one), as tools/measure-build-time.sh does.
+    /// issue 9 measures it with the default architectures (every supported one), as eng/measure-build-time.sh does.
     /// </summary>
     public static string DockerPolicy()
     {

@@ -1,6 +1,6 @@
 // Exercises what makes the .NET runtime name a process or thread: allocating threads and collections (thread
 // suspension by tgkill), thread and process priorities, affinity, children started, waited for and killed. Run under
-// strace by tools/measure-process-arguments.sh; the figures are in data/dotnet-process-arguments-x86_64.tsv.
+// strace by eng/measure-process-arguments.sh; the figures are in data/dotnet-process-arguments-x86_64.tsv.
 using System.Diagnostics;
 var threads = new List<Thread>();
 var stop = false;

@@ -1,9 +1,9 @@
 #!/bin/sh
-# Drives a web app on http://127.0.0.1:PORT with curl as tools/record-web.sh does: waits up to 30 s for it to answer,
+# Drives a web app on http://127.0.0.1:PORT with curl as eng/record-web.sh does: waits up to 30 s for it to answer,
 # then 705 requests (one keep-alive connection, 8 concurrent ones, GET, POST, a 404, a 1 MB chunked body).
 # Exits non-zero if any request fails. Used to measure @aspnetcore and to check samples/WebService under its policy:
 #
-#   dotnet run --project samples/WebService -- --urls http://127.0.0.1:5080 &  tools/drive-web.sh 5080; kill -TERM %1
+#   dotnet run --project samples/WebService -- --urls http://127.0.0.1:5080 &  eng/drive-web.sh 5080; kill -TERM %1
 set -eu
 base=http://127.0.0.1:$1
 

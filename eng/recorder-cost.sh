@@ -3,7 +3,7 @@
 # in the kernel) and N calls of getpgrp (outside it, so every call is a USER_NOTIF round trip to the tool), first
 # without the recorder, then under `dotnet-seccomp record`, and prints the extra ns per call.
 #
-#   tools/recorder-cost.sh [N]      (default 200000; build tests/Seccomp.Tool.Tests first, which builds both programs)
+#   eng/recorder-cost.sh [N]      (default 200000; build tests/Seccomp.Tool.Tests first, which builds both programs)
 set -eu
 n=${1:-200000}
 here=$(cd "$(dirname "$0")" && pwd)

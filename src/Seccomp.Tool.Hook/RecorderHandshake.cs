@@ -1,5 +1,5 @@
 // The handshake between a recorded .NET process and `dotnet-seccomp record` / `check`: one source file, linked into
-// the startup hook (tools/Seccomp.Tool.Hook), the runtime (src/Seccomp, for Apply() in recording mode) and the tool.
+// the startup hook (src/Seccomp.Tool.Hook), the runtime (src/Seccomp, for Apply() in recording mode) and the tool.
 // BCL only, with src/Common/HostArchitecture.cs and SeccompStatus.cs beside it. Described in docs/tool.md ("How recording works").
 //
 // Environment (set by the tool):

@@ -3,7 +3,7 @@
 # architectures) plus one [GeneratedRegex] method, how long do Seccomp.Generators' generator and analyzers take
 # beside the Regex generator, in the same `dotnet build -p:ReportAnalyzer=true`? Target: at most 2x.
 #
-# Usage: tools/measure-build-time.sh [REPO] [BUILDS]
+# Usage: eng/measure-build-time.sh [REPO] [BUILDS]
 #   REPO    the repository to measure (default: the one this script is in)
 #   BUILDS  how many measured builds (default 3; the median is reported)
 # Environment:

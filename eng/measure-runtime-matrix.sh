@@ -8,14 +8,14 @@
 #   - enforced: the case applies KillProcess + @dotnet-runtime (+ @process for the children case) and must end
 #     with its own status, never SIGSYS's 159.
 # Output: the body of data/dotnet-runtime-matrix-x86_64.tsv on stdout; progress on stderr.
-#   tools/measure-runtime-matrix.sh > data/dotnet-runtime-matrix-x86_64.tsv
+#   eng/measure-runtime-matrix.sh > data/dotnet-runtime-matrix-x86_64.tsv
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 export MSBUILDDISABLENODEREUSE=1
 dotnet build "$repo/tests/Seccomp.RuntimeMatrix" -c Release -v q -nologo >/dev/null
-dotnet build "$repo/tools/Seccomp.Tool" -c Release -v q -nologo >/dev/null
+dotnet build "$repo/src/Seccomp.Tool" -c Release -v q -nologo >/dev/null
 matrix=$(ls "$repo"/tests/Seccomp.RuntimeMatrix/bin/Release/net*/Seccomp.RuntimeMatrix.dll | head -1)
-tool=$(ls "$repo"/tools/Seccomp.Tool/bin/Release/net*/Seccomp.Tool.dll | head -1)
+tool=$(ls "$repo"/src/Seccomp.Tool/bin/Release/net*/Seccomp.Tool.dll | head -1)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -74,7 +74,7 @@ print(" ".join(out) or "-")' "$rec" 2>/dev/null || echo "no recording")
 echo "# What the .NET runtime does by itself that @dotnet-runtime does not allow: tests/Seccomp.RuntimeMatrix, one case"
 echo "# per run, recorded with dotnet-seccomp record (calls outside the group with their argument values) and run"
 echo "# enforced under KillProcess + @dotnet-runtime (+ @process for children): the exit status, 159 being SIGSYS."
-echo "# $(dotnet --list-runtimes | grep NETCore.App | tail -1 | cut -d' ' -f1-2), $(uname -m), Linux $(uname -r | cut -d- -f1); regenerate with tools/measure-runtime-matrix.sh."
+echo "# $(dotnet --list-runtimes | grep NETCore.App | tail -1 | cut -d' ' -f1-2), $(uname -m), Linux $(uname -r | cut -d- -f1); regenerate with eng/measure-runtime-matrix.sh."
 printf 'case\tcondition\tenforced exit\texpected\toutside @dotnet-runtime\n'
 declare -A expected=([unhandled]=134 [failfast]=134 [exit]=3 [interrupt]=130 [terminate]=143)
 row() { # CASE CONDITION ENV...
