@@ -73,6 +73,7 @@ public class TrialAppsTests
         string text = File.ReadAllText(Path.Combine(copy, "WebPolicy.cs"));
         _out.WriteLine(text);
         Build(copy, "TrialWebApp.csproj");
+        AssertTight(AppDll(copy, "TrialWebApp"));
         _out.WriteLine($"recorded, generated and built in {clock.ElapsedMilliseconds} ms");
 
         // 3. The broad workload under the policy.
@@ -164,6 +165,7 @@ public class TrialAppsTests
         Assert.True(policy.ExitCode == 0, policy.Stderr);
         _out.WriteLine(File.ReadAllText(Path.Combine(copy, "ToolPolicy.cs")));
         Build(copy, "TrialConsoleApp.csproj");
+        AssertTight(AppDll(copy, "TrialConsoleApp"));
 
         for (int run = 1; run <= 20; run++)
         {
@@ -173,6 +175,19 @@ public class TrialAppsTests
             Assert.True(r.ExitCode == 0, $"run {run}: exit {r.ExitCode}\n{r.Stdout}{r.Stderr}");
             Assert.Contains($"hashed {10 + run * 7} files, {10 + run * 7} lines compressed", r.Stdout);
         }
+    }
+
+    /// <summary>
+    /// A policy stays tight (issue 19, item 3): the capability groups widen it to the paths around the recorded ones,
+    /// not to everything. `explain` lists every x86_64 call the built class allows (for some arguments); at most 150.
+    /// </summary>
+    private void AssertTight(string dll)
+    {
+        var r = ProcessRunner.Tool("explain", dll, "--arch", "x86_64");
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        int allowed = System.Text.RegularExpressions.Regex.Matches(r.Stdout, @"(?m)^\s+[a-z0-9_]+ \(\d+\): .*ALLOW").Count;
+        _out.WriteLine($"{Path.GetFileName(dll)}: the policy allows {allowed} x86_64 calls");
+        Assert.InRange(allowed, 100, 150); // 100: @dotnet-runtime alone allows about that many
     }
 
     private static string Urls(string sock) => $"http://unix:{sock};http://127.0.0.1:5000;http://[::1]:5000";
