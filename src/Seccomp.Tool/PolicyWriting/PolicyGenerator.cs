@@ -60,8 +60,14 @@ internal static class PolicyGenerator
             foreach (var cap in Capability.All)
             {
                 if (listed.Contains(cap.Group) || !SyscallGroups.TryGet(cap.Group.Substring(1), out _)) continue;
-                if (cap.Triggers.Any(t => perName.TryGetValue(t, out var seen) && Uncovered(before, t, seen).Count > 0))
+                if (cap.Triggers.Any(t => perName.TryGetValue(t, out var seen) && Uncovered(before, t, seen).Count > 0) && !groups.Contains(cap))
+                {
                     groups.Add(cap);
+                    foreach (string with in cap.With ?? Array.Empty<string>())
+                        if (Capability.All.FirstOrDefault(c => c.Group == with) is { } other && !groups.Contains(other) && !listed.Contains(with)
+                            && SyscallGroups.TryGet(with.Substring(1), out _))
+                            groups.Add(other);
+                }
             }
         }
         var allowedAlready = AllowedAlready(existing, recordedArchs, groups);
@@ -217,7 +223,8 @@ internal static class PolicyGenerator
         var runtime = MemberNames(RuntimeGroup);
         var seen = recorded.Where(members.Contains).ToList();
         var adds = members.Where(m => !seen.Contains(m) && !runtime.Contains(m)).OrderBy(m => m, StringComparer.Ordinal).ToList();
-        return $"{cap.Group}: {cap.Area}. Recorded: {string.Join(", ", seen)}. The group adds: {(adds.Count == 0 ? "nothing else" : string.Join(", ", adds))} "
+        string recordedText = seen.Count == 0 ? "none of its calls (it comes with a group that uses it)" : string.Join(", ", seen);
+        return $"{cap.Group}: {cap.Area}. Recorded: {recordedText}. The group adds: {(adds.Count == 0 ? "nothing else" : string.Join(", ", adds))} "
             + "(paths this recording did not take; --exact leaves the group out)";
     }
 
