@@ -196,6 +196,18 @@ public class PolicyTests
         Assert.Contains("[Allow(\"listen\")]", File.ReadAllText(exact));
     }
 
+    // A hand-written class that allows setsockopt at SOL_SOCKET only (Kestrel's options), as in the trial.
+    private const string SetsockoptForSolSocket = """
+        using Seccomp;
+
+        namespace MyApp;
+
+        [SeccompPolicy(DefaultAction = SeccompAction.KillProcess, Architectures = new[] { SeccompArch.X86_64 })]
+        [Allow("@dotnet-runtime")]
+        [Allow("setsockopt", When = "level == SOL_SOCKET")]
+        internal static partial class Sandbox;
+        """;
+
     /// <summary>
     /// Issue 19, item 4, the trial's failure: the class lists setsockopt for SOL_SOCKET, and the failing run's recording
     /// shows the resolver's setsockopt(IPPROTO_IP, IP_RECVERR). The merge adds a rule for that level (before, it said
@@ -211,16 +223,7 @@ public class PolicyTests
         } } }
         """);
         string cs = Path.Combine(dir, "Sandbox.cs");
-        File.WriteAllText(cs, """
-            using Seccomp;
-
-            namespace MyApp;
-
-            [SeccompPolicy(DefaultAction = SeccompAction.KillProcess, Architectures = new[] { SeccompArch.X86_64 })]
-            [Allow("@dotnet-runtime")]
-            [Allow("setsockopt", When = "level == SOL_SOCKET")]
-            internal static partial class Sandbox;
-            """);
+        File.WriteAllText(cs, SetsockoptForSolSocket);
         var r = ProcessRunner.Tool("policy", rec, "--class", "MyApp.Sandbox", "-o", cs);
         Assert.True(r.ExitCode == 0, r.Stderr);
         string text = File.ReadAllText(cs);
@@ -248,16 +251,7 @@ public class PolicyTests
         { "version": 1, "source": "audit", "architectures": { "x86_64": { "setsockopt": { "nr": 54, "count": 3 } } } }
         """);
         string cs = Path.Combine(dir, "Sandbox.cs");
-        File.WriteAllText(cs, """
-            using Seccomp;
-
-            namespace MyApp;
-
-            [SeccompPolicy(DefaultAction = SeccompAction.KillProcess, Architectures = new[] { SeccompArch.X86_64 })]
-            [Allow("@dotnet-runtime")]
-            [Allow("setsockopt", When = "level == SOL_SOCKET")]
-            internal static partial class Sandbox;
-            """);
+        File.WriteAllText(cs, SetsockoptForSolSocket);
         var r = ProcessRunner.Tool("policy", rec, "--class", "MyApp.Sandbox", "-o", cs);
         Assert.True(r.ExitCode == 0, r.Stderr);
         string text = File.ReadAllText(cs);

@@ -66,6 +66,23 @@ internal static class ProcessRunner
         return psi;
     }
 
+    /// <summary>
+    /// Builds a copy of a test app (a policy class written into it) against this repository's runtime, generator and
+    /// analyzers: no error, no warning.
+    /// </summary>
+    public static void BuildCopy(string projectPath)
+    {
+        // The test host runs under `dotnet test`, whose MSBuild variables would point a nested build at its own SDK state.
+        var env = new Dictionary<string, string?>();
+        foreach (string k in Environment.GetEnvironmentVariables().Keys.Cast<string>())
+            if (k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k == "MSBUILD_EXE_PATH" || k == "DOTNET_HOST_PATH")
+                env[k] = null;
+        var build = Run(Dotnet, new[] { "build", projectPath, "-c", Configuration, "-nologo", "-p:UseSharedCompilation=false", $"-p:SeccompRepoRoot={RepoRoot}" },
+            env, timeoutMs: 240_000);
+        Xunit.Assert.True(build.ExitCode == 0, build.Stdout + build.Stderr);
+        Xunit.Assert.Matches(@"(?m)^\s*0 Warning\(s\)", build.Stdout);
+    }
+
     public static Result Tool(params string[] args) => Run(Dotnet, new[] { ToolDll }.Concat(args));
 
     public static string TempDir()

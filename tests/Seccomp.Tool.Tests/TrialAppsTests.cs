@@ -26,13 +26,10 @@ namespace Seccomp.Tool.Tests;
 /// </summary>
 public class TrialAppsTests
 {
-    private const int Sigterm = 15, Sigstop = 19, Sigcont = 18;
+    private const int Sigstop = 19, Sigcont = 18;
     private readonly ITestOutputHelper _out;
 
     public TrialAppsTests(ITestOutputHelper output) => _out = output;
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int sig);
 
     private static string AppDir(string name) => Path.Combine(ProcessRunner.RepoRoot, "tests", "Seccomp.Tool.Tests", name);
 
@@ -72,7 +69,7 @@ public class TrialAppsTests
         Assert.True(policy.ExitCode == 0, policy.Stderr);
         string text = File.ReadAllText(Path.Combine(copy, "WebPolicy.cs"));
         _out.WriteLine(text);
-        Build(copy, "TrialWebApp.csproj");
+        ProcessRunner.BuildCopy(Path.Combine(copy, "TrialWebApp.csproj"));
         AssertTight(AppDll(copy, "TrialWebApp"));
         _out.WriteLine($"recorded, generated and built in {clock.ElapsedMilliseconds} ms");
 
@@ -124,9 +121,9 @@ public class TrialAppsTests
             Assert.All(await Task.WhenAll(many), s => Assert.Equal("hello", s));
             for (int i = 0; i < 3; i++)
             {
-                Assert.Equal(0, kill(app.Process.Id, Sigstop));
+                Assert.Equal(0, AppProcess.Kill(app.Process.Id, Sigstop));
                 await Task.Delay(300);
-                Assert.Equal(0, kill(app.Process.Id, Sigcont));
+                Assert.Equal(0, AppProcess.Kill(app.Process.Id, Sigcont));
                 await Task.Delay(300);
                 Assert.Equal("hello", await http.GetStringAsync("/"));
             }
@@ -164,7 +161,7 @@ public class TrialAppsTests
         var policy = ProcessRunner.Tool("policy", recording, "--class", "TrialConsoleApp.ToolPolicy", "-o", Path.Combine(copy, "ToolPolicy.cs"), "--default", "kill-process");
         Assert.True(policy.ExitCode == 0, policy.Stderr);
         _out.WriteLine(File.ReadAllText(Path.Combine(copy, "ToolPolicy.cs")));
-        Build(copy, "TrialConsoleApp.csproj");
+        ProcessRunner.BuildCopy(Path.Combine(copy, "TrialConsoleApp.csproj"));
         AssertTight(AppDll(copy, "TrialConsoleApp"));
 
         for (int run = 1; run <= 20; run++)
@@ -232,58 +229,5 @@ public class TrialAppsTests
         Directory.CreateDirectory(copy);
         foreach (string f in files) File.Copy(Path.Combine(AppDir(name), f), Path.Combine(copy, f));
         return copy;
-    }
-
-    private static void Build(string copy, string project)
-    {
-        // The test host runs under `dotnet test`, whose MSBuild variables would point a nested build at its own SDK state.
-        var env = new Dictionary<string, string?>();
-        foreach (string k in Environment.GetEnvironmentVariables().Keys.Cast<string>())
-            if (k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k == "MSBUILD_EXE_PATH" || k == "DOTNET_HOST_PATH")
-                env[k] = null;
-        var build = ProcessRunner.Run(ProcessRunner.Dotnet,
-            new[] { "build", Path.Combine(copy, project), "-c", ProcessRunner.Configuration, "-nologo",
-                    "-p:UseSharedCompilation=false", $"-p:SeccompRepoRoot={ProcessRunner.RepoRoot}" }, env, timeoutMs: 240_000);
-        Assert.True(build.ExitCode == 0, build.Stdout + build.Stderr);
-        Assert.Matches(@"(?m)^\s*0 Warning\(s\)", build.Stdout);
-    }
-
-    /// <summary>A long-running child whose output is collected, stopped with SIGTERM.</summary>
-    private sealed class AppProcess : IDisposable
-    {
-        private readonly StringBuilder _output = new();
-
-        private AppProcess(Process process) => Process = process;
-
-        public Process Process { get; }
-
-        public string Output { get { lock (_output) return _output.ToString(); } }
-
-        public static AppProcess Start(string file, IEnumerable<string> args)
-        {
-            var w = new AppProcess(new Process { StartInfo = ProcessRunner.StartInfo(file, args) });
-            void Add(object s, DataReceivedEventArgs e) { if (e.Data != null) lock (w._output) w._output.AppendLine(e.Data); }
-            w.Process.OutputDataReceived += Add;
-            w.Process.ErrorDataReceived += Add;
-            w.Process.Start();
-            w.Process.BeginOutputReadLine();
-            w.Process.BeginErrorReadLine();
-            return w;
-        }
-
-        public async Task<(int Code, string Output)> StopAsync()
-        {
-            if (Process.HasExited) Assert.Fail($"exited ({Process.ExitCode}) before SIGTERM\n" + Output);
-            Assert.Equal(0, kill(Process.Id, Sigterm));
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await Process.WaitForExitAsync(cts.Token);
-            return (Process.ExitCode, Output);
-        }
-
-        public void Dispose()
-        {
-            if (!Process.HasExited) Process.Kill(entireProcessTree: true);
-            Process.Dispose();
-        }
     }
 }

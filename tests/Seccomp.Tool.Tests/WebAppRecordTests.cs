@@ -24,13 +24,9 @@ namespace Seccomp.Tool.Tests;
 /// </summary>
 public class WebAppRecordTests
 {
-    private const int Sigterm = 15;
     private readonly ITestOutputHelper _out;
 
     public WebAppRecordTests(ITestOutputHelper output) => _out = output;
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int sig);
 
     [Fact]
     public async Task Recorded_web_app_serves_the_same_requests_under_its_generated_kill_process_policy()
@@ -44,14 +40,14 @@ public class WebAppRecordTests
 
         // 1. Record: start-up, requests, graceful shutdown. The tool forwards SIGTERM and exits with the app's code.
         int port = FreePort();
-        using (var recorder = WebProcess.Start(ProcessRunner.Dotnet,
+        using (var recorder = AppProcess.Start(ProcessRunner.Dotnet,
                    new[] { ProcessRunner.ToolDll, "record", "-o", recording, "--", ProcessRunner.Dotnet, appDll, "--urls", $"http://127.0.0.1:{port}" },
                    Path.GetDirectoryName(appDll)!))
         {
             await DriveAsync(port, recorder);
             int app = ChildPid(recorder.Process.Id);
             Assert.Matches(@"(?m)^Seccomp:\s+2$", File.ReadAllText($"/proc/{app}/status"));   // the recorder's filter
-            var (code, output) = await recorder.StopAsync(kill);
+            var (code, output) = await recorder.StopAsync();
             Assert.True(code == 0, $"recording: exit {code}\n{output}");
             Assert.Matches(@"recorded \d+ distinct calls \(\d+ notifications\)", output);
         }
@@ -74,24 +70,19 @@ public class WebAppRecordTests
         Assert.DoesNotContain("// not allowed", text);
 
         // 3. Build the copy against this repository's runtime, generator and analyzers: no error, no warning.
-        var build = ProcessRunner.Run(ProcessRunner.Dotnet,
-            new[] { "build", Path.Combine(copy, "RecordedWebApp.csproj"), "-c", ProcessRunner.Configuration, "-nologo",
-                    "-p:UseSharedCompilation=false", $"-p:SeccompRepoRoot={ProcessRunner.RepoRoot}" },
-            BuildEnvironment(), timeoutMs: 180_000);
-        Assert.True(build.ExitCode == 0, build.Stdout + build.Stderr);
-        Assert.Matches(@"(?m)^\s*0 Warning\(s\)", build.Stdout);
+        ProcessRunner.BuildCopy(Path.Combine(copy, "RecordedWebApp.csproj"));
         _out.WriteLine($"recorded, generated and built in {clock.ElapsedMilliseconds} ms");
         string enforcedDll = Path.Combine(copy, "bin", ProcessRunner.Configuration, "net10.0", "RecordedWebApp.dll");
 
         // 4. The same requests under the policy: no kill, one filter on the server, a clean exit on SIGTERM.
         port = FreePort();
-        using (var server = WebProcess.Start(ProcessRunner.Dotnet, new[] { enforcedDll, "--urls", $"http://127.0.0.1:{port}" }, Path.GetDirectoryName(enforcedDll)!))
+        using (var server = AppProcess.Start(ProcessRunner.Dotnet, new[] { enforcedDll, "--urls", $"http://127.0.0.1:{port}" }, Path.GetDirectoryName(enforcedDll)!))
         {
             await DriveAsync(port, server);
             string status = File.ReadAllText($"/proc/{server.Process.Id}/status");
             Assert.Matches(@"(?m)^Seccomp:\s+2$", status);
             Assert.Matches(@"(?m)^Seccomp_filters:\s+1$", status);   // the app's own policy, nothing else
-            var (code, output) = await server.StopAsync(kill);
+            var (code, output) = await server.StopAsync();
             Assert.False(code == 159 || code == -31, $"killed by SIGSYS\n{output}");
             Assert.DoesNotContain("Bad system call", output);
             Assert.True(code == 0, $"enforced: exit {code}\n{output}");
@@ -110,16 +101,6 @@ public class WebAppRecordTests
         throw new InvalidOperationException($"process {pid} has no child");
     }
 
-    private static IDictionary<string, string?> BuildEnvironment()
-    {
-        // The test host runs under `dotnet test`, whose MSBuild variables would point a nested build at its own SDK state.
-        var env = new Dictionary<string, string?>();
-        foreach (string k in Environment.GetEnvironmentVariables().Keys.Cast<string>())
-            if (k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k == "MSBUILD_EXE_PATH" || k == "DOTNET_HOST_PATH")
-                env[k] = null;
-        return env;
-    }
-
     private static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
@@ -132,7 +113,7 @@ public class WebAppRecordTests
     /// keep-alive connection, 8 connections at once doing 20 rounds each, a 404 and a 256 KB body. Every request must
     /// succeed with the expected answer.
     /// </summary>
-    private static async Task DriveAsync(int port, WebProcess process)
+    private static async Task DriveAsync(int port, AppProcess process)
     {
         var baseUri = new Uri($"http://127.0.0.1:{port}/");
         using (var probe = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(2) })
@@ -185,47 +166,6 @@ public class WebAppRecordTests
         finally
         {
             foreach (var c in clients) c.Dispose();
-        }
-    }
-
-    /// <summary>A long-running child whose output is collected, stopped with SIGTERM.</summary>
-    private sealed class WebProcess : IDisposable
-    {
-        private readonly StringBuilder _output = new();
-
-        private WebProcess(Process process) => Process = process;
-
-        public Process Process { get; }
-
-        public string Output { get { lock (_output) return _output.ToString(); } }
-
-        public static WebProcess Start(string file, IEnumerable<string> args, string workingDirectory)
-        {
-            var psi = ProcessRunner.StartInfo(file, args);
-            psi.WorkingDirectory = workingDirectory;   // the content root: appsettings.json, watched for changes
-            var w = new WebProcess(new Process { StartInfo = psi });
-            void Add(object s, DataReceivedEventArgs e) { if (e.Data != null) lock (w._output) w._output.AppendLine(e.Data); }
-            w.Process.OutputDataReceived += Add;
-            w.Process.ErrorDataReceived += Add;
-            w.Process.Start();
-            w.Process.BeginOutputReadLine();
-            w.Process.BeginErrorReadLine();
-            return w;
-        }
-
-        public async Task<(int Code, string Output)> StopAsync(Func<int, int, int> signal)
-        {
-            Assert.False(Process.HasExited, "exited before SIGTERM\n" + Output);
-            Assert.Equal(0, signal(Process.Id, Sigterm));
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await Process.WaitForExitAsync(cts.Token);   // throws if the shutdown takes longer
-            return (Process.ExitCode, Output);
-        }
-
-        public void Dispose()
-        {
-            if (!Process.HasExited) Process.Kill(entireProcessTree: true);
-            Process.Dispose();
         }
     }
 }
