@@ -54,7 +54,7 @@ public class PolicyTests
         Assert.Contains("internal static partial class Sandbox", text);
         int group = text.IndexOf("[Allow(\"@dotnet-runtime\")]");
         Assert.True(group > 0 && group < text.IndexOf("[Allow(\"socket\""));
-        Assert.Contains("[Allow(\"socket\", When = \"domain in (AF_UNIX, AF_INET)\")]", text);
+        Assert.Contains("[Allow(\"socket\", When = \"domain in (AF_UNIX, AF_INET) && ((type & 0xf) == SOCK_STREAM)\")]", text);
         Assert.Contains("// socket: seen 3 times in 1 process: family AF_UNIX, AF_INET", text);
         Assert.Contains("[Allow(\"ioctl\", When = \"cmd in (TIOCSPGRP)\")]", text);  // TCGETS (21505) is the group's already
         Assert.DoesNotContain("\"prctl\"", text);   // the group allows every prctl
@@ -110,7 +110,7 @@ public class PolicyTests
         string text = File.ReadAllText(cs);
         Assert.Contains("DefaultAction = SeccompAction.KillProcess", text);
         Assert.DoesNotContain("@aspnetcore", text); // --exact: what was recorded, no capability group
-        Assert.Contains("[Allow(\"socket\", When = \"domain in (AF_UNIX, AF_INET, AF_INET6)\")]", text);
+        Assert.Contains("[Allow(\"socket\", When = \"domain in (AF_UNIX, AF_INET, AF_INET6) && ((type & 0xf) == SOCK_STREAM)\")]", text);
         Assert.Contains("// socket: seen 5 times", text);
         Assert.Contains("[Allow(\"listen\")]", text);
         Assert.Contains("[Allow(\"getpgrp\")]", text);
@@ -130,7 +130,7 @@ public class PolicyTests
             /// <summary>Hand-written.</summary>
             [SeccompPolicy(DefaultAction = SeccompAction.Errno, Architectures = new[] { SeccompArch.X86_64 })]
             [Allow("@dotnet-runtime")]
-            [Allow("socket", When = "domain == AF_INET")] // mine: IPv4 only
+            [Allow("socket", When = "domain == AF_INET && (type & 0xf) == SOCK_STREAM")] // mine: IPv4 TCP only
             [Deny("getpgrp", Errno = Errno.EACCES)]
             internal static partial class Sandbox
             {
@@ -140,12 +140,12 @@ public class PolicyTests
         var r = ProcessRunner.Tool("policy", a, b, "--class", "MyApp.Sandbox", "-o", cs, "--exact");
         Assert.True(r.ExitCode == 0, r.Stderr);
         string text = File.ReadAllText(cs);
-        Assert.Contains("[Allow(\"socket\", When = \"domain == AF_INET\")] // mine: IPv4 only", text);
+        Assert.Contains("[Allow(\"socket\", When = \"domain == AF_INET && (type & 0xf) == SOCK_STREAM\")] // mine: IPv4 TCP only", text);
         Assert.Contains("[Deny(\"getpgrp\", Errno = Errno.EACCES)]", text);
         Assert.Equal(1, text.Split("\"@dotnet-runtime\"").Length - 1);
         // socket is listed, but its condition does not allow the recorded AF_UNIX and AF_INET6: decided by evaluation,
         // not by name, the class gets a rule for the values it does not allow, and the user's rule stays as written.
-        Assert.Contains("[Allow(\"socket\", When = \"domain in (AF_UNIX, AF_INET6)\")]", text);
+        Assert.Contains("[Allow(\"socket\", When = \"domain in (AF_UNIX, AF_INET6) && ((type & 0xf) == SOCK_STREAM)\")]", text);
         Assert.Contains("// socket: values the class's rule does not allow:", text);
         Assert.Contains("1 listed calls widened", r.Stderr);
         Assert.DoesNotContain("already listed", r.Stderr);

@@ -197,7 +197,7 @@ public class UntrustedRecordingTests
         "Allow @dotnet-runtime ",
         "Allow getpgrp ",
         "Allow listen ",
-        "Allow socket domain in (AF_INET)",
+        "Allow socket domain in (AF_INET) && ((type & 0xf) == SOCK_STREAM)",
     };
 
     [Fact]

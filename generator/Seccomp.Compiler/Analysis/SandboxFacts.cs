@@ -131,6 +131,84 @@ namespace Seccomp.Compiler.Analysis
             new DangerousCall("mknodat", DeviceNode, "with S_IFCHR or S_IFBLK in mode (a device node)", DeviceNodeAdvice,
                 (s, arch, p) => DeviceModes(s, arch, p)),
             new DangerousCall("mount", "mount changes the file system every process of the mount namespace sees"),
+            // The new mount API does what mount does, a step at a time.
+            new DangerousCall("fsopen", NewMountApi("fsopen")),
+            new DangerousCall("fsconfig", NewMountApi("fsconfig")),
+            new DangerousCall("fsmount", NewMountApi("fsmount")),
+            new DangerousCall("fspick", NewMountApi("fspick")),
+            new DangerousCall("move_mount", NewMountApi("move_mount")),
+            new DangerousCall("open_tree", NewMountApi("open_tree")),
+            new DangerousCall("mount_setattr", NewMountApi("mount_setattr")),
+            new DangerousCall("umount2", "umount2 removes mounts every process of the mount namespace sees, uncovering what they hid"),
+            new DangerousCall("pivot_root", "pivot_root changes the root file system of the mount namespace: the way into or out of a container's view"),
+            new DangerousCall("chroot", "chroot changes the process's root directory; with a directory descriptor kept open it is a known way out of a chroot"),
+            new DangerousCall("setns", "setns joins another process's namespaces (mount, network, PID, user): out of the container's view of the system"),
+            new DangerousCall("open_by_handle_at",
+                "open_by_handle_at opens any file of a file system by its handle, past directory permissions and out of a chroot or container (the \"shocker\" escape)"),
+            new DangerousCall("reboot", "reboot restarts, halts or powers off the machine, or loads a kernel for kexec"),
+            new DangerousCall("swapon", "swapon adds swap space: the memory of every process may be written to that device"),
+            new DangerousCall("swapoff", "swapoff removes swap space the whole machine relies on"),
+            new DangerousCall("iopl", "iopl gives the process direct access to every I/O port of the machine"),
+            new DangerousCall("ioperm", "ioperm gives the process direct access to I/O ports of the machine"),
+            new DangerousCall("perf_event_open",
+                "perf_event_open observes other processes and the kernel (timing side channels, kernel addresses) and is a large attack surface"),
+            new DangerousCall("process_vm_readv", "process_vm_readv reads the memory of other processes of the same user: their secrets and keys"),
+            new DangerousCall("kcmp", "kcmp tells whether two processes share kernel objects, which reveals kernel pointer ordering to an attacker"),
+            new DangerousCall("settimeofday", SetsTheClock("settimeofday")),
+            new DangerousCall("clock_settime", SetsTheClock("clock_settime")),
+            new DangerousCall("clock_adjtime", SetsTheClock("clock_adjtime")),
+            new DangerousCall("adjtimex", SetsTheClock("adjtimex")),
+            new DangerousCall("acct", "acct turns process accounting on or off for the whole machine, or writes its records into a file of the caller's choice"),
+            new DangerousCall("ioctl",
+                "TIOCSTI pushes characters into a terminal's input, as if typed, and TIOCLINUX can do the same through the console: commands run in the shell that owns the terminal",
+                "with TIOCSTI or TIOCLINUX",
+                "allow only the requests the program makes, e.g. When = \"cmd in (TCGETS, TIOCGWINSZ, FIONBIO)\"",
+                (s, arch, p) =>
+                {
+                    var t = TypeOf(p, 1, new ArgType(32, false, false, "unsigned int"));
+                    int sti = s.Compare(new CompareCondition(1, t, t.WidthMask, CompareOp.Eq, Constant(arch, "TIOCSTI", 0x5412) & t.WidthMask));
+                    int linux = s.Compare(new CompareCondition(1, t, t.WidthMask, CompareOp.Eq, Constant(arch, "TIOCLINUX", 0x541c) & t.WidthMask));
+                    return s.Or(sti, linux);
+                }),
+            new DangerousCall("socket",
+                "packet and raw sockets see and forge every packet of the network namespace's interfaces (with CAP_NET_RAW, as root in a container has)",
+                "with AF_PACKET or SOCK_RAW",
+                "allow only the families and types the program uses, e.g. When = \"domain in (AF_UNIX, AF_INET, AF_INET6) && (type & 0xf) in (SOCK_STREAM, SOCK_DGRAM)\"",
+                (s, arch, p) =>
+                {
+                    var family = TypeOf(p, 0, new ArgType(32, true, false, "int"));
+                    var type = TypeOf(p, 1, new ArgType(32, true, false, "int"));
+                    int packet = s.Compare(new CompareCondition(0, family, family.WidthMask, CompareOp.Eq, Constant(arch, "AF_PACKET", 17) & family.WidthMask));
+                    // The low four bits are the type (SOCK_TYPE_MASK); the rest are SOCK_NONBLOCK and SOCK_CLOEXEC.
+                    int raw = s.Compare(new CompareCondition(1, type, 0xf, CompareOp.Eq, Constant(arch, "SOCK_RAW", 3) & 0xf));
+                    return s.Or(packet, raw);
+                }),
+        };
+
+        private static string NewMountApi(string call) =>
+            call + " is part of the mount API: it changes the file system every process of the mount namespace sees, as mount does";
+
+        private static string SetsTheClock(string call) =>
+            call + " sets the machine's clock for every process: certificates, tokens and logs all trust it";
+
+        /// <summary>
+        /// Calls that start programs or processes: not dangerous by themselves (the new program runs under the same
+        /// filter), but each widens what the sandbox holds, so an allowance is a decision to review (SECC0044). clone
+        /// counts when it can make a process (no CLONE_THREAD) without new namespaces; threads are not noted.
+        /// </summary>
+        public static IReadOnlyList<DangerousCall> Review { get; } = new[]
+        {
+            new DangerousCall("execve", "execve runs another program: whatever it does, the policy must allow it too"),
+            new DangerousCall("execveat", "execveat runs another program: whatever it does, the policy must allow it too"),
+            new DangerousCall("fork", "fork starts a process: a copy of this one under the same filter"),
+            new DangerousCall("vfork", "vfork starts a process, in practice to run another program"),
+            new DangerousCall("clone", "clone without CLONE_THREAD starts a process, in practice to run another program", "without CLONE_THREAD", null,
+                (s, arch, p) =>
+                {
+                    var t = TypeOf(p, 0, ArgType.Unknown64);
+                    ulong thread = Constant(arch, "CLONE_THREAD", 0x10000);
+                    return s.Compare(new CompareCondition(0, t, thread & t.WidthMask, CompareOp.Eq, 0));
+                }),
         };
 
         /// <summary>

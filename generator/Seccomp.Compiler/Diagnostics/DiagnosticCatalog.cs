@@ -47,6 +47,7 @@ namespace Seccomp.Compiler.Diagnostics
             new(DiagnosticIds.KillThread, "KillThread in a multi-threaded process", Warning, SandboxCategory),
             new(DiagnosticIds.RuntimeNeedsSyscall, "Policy denies a call the .NET runtime needs", Warning, SandboxCategory),
             new(DiagnosticIds.DenialBypassedByEquivalent, "Denied call has an allowed equivalent", Warning, SandboxCategory),
+            new(DiagnosticIds.ReviewAllowance, "Allowed call starts programs or processes: review", Info, SandboxCategory),
             new(DiagnosticIds.PolicyNeverApplied, "Policy is never applied", Warning, UsageCategory, CompilationEnd: true),
             new(DiagnosticIds.ApplyNotFirst, "Policy applied late in Main", Warning, UsageCategory),
             new(DiagnosticIds.BlocksLaterInstall, "Policy blocks the install of a later policy", Warning, UsageCategory),

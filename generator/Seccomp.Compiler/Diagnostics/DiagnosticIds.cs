@@ -37,6 +37,7 @@ namespace Seccomp.Compiler.Diagnostics
         public const string KillThread = "SECC0041";
         public const string RuntimeNeedsSyscall = "SECC0042";
         public const string DenialBypassedByEquivalent = "SECC0043";
+        public const string ReviewAllowance = "SECC0044";
         public const string PolicyNeverApplied = "SECC0050";
         public const string ApplyNotFirst = "SECC0051";
         public const string BlocksLaterInstall = "SECC0052";

@@ -26,6 +26,14 @@ namespace Seccomp.Compiler.Policy
         /// </summary>
         public const string NoDeviceNodes = "(mode & S_IFMT) in (0, S_IFREG, S_IFIFO)";
 
+        /// <summary>
+        /// Sockets of the Unix, IPv4 and IPv6 families, of the stream, datagram and seqpacket types: not packet sockets
+        /// (AF_PACKET) nor raw ones (SOCK_RAW, or SOCK_PACKET in AF_INET), which see and forge every packet. The type's low
+        /// four bits are the type; SOCK_NONBLOCK and SOCK_CLOEXEC are above them.
+        /// </summary>
+        public const string OrdinarySockets =
+            "domain in (AF_UNIX, AF_INET, AF_INET6) && ((type & 0xf) == SOCK_STREAM || (type & 0xf) == SOCK_DGRAM || (type & 0xf) == SOCK_SEQPACKET)";
+
         /// <summary>pid 0 is the calling process (or thread) to every call that takes one.</summary>
         public const string SelfOnlyPid = "pid == 0";
 
@@ -92,7 +100,7 @@ namespace Seccomp.Compiler.Policy
             ["aspnetcore"] = Members(
                 // Listening sockets: IPv4, IPv6 and Unix-domain (ListenUnixSocket; System.Net.Sockets makes an AF_UNIX
                 // socket at start-up); no raw, packet or netlink sockets.
-                new GroupMember("socket", When: "domain in (AF_UNIX, AF_INET, AF_INET6)"),
+                new GroupMember("socket", When: OrdinarySockets),
                 // SO_REUSEADDR, SO_LINGER, TCP_NODELAY, and IPV6_V6ONLY for dual-mode listeners.
                 new GroupMember("setsockopt", When: "level in (SOL_SOCKET, IPPROTO_TCP, IPPROTO_IPV6)"),
                 "bind", "listen", "accept", "accept4", "getsockname", "getpeername",
@@ -110,7 +118,8 @@ namespace Seccomp.Compiler.Policy
             ["process"] = Members("vfork", "execve", "wait4", "waitid", "kill"),
             // Network calls of a service that accepts and makes TCP/UDP connections.
             ["network-io"] = Members("accept", "accept4", "bind", "connect", "getpeername", "getsockname", "getsockopt", "listen",
-                "recvfrom", "recvmmsg", "recvmsg", "sendmmsg", "sendmsg", "sendto", "setsockopt", "shutdown", "socket",
+                "recvfrom", "recvmmsg", "recvmsg", "sendmmsg", "sendmsg", "sendto", "setsockopt", "shutdown",
+                new GroupMember("socket", When: OrdinarySockets),
                 "socketpair"),
         };
 

@@ -97,6 +97,8 @@ internal static class PolicyCommand
                 Console.Error.WriteLine($"dotnet-seccomp: note: the policy compiler reports: {SourceText.Escape(d)}");
             foreach (string line in PolicyGenerator.DangerousAllowed(result))
                 Console.Error.WriteLine($"dotnet-seccomp: {line}");
+            foreach (string line in PolicyGenerator.ReviewNotes(result))
+                Console.Error.WriteLine($"dotnet-seccomp: note: {line}");
             foreach (string name in result.DeniedOnPurpose)
                 Console.Error.WriteLine($"dotnet-seccomp: note: {SourceText.Escape(name)} was recorded, and a rule of the class denies it by name: left as the class says");
             foreach (string review in result.Reviews)

@@ -45,17 +45,17 @@ internal static class GroupCoverage
             if (Evaluate(group, arch, nr, v).Action != SeccompAction.Allow) { all = false; break; }
         if (all) return (true, null);
 
-        // The narrowed argument's values the group does not allow, when the group reads only that argument.
-        if (narrowValues != null && narrowArg != null && read.Count == 1)
+        // The narrowed argument's values that some recorded combination of the other arguments the conditions read
+        // leaves not allowed: those need the new rule; the others the policy allows already.
+        if (narrowValues != null && narrowArg != null)
         {
             int idx = parameters.ToList().FindIndex(p => p.Name == narrowArg.Name);
-            if (idx == read.Min)
-                narrowValues = narrowValues.Where(val =>
-                {
-                    var args = new ulong[6];
-                    args[idx] = val;
-                    return Evaluate(group, arch, nr, args).Action != SeccompAction.Allow;
-                }).ToList();
+            var others = sets.Where(x => x.Arg != idx).ToList();
+            narrowValues = narrowValues.Where(val => Product(others).Any(v =>
+            {
+                v[idx] = val;
+                return Evaluate(group, arch, nr, v).Action != SeccompAction.Allow;
+            })).ToList();
         }
         return (false, narrowValues);
     }

@@ -68,7 +68,36 @@ internal sealed record Narrowing(string Param, string ConditionName, string[] Pr
             if (unknown) return null;
             return "clone_flags in (" + string.Join(", ", values.Select(v => "0x" + v.ToString("x", CultureInfo.InvariantCulture))) + ")";
         }
-        if (For(name) is not Narrowing n) return null;
+        if (name == "socket" && Values(n: For(name)!, uncovered) is string domains)
+            return SocketTypes(uncovered) is string types ? $"{domains} && ({types})" : domains;
+        return For(name) is Narrowing n ? Values(n, uncovered) : null;
+    }
+
+    /// <summary>
+    /// The recorded socket types as a condition on type's low four bits (SOCK_NONBLOCK and SOCK_CLOEXEC sit above them),
+    /// or null when a type is unknown or raw: a raw socket is for the user to allow (SECC0040 says why), not the tool.
+    /// </summary>
+    private static string? SocketTypes(List<(ArchInfo Arch, SyscallStats Stats, List<ulong>? Values)> uncovered)
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var (arch, stats, _) in uncovered)
+        {
+            var type = stats.Arg("type");
+            if (type == null || type.Pointer || type.Many || type.Values.Count == 0) return null;
+            foreach (ulong v in type.Values)
+            {
+                string? known = new[] { "SOCK_STREAM", "SOCK_DGRAM", "SOCK_SEQPACKET" }
+                    .FirstOrDefault(t => (ConstantValue(arch, t, -1) & 0xf) == (v & 0xf));
+                if (known == null) return null;
+                names.Add(known);
+            }
+        }
+        return string.Join(" || ", names.Select(t => $"(type & 0xf) == {t}"));
+    }
+
+    /// <summary>The recorded values of the narrowed argument, as <c>NAME in (A, B)</c>, or null.</summary>
+    private static string? Values(Narrowing n, List<(ArchInfo Arch, SyscallStats Stats, List<ulong>? Values)> uncovered)
+    {
         var names = new List<string>();
         foreach (var (arch, stats, vals) in uncovered)
         {

@@ -123,9 +123,11 @@ internal static class PolicyGenerator
                 : new PolicyModel(defaultVerdict, SeccompVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
                     EquatableArray.From(targetArchs), EquatableArray.From(rules));
             var compilation = PolicyCompiler.Compile(model);
-            var onNew = compilation.Diagnostics.Where(d => d.Location.RuleIndex >= first).ToList();
-            var onGroup = compilation.Diagnostics.Where(d => groupIndex >= 0 && d.Location.RuleIndex == groupIndex).ToList();
-            var onCapabilities = compilation.Diagnostics.Where(d => d.Location.RuleIndex >= firstCapability && d.Location.RuleIndex < first).ToList();
+            // Notes (SECC0044: a call that starts programs, to review) do not keep a rule out: ReviewNotes lists them.
+            var findings = compilation.Diagnostics.Where(d => d.Info.Level != DiagnosticLevel.Info).ToList();
+            var onNew = findings.Where(d => d.Location.RuleIndex >= first).ToList();
+            var onGroup = findings.Where(d => groupIndex >= 0 && d.Location.RuleIndex == groupIndex).ToList();
+            var onCapabilities = findings.Where(d => d.Location.RuleIndex >= firstCapability && d.Location.RuleIndex < first).ToList();
             foreach (var d in onCapabilities.GroupBy(d => d.Location.RuleIndex).OrderByDescending(g => g.Key))
             {
                 var (group, _) = result.Groups[d.Key - firstCapability];
@@ -258,6 +260,18 @@ internal static class PolicyGenerator
             string when = p.When == null ? "" : $" when {p.When}";
             string what = call.What == null ? "" : " " + call.What;
             yield return SourceText.Escape($"allows {p.Syscall}{when} (dangerous{what}: {call.Reason}; review)");
+        }
+    }
+
+    /// <summary>One line per rule written for a call that starts programs or processes (SandboxFacts.Review, SECC0044).</summary>
+    public static IEnumerable<string> ReviewNotes(PolicyResult r)
+    {
+        foreach (var p in r.Added)
+        {
+            var call = SandboxFacts.Review.FirstOrDefault(d => d.Syscall == p.Syscall);
+            if (call == null) continue;
+            string when = p.When == null ? "" : $" when {p.When}";
+            yield return SourceText.Escape($"allows {p.Syscall}{when}: {call.Reason}; review that the program needs it");
         }
     }
 

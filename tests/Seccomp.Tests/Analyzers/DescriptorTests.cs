@@ -61,7 +61,7 @@ public class DescriptorTests
             int n = int.Parse(d.Id.Substring(4), System.Globalization.CultureInfo.InvariantCulture);
             var expected = n == 2 ? DiagnosticSeverity.Warning // a name missing on some target architectures: valid, but questionable
                 : n < 30 ? DiagnosticSeverity.Error
-                : n == 36 ? DiagnosticSeverity.Info
+                : n is 36 or 44 ? DiagnosticSeverity.Info // notes: a tracer or listener needed; a program-starting call to review
                 : DiagnosticSeverity.Warning;
             Assert.True(expected == d.DefaultSeverity, $"{d.Id}: {d.DefaultSeverity}");
             Assert.True(d.IsEnabledByDefault);
