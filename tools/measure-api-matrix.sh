@@ -27,7 +27,9 @@ cases=(
   "file-system fs-watch" "file-system fs-locks" "file-system fs-errors"
   "sqlite sqlite-journal" "sqlite sqlite-wal" "sqlite sqlite-locking" "sqlite sqlite-errors"
   "aspnetcore web-http1" "aspnetcore web-http2" "aspnetcore web-unix" "aspnetcore web-reload" "aspnetcore web-https"
+  "http-client client-http" "http-client client-errors" "http-client client-sockets" "http-client client-names"
 )
+netns="$repo/tests/Seccomp.ApiMatrix/netns.sh"
 
 # drive CASE OUT: once the case prints "ready ARGS...", run the driver with those arguments.
 drive() {
@@ -43,16 +45,18 @@ drive() {
   dotnet "$matrix" drive "$case" ${line#ready } >>"$work/driver.log" 2>&1 || echo "  driver of $case failed: $(tail -3 "$work/driver.log")" >&2
 }
 
-# run CASE: prints "exit-status<TAB>calls outside @dotnet-runtime"
+# run CASE: prints "exit-status<TAB>calls outside @dotnet-runtime". The client cases run inside netns.sh's network
+# namespace, with its servers and DNS responder.
 run() {
-  local case=$1 rec="$work/$1.json" out="$work/$1.out"
+  local case=$1 rec="$work/$1.json" out="$work/$1.out" wrap=()
+  case $case in client-*) wrap=("$netns" "$matrix") ;; esac
   : > "$out"
   # A background job of a shell without job control starts with SIGINT and SIGQUIT ignored, and the runtime leaves an
   # ignored signal alone; a service gets them with their default disposition (web-http2 ends with SIGINT).
-  env --default-signal=INT,QUIT dotnet "$tool" record -o "$rec" -- dotnet "$matrix" "$case" < /dev/null > "$out" 2>&1 &
+  env --default-signal=INT,QUIT ${wrap[@]+"${wrap[@]}"} dotnet "$tool" record -o "$rec" -- dotnet "$matrix" "$case" < /dev/null > "$out" 2>&1 &
   local bg=$!; drive "$case" "$out" $bg; wait $bg || true
   : > "$out"
-  env --default-signal=INT,QUIT dotnet "$matrix" "$case" --enforce < /dev/null > "$out" 2>&1 &
+  env --default-signal=INT,QUIT ${wrap[@]+"${wrap[@]}"} dotnet "$matrix" "$case" --enforce < /dev/null > "$out" 2>&1 &
   bg=$!; drive "$case" "$out" $bg; local status=0; wait $bg || status=$?
   grep -q "^case $case passed" "$out" || [ "$status" != 0 ] || status="0 (did not pass)"
   local calls
@@ -74,6 +78,8 @@ echo "# cases is their scratch folder's removal; tgkill(tgid=PID) of the runtime
 echo "# the recorder's filter does not know the recorded pid) and run enforced under KillProcess + @dotnet-runtime + the"
 echo "# area's group(s) (tests/Seccomp.ApiMatrix/Policies.cs): the exit status, 159 being SIGSYS. Web cases are driven over"
 echo "# 127.0.0.1, [::1] and a Unix socket by an unfiltered \`Seccomp.ApiMatrix drive\` and end with SIGTERM (web-http2: SIGINT)."
+echo "# Client cases run in a network namespace of their own (tests/Seccomp.ApiMatrix/netns.sh: loopback only, resolv.conf"
+echo "# naming 127.0.0.1, where an unfiltered \`Seccomp.ApiMatrix serve\` answers DNS over UDP and TCP and serves HTTP/HTTPS)."
 echo "# $(dotnet --list-runtimes | grep NETCore.App | tail -1 | cut -d' ' -f1-2), Microsoft.Data.Sqlite 10.0.15, $(uname -m), Linux $(uname -r | cut -d- -f1); regenerate with tools/measure-api-matrix.sh."
 printf 'area\tcase\tenforced exit\texpected\toutside @dotnet-runtime\n'
 for entry in "${cases[@]}"; do

@@ -17,3 +17,7 @@ internal static partial class SqlitePolicy;
 [Allow("@dotnet-runtime", "@aspnetcore")]
 internal static partial class AspNetCorePolicy;
 
+/// <summary>The outbound cases: HttpClient, sockets and name resolution, to servers in another process.</summary>
+[SeccompPolicy(DefaultAction = SeccompAction.KillProcess)]
+[Allow("@dotnet-runtime", "@http-client")]
+internal static partial class HttpClientPolicy;

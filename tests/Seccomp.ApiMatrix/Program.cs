@@ -5,6 +5,7 @@ using Seccomp.ApiMatrix;
 // area's group), so a call the groups lack ends the run with SIGSYS (exit status 159) instead of "case ... passed".
 // `Seccomp.ApiMatrix drive ...` is the unfiltered other side of the web and client cases (Driver.cs).
 if (args.Length > 0 && args[0] == "drive") return await Driver.Run(args[1..]);
+if (args.Length > 0 && args[0] == "serve") return await Servers.Run();
 if (args.Length == 0 || !Cases.All.ContainsKey(args[0]))
 {
     Console.Error.WriteLine("usage: Seccomp.ApiMatrix CASE [--enforce] [ARG...]; cases: " + string.Join(", ", Cases.All.Keys));
@@ -19,6 +20,7 @@ if (args.Contains("--enforce"))
         case Area.FileSystem: FileSystemPolicy.Apply(); break;
         case Area.Sqlite: SqlitePolicy.Apply(); break;
         case Area.AspNetCore: AspNetCorePolicy.Apply(); break;
+        case Area.HttpClient: HttpClientPolicy.Apply(); break;
     }
 }
 int code = await run(rest);
@@ -28,7 +30,7 @@ return code;
 
 namespace Seccomp.ApiMatrix
 {
-    internal enum Area { FileSystem, Sqlite, AspNetCore }
+    internal enum Area { FileSystem, Sqlite, AspNetCore, HttpClient }
 
     internal static class Cases
     {
@@ -50,6 +52,11 @@ namespace Seccomp.ApiMatrix
             ["web-unix"] = (Area.AspNetCore, WebCases.Unix),
             ["web-reload"] = (Area.AspNetCore, WebCases.Reload),
             ["web-https"] = (Area.AspNetCore, WebCases.Https),
+            // Run by netns.sh, with the servers of Servers.cs.
+            ["client-http"] = (Area.HttpClient, ClientCases.Http),
+            ["client-errors"] = (Area.HttpClient, ClientCases.Errors),
+            ["client-sockets"] = (Area.HttpClient, ClientCases.Sockets),
+            ["client-names"] = (Area.HttpClient, ClientCases.Names),
         };
 
         private static Func<string[], Task<int>> Sync(Func<int> f) => _ => Task.FromResult(f());

@@ -97,7 +97,7 @@ namespace Seccomp.Compiler.Policy
             // pipe), and it peeks (recvfrom with MSG_PEEK) on a new connection. recvmsg is how it reads a Unix socket.
             // getpeername (HttpContext.Connection.RemoteIpAddress on a socket accepted without the peer's address) and
             // accept (the counterpart of accept4 on other paths and architectures) were not seen but belong to the same
-            // operations. Outgoing connections (HttpClient) need connect: that is @network-io.
+            // operations. Outgoing connections (HttpClient) need connect: that is @http-client.
             ["aspnetcore"] = Members(
                 // Listening sockets: IPv4, IPv6 and Unix-domain (ListenUnixSocket; System.Net.Sockets makes an AF_UNIX
                 // socket at start-up); no raw, packet or netlink sockets.
@@ -144,6 +144,32 @@ namespace Seccomp.Compiler.Policy
                 // Run as root, SQLite gives every journal, WAL and -shm file it creates the database file's owner
                 // (robust_fchown in os_unix.c): fchown of a descriptor it holds. A process that is not root never calls it.
                 "fchown"),
+            // What outbound connections call beyond @dotnet-runtime: HttpClient (HTTP/1.1, HTTP/2 over TLS, small and 3 MB
+            // bodies), Socket.ConnectAsync and TcpClient, and name resolution through glibc (getaddrinfo and getaddrinfo_a:
+            // files for localhost, DNS over UDP and TCP, A and AAAA, NXDOMAIN), with the failures: connection refused
+            // (IPv4 and IPv6), a name that does not resolve, response and connect timeouts, cancellation. Measured, not
+            // guessed: tests/Seccomp.ApiMatrix's client-* cases, run by tests/Seccomp.ApiMatrix/netns.sh in a network
+            // namespace of their own (loopback only, /etc/resolv.conf naming a responder on 127.0.0.1:53) against servers
+            // on 127.0.0.1 and [::1]; tools/measure-api-matrix.sh, data/dotnet-api-groups-x86_64.tsv. No listen or accept:
+            // serving is @aspnetcore's.
+            ["http-client"] = Members(
+                // TCP and UDP over IPv4 and IPv6 (the resolver's UDP and TCP queries too); AF_UNIX, where glibc asks for nscd
+                // first; and a NETLINK_ROUTE (0) raw socket, through which getaddrinfo's AI_ADDRCONFIG learns which address
+                // families this host has. No raw IP or packet sockets, no other netlink family.
+                new GroupMember("socket", When: "(domain in (AF_UNIX, AF_INET, AF_INET6) && ((type & 0xf) == SOCK_STREAM || (type & 0xf) == SOCK_DGRAM)) || (domain == AF_NETLINK && (type & 0xf) == SOCK_RAW && protocol == 0)"),
+                // TCP_NODELAY, SO_LINGER, SO_KEEPALIVE and the timeouts, IPV6_V6ONLY for dual-mode sockets, and the
+                // resolver's IP_RECVERR at IPPROTO_IP (measured: these four levels, nothing else).
+                new GroupMember("setsockopt", When: "level in (IPPROTO_IP, SOL_SOCKET, IPPROTO_TCP, IPPROTO_IPV6)"),
+                // SO_ERROR after a non-blocking connect, SO_TYPE, IPV6_V6ONLY.
+                new GroupMember("getsockopt", When: "level in (SOL_SOCKET, IPPROTO_TCP, IPPROTO_IPV6)"),
+                "connect",
+                // The resolver's netlink socket is bound before it asks; a UDP socket can be bound to an ephemeral port.
+                // Without listen, a bound TCP socket accepts nothing.
+                "bind",
+                "getsockname", "getpeername",
+                "recvfrom", "recvmsg",   // recvmsg: the netlink answer
+                "sendto", "sendmmsg",    // sendmmsg: the resolver sends the A and AAAA questions at once
+                "shutdown"),
             // The exits: a sandbox that denies these turns every thread's end into a failure.
             ["exit"] = Members("exit", "exit_group"),
             // Starting and reaping programs (Process.Start, WaitForExit, Kill), measured by tests/Seccomp.RuntimeMatrix's

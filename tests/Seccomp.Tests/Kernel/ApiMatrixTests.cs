@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Text;
@@ -58,10 +59,24 @@ public class ApiMatrixTests
     [InlineData("web-https")]
     public void AspNetCoreCasesRunUnderRuntimeAndAspNetCoreGroups(string @case) => AssertRun(@case);
 
-    internal static void AssertRun(string @case, params string[] environment)
+    /// <summary>@http-client: HttpClient, sockets and glibc name resolution (files, DNS over UDP and TCP, NXDOMAIN),
+    /// refused connections, timeouts, cancellation, TLS; inside a network namespace the case gets from netns.sh (loopback
+    /// only, resolv.conf naming the matrix's own DNS responder on 127.0.0.1): nothing leaves the machine, and the
+    /// machine's resolver is never asked.</summary>
+    [Theory]
+    [InlineData("client-http")]
+    [InlineData("client-errors")]
+    [InlineData("client-sockets")]
+    [InlineData("client-names")]
+    public void HttpClientCasesRunUnderRuntimeAndHttpClientGroupsInANetworkNamespace(string @case) => AssertRun(@case, inNamespace: true);
+
+    internal static void AssertRun(string @case, bool inNamespace = false, params string[] environment)
     {
         // SIGINT and SIGQUIT with their default disposition, as a service gets them, whatever this host inherited.
-        var psi = new ProcessStartInfo("env", new[] { "--default-signal=INT,QUIT", "dotnet", Dll, @case, "--enforce" })
+        var command = new List<string> { "--default-signal=INT,QUIT" };
+        if (inNamespace) command.AddRange(new[] { "sh", Path.Combine(Paths.Repo, "tests", "Seccomp.ApiMatrix", "netns.sh"), Dll });
+        command.AddRange(new[] { "dotnet", Dll, @case, "--enforce" });
+        var psi = new ProcessStartInfo("env", command)
         {
             RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
         };
