@@ -172,16 +172,20 @@ namespace Seccomp.Compiler.Analysis
                 }),
             new DangerousCall("socket",
                 "packet and raw sockets see and forge every packet of the network namespace's interfaces (with CAP_NET_RAW, as root in a container has)",
-                "with AF_PACKET or SOCK_RAW",
+                "with AF_PACKET, or SOCK_RAW or SOCK_PACKET in AF_INET or AF_INET6",
                 "allow only the families and types the program uses, e.g. When = \"domain in (AF_UNIX, AF_INET, AF_INET6) && (type & 0xf) in (SOCK_STREAM, SOCK_DGRAM)\"",
                 (s, arch, p) =>
                 {
                     var family = TypeOf(p, 0, new ArgType(32, true, false, "int"));
                     var type = TypeOf(p, 1, new ArgType(32, true, false, "int"));
                     int packet = s.Compare(new CompareCondition(0, family, family.WidthMask, CompareOp.Eq, Constant(arch, "AF_PACKET", 17) & family.WidthMask));
-                    // The low four bits are the type (SOCK_TYPE_MASK); the rest are SOCK_NONBLOCK and SOCK_CLOEXEC.
-                    int raw = s.Compare(new CompareCondition(1, type, 0xf, CompareOp.Eq, Constant(arch, "SOCK_RAW", 3) & 0xf));
-                    return s.Or(packet, raw);
+                    // The low four bits are the type (SOCK_TYPE_MASK); the rest are SOCK_NONBLOCK and SOCK_CLOEXEC. A raw
+                    // netlink socket (getaddrinfo's NETLINK_ROUTE query) is not a packet socket: only IP's raw types count.
+                    int ip = s.Or(s.Compare(new CompareCondition(0, family, family.WidthMask, CompareOp.Eq, Constant(arch, "AF_INET", 2) & family.WidthMask)),
+                        s.Compare(new CompareCondition(0, family, family.WidthMask, CompareOp.Eq, Constant(arch, "AF_INET6", 10) & family.WidthMask)));
+                    int raw = s.Or(s.Compare(new CompareCondition(1, type, 0xf, CompareOp.Eq, Constant(arch, "SOCK_RAW", 3) & 0xf)),
+                        s.Compare(new CompareCondition(1, type, 0xf, CompareOp.Eq, Constant(arch, "SOCK_PACKET", 10) & 0xf)));
+                    return s.Or(packet, s.And(ip, raw));
                 }),
         };
 

@@ -93,20 +93,91 @@ namespace Seccomp.Compiler.Policy
             // guessed: samples/WebService (`dotnet new web` plus GET /time and POST /echo, .NET 10.0.12, x86_64) was
             // recorded with dotnet-seccomp (eng/record-web.sh) listening on 127.0.0.1, on localhost (127.0.0.1 and
             // [::1]) and on every address ([::] dual mode), through start-up, 705 HTTP/1.1 requests over keep-alive
-            // connections, 8 of them at once (GET, POST, a chunked 1 MB body, a 404), and a graceful SIGTERM shutdown. Counts and what each call is for: data/aspnetcore-syscalls-x86_64.tsv. getpeername
-            // (HttpContext.Connection.RemoteIpAddress on a socket accepted without the peer's address) and
-            // recvmsg/accept (the counterparts of sendmsg/accept4 on other paths and architectures) were not seen
-            // but belong to the same operations. Outgoing connections (HttpClient) need connect: that is @network-io.
+            // connections, 8 of them at once (GET, POST, a chunked 1 MB body, a 404), and a graceful SIGTERM shutdown. Counts and what each call is for: data/aspnetcore-syscalls-x86_64.tsv.
+            // Completed by tests/Seccomp.ApiMatrix's web-* cases (tools/measure-api-matrix.sh,
+            // data/dotnet-api-groups-x86_64.tsv): responses and request bodies of every size to 3 MB (fixed-length,
+            // chunked, HTTP/2 DATA frames), static files (UseStaticFiles, range requests) and Response.SendFileAsync,
+            // HTTP/1.1 and HTTP/2 (h2c prior knowledge; ALPN over TLS), a Unix-socket listener, HTTPS with a PFX
+            // certificate file (OpenSSL loads and reads it through @dotnet-runtime's calls), appsettings.json reloaded on
+            // change, 50 concurrent requests, 500 responses, and the graceful shutdown on SIGTERM and on SIGINT: nothing
+            // beyond this list. Kestrel sends large responses with sendmsg (a gather write of its pipe's segments) and
+            // small ones with sendto; it never calls sendfile or writev on a socket (SendFileAsync copies through the
+            // pipe), and it peeks (recvfrom with MSG_PEEK) on a new connection. recvmsg is how it reads a Unix socket.
+            // getpeername (HttpContext.Connection.RemoteIpAddress on a socket accepted without the peer's address) and
+            // accept (the counterpart of accept4 on other paths and architectures) were not seen but belong to the same
+            // operations. Outgoing connections (HttpClient) need connect: that is @http-client.
             ["aspnetcore"] = Members(
                 // Listening sockets: IPv4, IPv6 and Unix-domain (ListenUnixSocket; System.Net.Sockets makes an AF_UNIX
                 // socket at start-up); no raw, packet or netlink sockets.
                 new GroupMember("socket", When: OrdinarySockets),
-                // SO_REUSEADDR, SO_LINGER, TCP_NODELAY, and IPV6_V6ONLY for dual-mode listeners.
+                // SO_REUSEADDR, SO_LINGER, TCP_NODELAY, and IPV6_V6ONLY for [::1] and dual-mode listeners (measured:
+                // optnames 1, 2, 13 and 26 at these three levels, nothing else).
                 new GroupMember("setsockopt", When: "level in (SOL_SOCKET, IPPROTO_TCP, IPPROTO_IPV6)"),
                 "bind", "listen", "accept", "accept4", "getsockname", "getpeername",
                 "recvfrom", "recvmsg", "sendto", "sendmsg", "shutdown",
                 // The configuration's reloadOnChange: FileSystemWatcher watches appsettings*.json with inotify.
                 "inotify_init1", "inotify_add_watch", "inotify_rm_watch"),
+            // What System.IO calls beyond @dotnet-runtime (which already holds open, read, write, stat, getdents64,
+            // mkdir, unlink, flock, fcntl and fsync), measured, not guessed: tests/Seccomp.ApiMatrix's fs-* cases
+            // (read, write, append, random access, memory-mapped files, times and modes, directories, enumeration,
+            // links, File.Move/Replace/Copy on one file system and across two, FileSystemWatcher, FileShare.None,
+            // FileStream.Lock, Flush(true), WriteThrough, preallocation, and the error paths: missing files and
+            // directories, a directory opened as a file) recorded with dotnet-seccomp; tools/measure-api-matrix.sh,
+            // data/dotnet-api-groups-x86_64.tsv. The *at forms are what glibc calls for the same functions on aarch64
+            // and riscv64 (data/equivalent-syscalls.tsv), where the old names do not exist.
+            ["file-system"] = Members(
+                "rename", "renameat", "renameat2",   // File.Move(overwrite: true), Directory.Move, File.Replace, atomic saves
+                "link", "linkat",                    // File.Move without overwrite: link, then unlink, so an existing target fails
+                "symlink", "symlinkat",              // File/Directory.CreateSymbolicLink
+                "rmdir", "mkdirat",                  // Directory.Delete (unlinkat elsewhere), Directory.CreateDirectory on aarch64/riscv64
+                "chmod",                             // File.SetUnixFileMode, File.SetAttributes (ReadOnly); fchmod/fchmodat are runtime's
+                "utimensat",                         // File.SetLastWriteTime and friends; File.Copy keeps the times (futimens)
+                "chdir",                             // Directory.SetCurrentDirectory
+                "msync",                             // MemoryMappedViewAccessor.Flush
+                "copy_file_range",                   // File.Copy (the runtime probes it with -1 descriptors first)
+                // File.Copy asks for a reflink first (btrfs, XFS): FICLONE, _IOW(0x94, 9, int), the same number on
+                // x86_64, aarch64 and riscv64. No other ioctl: not a named constant of the DSL yet.
+                new GroupMember("ioctl", When: "cmd == 0x40049409"),
+                // FileStreamOptions.PreallocationSize: mode 0 or FALLOC_FL_KEEP_SIZE (1); not the hole-punching and
+                // range-collapsing modes, which the runtime never asks for.
+                new GroupMember("fallocate", When: "mode in (0, 1)"),
+                "inotify_init1", "inotify_add_watch", "inotify_rm_watch"), // FileSystemWatcher
+            // What Microsoft.Data.Sqlite (e_sqlite3) calls beyond @dotnet-runtime and @file-system, measured by
+            // tests/Seccomp.ApiMatrix's sqlite-* cases (create, insert, query, transactions and rollback, blobs, VACUUM,
+            // journal modes DELETE and WAL with synchronous=FULL, concurrent connections on threads with SQLITE_BUSY and
+            // busy timeouts, read-only and in-memory databases, spills to temporary files, the error paths). SQLite's
+            // locks (fcntl F_SETLK/F_GETLK), pread64/pwrite64, fsync, ftruncate and the WAL index's mmap are already
+            // @dotnet-runtime's; its renames and deletes are @file-system's, so use the two together.
+            ["sqlite"] = Members(
+                // Run as root, SQLite gives every journal, WAL and -shm file it creates the database file's owner
+                // (robust_fchown in os_unix.c): fchown of a descriptor it holds. A process that is not root never calls it.
+                "fchown"),
+            // What outbound connections call beyond @dotnet-runtime: HttpClient (HTTP/1.1, HTTP/2 over TLS, small and 3 MB
+            // bodies), Socket.ConnectAsync and TcpClient, and name resolution through glibc (getaddrinfo and getaddrinfo_a:
+            // files for localhost, DNS over UDP and TCP, A and AAAA, NXDOMAIN), with the failures: connection refused
+            // (IPv4 and IPv6), a name that does not resolve, response and connect timeouts, cancellation. Measured, not
+            // guessed: tests/Seccomp.ApiMatrix's client-* cases, run by tests/Seccomp.ApiMatrix/netns.sh in a network
+            // namespace of their own (loopback only, /etc/resolv.conf naming a responder on 127.0.0.1:53) against servers
+            // on 127.0.0.1 and [::1]; tools/measure-api-matrix.sh, data/dotnet-api-groups-x86_64.tsv. No listen or accept:
+            // serving is @aspnetcore's.
+            ["http-client"] = Members(
+                // TCP and UDP over IPv4 and IPv6 (the resolver's UDP and TCP queries too); AF_UNIX, where glibc asks for nscd
+                // first; and a NETLINK_ROUTE (0) raw socket, through which getaddrinfo's AI_ADDRCONFIG learns which address
+                // families this host has. No raw IP or packet sockets, no other netlink family.
+                new GroupMember("socket", When: "(domain in (AF_UNIX, AF_INET, AF_INET6) && ((type & 0xf) == SOCK_STREAM || (type & 0xf) == SOCK_DGRAM)) || (domain == AF_NETLINK && (type & 0xf) == SOCK_RAW && protocol == 0)"),
+                // TCP_NODELAY, SO_LINGER, SO_KEEPALIVE and the timeouts, IPV6_V6ONLY for dual-mode sockets, and the
+                // resolver's IP_RECVERR at IPPROTO_IP (measured: these four levels, nothing else).
+                new GroupMember("setsockopt", When: "level in (IPPROTO_IP, SOL_SOCKET, IPPROTO_TCP, IPPROTO_IPV6)"),
+                // SO_ERROR after a non-blocking connect, SO_TYPE, IPV6_V6ONLY.
+                new GroupMember("getsockopt", When: "level in (SOL_SOCKET, IPPROTO_TCP, IPPROTO_IPV6)"),
+                "connect",
+                // The resolver's netlink socket is bound before it asks; a UDP socket can be bound to an ephemeral port.
+                // Without listen, a bound TCP socket accepts nothing.
+                "bind",
+                "getsockname", "getpeername",
+                "recvfrom", "recvmsg",   // recvmsg: the netlink answer
+                "sendto", "sendmmsg",    // sendmmsg: the resolver sends the A and AAAA questions at once
+                "shutdown"),
             // The exits: a sandbox that denies these turns every thread's end into a failure.
             ["exit"] = Members("exit", "exit_group"),
             // Starting and reaping programs (Process.Start, WaitForExit, Kill), measured by tests/Seccomp.RuntimeMatrix's
