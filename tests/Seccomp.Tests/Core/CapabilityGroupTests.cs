@@ -19,9 +19,9 @@ public class CapabilityGroupTests
 
     private static string Answer(string group, string syscall, params ulong[] args)
     {
-        var model = new PolicyModel(Seccomp.Compiler.Verdict.KillProcess, Seccomp.Compiler.Verdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
+        var model = new PolicyModel(CoreVerdict.KillProcess, CoreVerdict.KillProcess, PolicyModel.DefaultUnknownSyscallAction,
             EquatableArray.From(new[] { CoreArch.X86_64 }),
-            EquatableArray.From(new[] { new RuleModel(0, Seccomp.Compiler.Verdict.Allow, EquatableArray.From(new[] { "@dotnet-runtime", group }), null) }));
+            EquatableArray.From(new[] { new RuleModel(0, CoreVerdict.Allow, EquatableArray.From(new[] { "@dotnet-runtime", group }), null) }));
         var program = PropertyTests.CompileProgram(model, CoreArch.X86_64);
         Assert.True(ArchInfo.Get(CoreArch.X86_64).TryGetNumber(syscall, out int nr), syscall);
         return program.Run(nr, args).ToString();
