@@ -3,6 +3,7 @@
 
 using System;
 using System.CommandLine;
+using System.CommandLine.Help;
 
 namespace Seccomp.Tool;
 
@@ -13,13 +14,27 @@ internal static class Program
         + "4 unreadable or invalid input; 5 `check`: no policy built with SeccompAllowRecording was applied; 6 what the tool handed to the program was changed (nothing recorded); 125 internal failure; 127 the command could not be started; "
         + "otherwise `record` exits with the command's own exit code (128+N when a signal N killed it).";
 
-    public static int Main(string[] args) => BuildRoot().Parse(args).Invoke();
+    /// <summary>
+    /// Response files are off: `@` begins group names here (`--allow-group @aspnetcore`, `--class @class.X` with C#'s
+    /// verbatim identifiers), and System.CommandLine would otherwise read any `@word` as a file of more arguments.
+    /// </summary>
+    private static readonly ParserConfiguration s_parser = new() { ResponseFileTokenReplacer = null };
 
-    public static RootCommand BuildRoot()
+    public static int Main(string[] args) => BuildRoot().Parse(args, s_parser).Invoke();
+
+    /// <summary>
+    /// A plain Command named as the installed tool, not a RootCommand: RootCommand names itself after the entry
+    /// assembly (Seccomp.Tool), which is not what the user types. So help and version are added here by hand.
+    /// </summary>
+    public static Command BuildRoot()
     {
-        var root = new RootCommand(
+        var root = new Command("dotnet-seccomp",
             "dotnet-seccomp: record the syscalls a .NET program makes, read the kernel's seccomp audit lines, and write a "
-            + "Seccomp.Generators policy class from recordings. " + ExitCodesHelp);
+            + "Seccomp.Generators policy class from recordings. " + ExitCodesHelp)
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
         root.Subcommands.Add(RecordCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(PolicyCommand.Create());
