@@ -3,6 +3,7 @@
 
 using System;
 using System.CommandLine;
+using System.IO;
 using System.CommandLine.Help;
 
 namespace Seccomp.Tool;
@@ -11,7 +12,7 @@ internal static class Program
 {
     private const string ExitCodesHelp =
         "Exit codes: 0 ok; 1 usage error; 2 `check`: the policy denied calls; 3 the kernel or CPU cannot record (Linux 5.5+ with USER_NOTIF needed; use `audit`); "
-        + "4 unreadable or invalid input; 5 `check`: no policy built with SeccompAllowRecording was applied; 6 what the tool handed to the program was changed (nothing recorded); 125 internal failure; 127 the command could not be started; "
+        + "4 an -o that cannot be written (checked first; a failed final write goes to a fallback file named on stderr), or unreadable or invalid input; 5 `check`: no policy built with SeccompAllowRecording was applied; 6 what the tool handed to the program was changed (nothing recorded); 125 internal failure; 127 the command could not be started; "
         + "otherwise `record` exits with the command's own exit code (128+N when a signal N killed it).";
 
     /// <summary>
@@ -20,7 +21,24 @@ internal static class Program
     /// </summary>
     private static readonly ParserConfiguration s_parser = new() { ResponseFileTokenReplacer = null };
 
-    public static int Main(string[] args) => BuildRoot().Parse(args, s_parser).Invoke();
+    public static int Main(string[] args)
+    {
+        try
+        {
+            return BuildRoot().Parse(args, s_parser).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A file or device that failed under a verb (each verb names its own files where it can): one line, no stack
+            // trace, which would tell the user nothing they can act on. Anything else is a bug and keeps its trace.
+            return Fail(ExitCodes.BadInput, SourceText.Escape(e.Message));
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"dotnet-seccomp: internal error (please report it): {e}");
+            return ExitCodes.Internal;
+        }
+    }
 
     /// <summary>
     /// A plain Command named as the installed tool, not a RootCommand: RootCommand names itself after the entry

@@ -37,7 +37,7 @@ internal static unsafe class RecordCommand
             "Run a command and record every call its .NET processes make outside @dotnet-runtime, with the arguments' distinct "
             + "values, from every thread and child process, until the command and every process using the filter have exited. "
             + "SIGINT and SIGTERM are forwarded to the command. Exits with the command's exit code; 3 when this kernel cannot "
-            + "record (use `audit`), 1 on a usage error, 125 on an internal failure, 127 when the command cannot be started.")
+            + "record (use `audit`), 4 when -o cannot be written (checked before the command starts), 1 on a usage error, 125 on an internal failure, 127 when the command cannot be started.")
         {
             output, allowGroup, allow, hook, command,
         };
@@ -52,6 +52,9 @@ internal static unsafe class RecordCommand
                 allowed.Add("@" + name);
             }
             allowed.AddRange(pr.GetValue(allow) ?? Array.Empty<string>());
+            // Before anything runs: a recording that cannot be written would cost a whole run of the workload.
+            if (OutputFile.Check(pr.GetValue(output)!) is string unwritable)
+                return Program.Fail(ExitCodes.BadInput, unwritable);
             string? hookPath = pr.GetValue(hook);
             return Run(pr.GetValue(output)!, allowed, pr.GetValue(command)!, hookPath == null ? null : Path.GetFullPath(hookPath));
         });
@@ -118,7 +121,7 @@ internal static unsafe class RecordCommand
                 s.Threads = s.Tids.Count;
                 s.Processes = s.Pids.Count;
             }
-        recording.Write(output);
+        string? written = recording.Write(output);
         var policies = result.Listeners.Where(l => l.Policy != null).Select(l => l.Policy!.Name).Distinct().ToList();
         if (result.Listeners.Count == 0)
             Console.Error.WriteLine("dotnet-seccomp: neither the startup hook nor a policy built with SeccompAllowRecording handed over a listener: "
@@ -127,7 +130,9 @@ internal static unsafe class RecordCommand
             Console.Error.WriteLine($"dotnet-seccomp: recorded the calls that {string.Join(", ", policies)} would deny (the app applies its own policy; the calls ran)");
         if (recording.SendEnoent > 0)
             Console.Error.WriteLine($"dotnet-seccomp: {recording.SendEnoent} calls were interrupted while waiting and restarted; their counts may be slightly high");
-        Console.Error.WriteLine($"recorded {recording.DistinctCalls} distinct calls ({recording.Notifications} notifications) from {allTids.Count} threads in {recording.ProcessList.Count} processes -> {output}");
+        Console.Error.WriteLine($"recorded {recording.DistinctCalls} distinct calls ({recording.Notifications} notifications) from {allTids.Count} threads in {recording.ProcessList.Count} processes -> {written ?? "(not written)"}");
+        // The recording is somewhere else than asked (or nowhere): say so in the exit code too, whatever the command's.
+        if (written != output) return ExitCodes.BadInput;
         return result.Failure != null && exitCode == 0 ? ExitCodes.Internal : exitCode;
     }
 

@@ -129,19 +129,9 @@ internal sealed class Recording
 
     // ---- JSON -----------------------------------------------------------------------------------------------------
 
-    public void Write(string path)
-    {
-        if (path == "-")
-        {
-            using var stdout = Console.OpenStandardOutput();
-            WriteTo(stdout);
-            return;
-        }
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        using var stream = File.Create(path);
-        WriteTo(stream);
-    }
+    /// <summary>Writes the recording to <paramref name="path"/> (- for standard output), or to a fallback file when that
+    /// fails (<see cref="OutputFile.Write"/>); returns where it is, null when nowhere.</summary>
+    public string? Write(string path) => OutputFile.Write(path, "recording", WriteTo);
 
     public void WriteTo(Stream stream)
     {
