@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Xunit;
@@ -71,6 +72,7 @@ public class OutputPathTests
     }
 
     [Fact]
+    [SupportedOSPlatform("linux")]
     public void A_recording_whose_output_went_away_during_the_run_is_written_to_a_fallback_file()
     {
         string dir = ProcessRunner.TempDir();

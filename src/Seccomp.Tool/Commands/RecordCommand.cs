@@ -101,11 +101,14 @@ internal static unsafe class RecordCommand
         var recording = new Recording { Source = "record", Command = command.ToList() };
         var tgidOf = new Dictionary<int, int>();
         var allTids = new HashSet<int>();
+        var progress = RecordProgress.ForTerminal(recording);
+        // With -o -, stdout carries the recording alone: the command's own output goes where the tool's messages go.
         var result = Supervisor.Run(command, hookPath, program, (listener, notif) =>
         {
             Record(recording, arch, in notif, tgidOf, allTids);
             return Supervisor.Continue;
-        }, processIdSlots);
+        }, processIdSlots, stdoutToStderr: output == OutputFile.StandardOutput, tick: progress == null ? null : progress.Tick);
+        progress?.Clear();
         if (result.CannotStart != null) return result.CannotStart.Value;
         if (result.Refused.Count > 0)
             return Program.Fail(ExitCodes.Tampered, $"the recording is incomplete and was not written: pid {string.Join(", ", result.Refused)} "
