@@ -58,6 +58,13 @@ public class UntrustedRecordingTests
         new object[] { Doc(Getpgrp, ", \"processes\": [ { \"pid\": 1, \"command\": \"a\\ud800b\" } ]"), "processes[0].command: not valid text" },
         new object[] { Doc(Getpgrp, ", \"foreign\": { \"i386\\n\": { \"nr_1\": 1 } }"), "foreign.\"i386\\n\": not a foreign ABI this tool writes" },
         new object[] { Doc(Getpgrp, ", \"foreign\": { \"i386\": { \"nr_1\\n\": 1 } }"), "foreign.i386.\"nr_1\\n\": not a syscall number (nr_N)" },
+        // What record let run unrecorded (issue 21 item 4): group names of the tables, syscall names of the tables.
+        new object[] { Doc(Getpgrp, ", \"allowGroups\": [\"aspnetcore\", \"no-such-group\"]"), "allowGroups[1]: \"no-such-group\" is not a group this tool knows" },
+        new object[] { Doc(Getpgrp, ", \"allowGroups\": [\"@aspnetcore\"]"), "allowGroups[0]: \"@aspnetcore\" is not a group this tool knows" },
+        new object[] { Doc(Getpgrp, ", \"allowGroups\": [7]"), "allowGroups[0]: the number 7 where a string belongs" },
+        new object[] { Doc(Getpgrp, ", \"allowGroups\": \"aspnetcore\""), "allowGroups: a string where an array belongs" },
+        new object[] { Doc(Getpgrp, ", \"allow\": [\"exe\\ncve\"]"), "allow[0]: \"exe\\ncve\" is not a syscall of any architecture this tool knows" },
+        new object[] { Doc(Getpgrp, ", \"allow\": [\"getpgrp\", \"nr_39\"]"), "allow[1]: \"nr_39\" is not a syscall of any architecture this tool knows" },
     };
 
     [Theory]

@@ -107,8 +107,11 @@ internal static class PolicyCommand
                 Console.Error.WriteLine($"dotnet-seccomp: note: {SourceText.Escape(name)} was recorded, and a rule of the class denies it by name: left as the class says");
             foreach (string review in result.Reviews)
                 Console.Error.WriteLine($"dotnet-seccomp: warning: review: {SourceText.Escape(review)}");
+            var whileRecording = result.Groups.Select(g => g.Group).Where(result.AllowedWhileRecording.Contains).ToList();
+            var areas = result.Groups.Select(g => g.Group).Where(g => !result.AllowedWhileRecording.Contains(g)).ToList();
             Console.Error.WriteLine($"{(result.Updated ? "updated" : "wrote")} {full}: {result.Added.Count} rules added"
-                + (result.Groups.Count > 0 ? $", {string.Join(", ", result.Groups.Select(g => g.Group))} allowed (the recording shows their API area)" : "")
+                + (whileRecording.Count > 0 ? $", {string.Join(", ", whileRecording)} allowed (allowed while recording)" : "")
+                + (areas.Count > 0 ? $", {string.Join(", ", areas)} allowed (the recording shows their API area)" : "")
                 + $", {result.Covered} calls allowed already"
                 + (result.Widened > 0 ? $", {result.Widened} listed calls widened to recorded values their rules did not allow" : "")
                 + (result.DeniedOnPurpose.Count > 0 ? $", {result.DeniedOnPurpose.Count} recorded calls the class denies left denied" : "")

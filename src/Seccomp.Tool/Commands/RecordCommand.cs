@@ -43,20 +43,27 @@ internal static unsafe class RecordCommand
         };
         cmd.SetAction(pr =>
         {
-            var allowed = new List<string> { PolicyGenerator.RuntimeGroup };
+            var groups = new List<string>();
             foreach (var g in pr.GetValue(allowGroup) ?? Array.Empty<string>())
             {
                 string name = g.TrimStart('@');
                 if (!SyscallGroups.TryGet(name, out _))
                     return Program.Fail(ExitCodes.Usage, $"unknown group '{g}'; groups: {string.Join(", ", SyscallGroups.Names)}");
-                allowed.Add("@" + name);
+                groups.Add(name);
             }
-            allowed.AddRange(pr.GetValue(allow) ?? Array.Empty<string>());
+            var names = (pr.GetValue(allow) ?? Array.Empty<string>()).ToList();
             // Before anything runs: a recording that cannot be written would cost a whole run of the workload.
             if (OutputFile.Check(pr.GetValue(output)!) is string unwritable)
                 return Program.Fail(ExitCodes.BadInput, unwritable);
             string? hookPath = pr.GetValue(hook);
-            return Run(pr.GetValue(output)!, allowed, pr.GetValue(command)!, hookPath == null ? null : Path.GetFullPath(hookPath));
+            // Kept in the recording: `policy` must allow what ran unrecorded, which no recording can show.
+            var recording = new Recording { Source = "record", Command = pr.GetValue(command)!.ToList() };
+            recording.AllowGroups.UnionWith(groups);
+            recording.AllowNames.UnionWith(names);
+            var allowed = new List<string> { PolicyGenerator.RuntimeGroup };
+            allowed.AddRange(groups.Select(g => "@" + g));
+            allowed.AddRange(names);
+            return Run(recording, pr.GetValue(output)!, allowed, pr.GetValue(command)!, hookPath == null ? null : Path.GetFullPath(hookPath));
         });
         return cmd;
     }
@@ -73,7 +80,7 @@ internal static unsafe class RecordCommand
             Architectures: EquatableArray.From(new[] { arch }),
             Rules: EquatableArray.From(new[] { new RuleModel(0, SeccompVerdict.Allow, EquatableArray.From(allowed), null) })));
 
-    private static int Run(string output, IReadOnlyList<string> allowed, string[] command, string? hookOverride)
+    private static int Run(Recording recording, string output, IReadOnlyList<string> allowed, string[] command, string? hookOverride)
     {
         if (HostArchitecture.Current is not SeccompArch arch)
             return Program.Fail(ExitCodes.Unsupported, $"cannot record on {RuntimeInformation.ProcessArchitecture}: only x86_64, aarch64 and riscv64 are supported");
@@ -93,12 +100,11 @@ internal static unsafe class RecordCommand
         var compiled = compilation.Program(arch);
         byte[] program = compiled.ToBytes();
 
-        return Supervise(command, output, hookPath, program, compiled.ProcessIdSlots, ArchInfo.Get(arch));
+        return Supervise(recording, command, output, hookPath, program, compiled.ProcessIdSlots, ArchInfo.Get(arch));
     }
 
-    private static int Supervise(string[] command, string output, string hookPath, byte[] program, IReadOnlyList<int> processIdSlots, ArchInfo arch)
+    private static int Supervise(Recording recording, string[] command, string output, string hookPath, byte[] program, IReadOnlyList<int> processIdSlots, ArchInfo arch)
     {
-        var recording = new Recording { Source = "record", Command = command.ToList() };
         var tgidOf = new Dictionary<int, int>();
         var allTids = new HashSet<int>();
         var progress = RecordProgress.ForTerminal(recording);

@@ -12,13 +12,14 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Seccomp.Compiler;
 using Seccomp.Compiler.Conditions;
+using Seccomp.Compiler.Policy;
 
 namespace Seccomp.Tool;
 
 internal sealed class RecordingReader
 {
     private static readonly string[] s_topFields =
-        { "version", "source", "command", "exitCode", "notifications", "recvEnoent", "sendEnoent", "threads", "processes", "maxDistinctValues", "architectures", "foreign" };
+        { "version", "source", "command", "exitCode", "notifications", "recvEnoent", "sendEnoent", "threads", "processes", "maxDistinctValues", "allowGroups", "allow", "architectures", "foreign" };
     private static readonly string[] s_callFields = { "nr", "count", "args", "threads", "processes" };
     private static readonly string[] s_argFields = { "pointer", "many", "values" };
     private static readonly string[] s_sources = { "record", "audit", "merged" };
@@ -91,6 +92,30 @@ internal sealed class RecordingReader
                     int pidValue = Int(pid, at + ".pid");
                     if (pidValue < 0) throw Bad(at + ".pid", $"{pidValue} is not a process id");
                     r.ProcessList[pidValue] = pf.TryGetValue("command", out var pc) ? Str(pc, at + ".command") : "";
+                }
+            }
+            if (fields.TryGetValue("allowGroups", out var groups))
+            {
+                int i = 0;
+                foreach (var g in Array(groups, "allowGroups"))
+                {
+                    string at = $"allowGroups[{i++}]";
+                    string name = Str(g, at);
+                    if (!SyscallGroups.TryGet(name, out _))
+                        throw Bad(at, $"\"{SourceText.Escape(name)}\" is not a group this tool knows (without the @: {string.Join(", ", SyscallGroups.Names)})");
+                    r.AllowGroups.Add(name);
+                }
+            }
+            if (fields.TryGetValue("allow", out var allow))
+            {
+                int i = 0;
+                foreach (var a in Array(allow, "allow"))
+                {
+                    string at = $"allow[{i++}]";
+                    string name = Str(a, at);
+                    if (!ArchInfo.All.Any(arch => arch.TryGetNumber(name, out _)))
+                        throw Bad(at, $"\"{SourceText.Escape(name)}\" is not a syscall of any architecture this tool knows");
+                    r.AllowNames.Add(name);
                 }
             }
             if (fields.TryGetValue("architectures", out var archs))
