@@ -10,6 +10,10 @@ internal static class ExitCodes
     /// <summary>`check`: the policy denied at least one call.</summary>
     public const int WouldDeny = 2;
     public const int Unsupported = 3;
+    /// <summary>
+    /// Unreadable or invalid input, or an -o that cannot be written: checked before any work starts, or failed at the
+    /// end (the result is then in a fallback file named on stderr; see OutputFile).
+    /// </summary>
     public const int BadInput = 4;
     /// <summary>`check`: no process applied a policy built with SeccompAllowRecording, so nothing was checked.</summary>
     public const int NothingChecked = 5;

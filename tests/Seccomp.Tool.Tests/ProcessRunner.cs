@@ -32,9 +32,11 @@ internal static class ProcessRunner
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static Result Run(string file, IEnumerable<string> args, IDictionary<string, string?>? env = null, int timeoutMs = 60_000)
+    public static Result Run(string file, IEnumerable<string> args, IDictionary<string, string?>? env = null, int timeoutMs = 60_000,
+        string? workingDirectory = null)
     {
         var psi = StartInfo(file, args, env);
+        if (workingDirectory != null) psi.WorkingDirectory = workingDirectory;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -57,6 +58,13 @@ public class UntrustedRecordingTests
         new object[] { Doc(Getpgrp, ", \"processes\": [ { \"pid\": 1, \"command\": \"a\\ud800b\" } ]"), "processes[0].command: not valid text" },
         new object[] { Doc(Getpgrp, ", \"foreign\": { \"i386\\n\": { \"nr_1\": 1 } }"), "foreign.\"i386\\n\": not a foreign ABI this tool writes" },
         new object[] { Doc(Getpgrp, ", \"foreign\": { \"i386\": { \"nr_1\\n\": 1 } }"), "foreign.i386.\"nr_1\\n\": not a syscall number (nr_N)" },
+        // What record let run unrecorded (issue 21 item 4): group names of the tables, syscall names of the tables.
+        new object[] { Doc(Getpgrp, ", \"allowGroups\": [\"aspnetcore\", \"no-such-group\"]"), "allowGroups[1]: \"no-such-group\" is not a group this tool knows" },
+        new object[] { Doc(Getpgrp, ", \"allowGroups\": [\"@aspnetcore\"]"), "allowGroups[0]: \"@aspnetcore\" is not a group this tool knows" },
+        new object[] { Doc(Getpgrp, ", \"allowGroups\": [7]"), "allowGroups[0]: the number 7 where a string belongs" },
+        new object[] { Doc(Getpgrp, ", \"allowGroups\": \"aspnetcore\""), "allowGroups: a string where an array belongs" },
+        new object[] { Doc(Getpgrp, ", \"allow\": [\"exe\\ncve\"]"), "allow[0]: \"exe\\ncve\" is not a syscall of any architecture this tool knows" },
+        new object[] { Doc(Getpgrp, ", \"allow\": [\"getpgrp\", \"nr_39\"]"), "allow[1]: \"nr_39\" is not a syscall of any architecture this tool knows" },
     };
 
     [Theory]
@@ -72,8 +80,50 @@ public class UntrustedRecordingTests
         Assert.EndsWith("\n", r.Stderr);
         string line = r.Stderr.TrimEnd('\n');
         Assert.DoesNotContain('\n', line);
-        Assert.StartsWith($"dotnet-seccomp: {rec}: {message}", line);
+        // FILE:LINE:POSITION: first (all on line 1 here), then the entry.
+        Assert.Matches($"^dotnet-seccomp: {Regex.Escape(rec)}:1:[1-9][0-9]*: {Regex.Escape(message)}", line);
         Assert.DoesNotContain("   at ", line);
+        Assert.False(File.Exists(cs));
+    }
+
+    /// <summary>Issue 21 item 3: every recording error names the file, the line and the position (from 1, in bytes).</summary>
+    [Theory]
+    [InlineData("{ \"version\": 1,\n  \"architectures\": {\n    \"x86_64\": {\n      \"getpgrp\": { \"nr\": \"111\", \"count\": 1 } } } }",
+        "4:20: architectures.x86_64.getpgrp.nr: a string where a 32-bit integer belongs")]
+    [InlineData("{ \"version\": 1,\n  \"architectures\": { \"x86_64\": {\n    \"listen\": { \"nr\": 50, \"args\": {\n      \"fd\": { \"values\": [1, \"3\"] }, \"backlog\": { \"values\": [1] } } } } } }",
+        "4:29: architectures.x86_64.listen.args.fd.values[1]: a string where a number from 0 to 2^64-1 belongs")]
+    [InlineData("{ \"version\": 1,\n  \"architectures\": { \"x86_64\": {\n    \"getpgrp\": { \"nr\": 111,\n      \"count\": 1, \"count\": 2 } } } }",
+        "4:19: architectures.x86_64.getpgrp.count: given twice")]
+    [InlineData("{ \"version\": 1,\n  \"exitCode\": \"0\" }", "2:3: exitCode: a string where a 32-bit integer belongs")]
+    [InlineData("{ \"version\": 1,\n  \"architectures\": { \"x86_64\": { \"getpgrp\": { \"nr\": x } } } }", "2:53: not JSON: 'x' is an invalid start of a value")]
+    [InlineData("{ \"version\": 1,\n\n  \"architectures\": {\n", "4:1: not JSON: ")]
+    public void A_recording_error_names_the_file_the_line_and_the_position(string json, string expected)
+    {
+        string dir = ProcessRunner.TempDir();
+        string rec = Path.Combine(dir, "rec.json"), cs = Path.Combine(dir, "S.cs");
+        File.WriteAllText(rec, json);
+        var r = ProcessRunner.Tool("policy", rec, "--class", "App.S", "-o", cs);
+        Assert.Equal(4, r.ExitCode);
+        Assert.Single(r.Stderr.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith($"dotnet-seccomp: {rec}:{expected}", r.Stderr);
+        Assert.DoesNotContain("LineNumber", r.Stderr);
+        Assert.False(File.Exists(cs));
+    }
+
+    /// <summary>Issue 21 item 3: a recording with no architecture this tool knows gives no policy for the host's.</summary>
+    [Theory]
+    [InlineData("{ \"version\": 1, \"architectures\": { \"sparc\": { \"read\": { \"count\": 1 } } } }", "1:36: architectures.sparc: not an architecture this tool knows")]
+    [InlineData("{ \"version\": 1, \"architectures\": {}, \"foreign\": { \"arch_0x12345678\": { \"nr_3\": 2 } } }",
+        "1:17: architectures: no architecture this tool knows (x86_64, aarch64, riscv64): only calls of arch_0x12345678")]
+    [InlineData("{ \"version\": 1, \"foreign\": { \"i386\": { \"nr_3\": 2 } } }", " no architecture this tool knows")]
+    public void A_recording_with_no_architecture_this_tool_knows_is_refused(string json, string expected)
+    {
+        string dir = ProcessRunner.TempDir();
+        string rec = Path.Combine(dir, "rec.json"), cs = Path.Combine(dir, "S.cs");
+        File.WriteAllText(rec, json);
+        var r = ProcessRunner.Tool("policy", rec, "--class", "App.S", "-o", cs);
+        Assert.Equal(4, r.ExitCode);
+        Assert.StartsWith($"dotnet-seccomp: {rec}:{expected}", r.Stderr);
         Assert.False(File.Exists(cs));
     }
 
@@ -295,7 +345,7 @@ public class UntrustedRecordingTests
             string rec = Path.Combine(dir, $"n{i}.json");
             File.WriteAllText(rec, json);
             var e = Assert.Throws<FormatException>(() => Recording.Read(rec));
-            Assert.StartsWith(rec + ": ", e.Message);
+            Assert.Matches($"^{Regex.Escape(rec)}(:[0-9]+:[0-9]+)?: ", e.Message); // no position for a name that is not valid text
             Assert.DoesNotContain(e.Message, c => c < 0x20 || c is '\u0085' or '\u2028' or '\u2029');
             Assert.Contains(SourceText.Escape(i % 4 == 3 ? "x86_64" + bad : bad), e.Message);
         }

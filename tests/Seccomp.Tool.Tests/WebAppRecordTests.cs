@@ -28,8 +28,14 @@ public class WebAppRecordTests
 
     public WebAppRecordTests(ITestOutputHelper output) => _out = output;
 
-    [Fact]
-    public async Task Recorded_web_app_serves_the_same_requests_under_its_generated_kill_process_policy()
+    /// <param name="allowGroupWhileRecording">
+    /// Record with `--allow-group aspnetcore` (issue 21 item 4), as docs/tool.md suggests for a web app: Kestrel's calls
+    /// then run unrecorded, and the class must still allow @aspnetcore, from the recording's allowGroups.
+    /// </param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Recorded_web_app_serves_the_same_requests_under_its_generated_kill_process_policy(bool allowGroupWhileRecording)
     {
         Assert.Equal(Architecture.X64, RuntimeInformation.ProcessArchitecture);
         var clock = Stopwatch.StartNew();
@@ -41,7 +47,9 @@ public class WebAppRecordTests
         // 1. Record: start-up, requests, graceful shutdown. The tool forwards SIGTERM and exits with the app's code.
         int port = FreePort();
         using (var recorder = AppProcess.Start(ProcessRunner.Dotnet,
-                   new[] { ProcessRunner.ToolDll, "record", "-o", recording, "--", ProcessRunner.Dotnet, appDll, "--urls", $"http://127.0.0.1:{port}" },
+                   new[] { ProcessRunner.ToolDll, "record", "-o", recording }
+                       .Concat(allowGroupWhileRecording ? new[] { "--allow-group", "aspnetcore" } : Array.Empty<string>())
+                       .Concat(new[] { "--", ProcessRunner.Dotnet, appDll, "--urls", $"http://127.0.0.1:{port}" }),
                    Path.GetDirectoryName(appDll)!))
         {
             await DriveAsync(port, recorder);
@@ -66,6 +74,8 @@ public class WebAppRecordTests
         Assert.Contains("DefaultAction = SeccompAction.KillProcess", text);
         Assert.Contains("[Allow(\"@dotnet-runtime\")]", text);
         Assert.Contains("[Allow(\"@aspnetcore\")]", text); // the recording shows a listening socket: Kestrel's group, whole
+        if (allowGroupWhileRecording)
+            Assert.Contains("// @aspnetcore: allowed while recording (record --allow-group aspnetcore)", text);
         Assert.DoesNotContain("[Allow(\"accept4\")]", text);
         Assert.DoesNotContain("// not allowed", text);
 

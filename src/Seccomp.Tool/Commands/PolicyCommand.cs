@@ -5,6 +5,7 @@ using System;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
+using System.Text;
 using Seccomp.Compiler;
 
 namespace Seccomp.Tool;
@@ -38,7 +39,7 @@ internal static class PolicyCommand
             + "setsockopt level, clone without namespace flags, no writable+executable mmap/mprotect). Every rule is checked with "
             + "the product's policy compiler; a rule it reports anything about is written as a comment. Rules written for calls "
             + "the analyzers hold dangerous are listed on stderr. Recordings are untrusted: a name not in the syscall tables "
-            + "or a value that is not a number in range is refused. Exits 0, 1 on a usage error, 4 when a recording or the "
+            + "or a value that is not a number in range is refused. Exits 0, 1 on a usage error, 4 when -o cannot be written or a recording or the "
             + "existing file cannot be used.")
         {
             recordings, cls, output, def, exact,
@@ -49,6 +50,9 @@ internal static class PolicyCommand
             int dot = full.LastIndexOf('.');
             if (dot <= 0 || dot == full.Length - 1 || !full.Split('.').All(IsIdentifier))
                 return Program.Fail(ExitCodes.Usage, $"--class must be NAMESPACE.NAME with C# identifiers, not '{full}'");
+            // Before reading anything: - is a file named "-" here (the class is read back from where it was written).
+            if (OutputFile.Check(pr.GetValue(output)!, standardOutput: false) is string unwritable)
+                return Program.Fail(ExitCodes.BadInput, unwritable);
             var merged = new Recording { Source = "merged" };
             foreach (string path in pr.GetValue(recordings)!)
             {
@@ -83,13 +87,15 @@ internal static class PolicyCommand
             {
                 result = PolicyGenerator.Generate(merged, options);
             }
-            catch (Exception e) when (e is FormatException or IOException)
+            catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
             {
-                return Program.Fail(ExitCodes.BadInput, e.Message);
+                return Program.Fail(ExitCodes.BadInput, SourceText.Escape(e.Message));
             }
-            File.WriteAllText(options.Output, result.Text);
+            byte[] text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(result.Text);
+            string? written = OutputFile.Write(options.Output, "class", s => s.Write(text), standardOutput: false);
+            if (written == null) return ExitCodes.BadInput;
             // Read the written class back and check it as the generator will see it.
-            foreach (var d in PolicyGenerator.CheckFile(options.Output, options.ClassName))
+            foreach (var d in PolicyGenerator.CheckFile(written, options.ClassName))
                 if (!result.Remaining.Contains(d)) result.Remaining.Add(d);
             foreach (var p in result.Skipped)
                 Console.Error.WriteLine($"dotnet-seccomp: not allowed: {SourceText.Escape(p.Syscall)}: {SourceText.Escape(p.Skipped ?? "")}");
@@ -103,14 +109,17 @@ internal static class PolicyCommand
                 Console.Error.WriteLine($"dotnet-seccomp: note: {SourceText.Escape(name)} was recorded, and a rule of the class denies it by name: left as the class says");
             foreach (string review in result.Reviews)
                 Console.Error.WriteLine($"dotnet-seccomp: warning: review: {SourceText.Escape(review)}");
+            var whileRecording = result.Groups.Select(g => g.Group).Where(result.AllowedWhileRecording.Contains).ToList();
+            var areas = result.Groups.Select(g => g.Group).Where(g => !result.AllowedWhileRecording.Contains(g)).ToList();
             Console.Error.WriteLine($"{(result.Updated ? "updated" : "wrote")} {full}: {result.Added.Count} rules added"
-                + (result.Groups.Count > 0 ? $", {string.Join(", ", result.Groups.Select(g => g.Group))} allowed (the recording shows their API area)" : "")
+                + (whileRecording.Count > 0 ? $", {string.Join(", ", whileRecording)} allowed (allowed while recording)" : "")
+                + (areas.Count > 0 ? $", {string.Join(", ", areas)} allowed (the recording shows their API area)" : "")
                 + $", {result.Covered} calls allowed already"
                 + (result.Widened > 0 ? $", {result.Widened} listed calls widened to recorded values their rules did not allow" : "")
                 + (result.DeniedOnPurpose.Count > 0 ? $", {result.DeniedOnPurpose.Count} recorded calls the class denies left denied" : "")
                 + (result.Skipped.Count > 0 ? $", {result.Skipped.Count} left as comments" : "")
-                + $" -> {options.Output}");
-            return ExitCodes.Ok;
+                + $" -> {written}");
+            return written == options.Output ? ExitCodes.Ok : ExitCodes.BadInput;
         });
         return cmd;
     }

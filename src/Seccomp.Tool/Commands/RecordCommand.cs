@@ -37,23 +37,33 @@ internal static unsafe class RecordCommand
             "Run a command and record every call its .NET processes make outside @dotnet-runtime, with the arguments' distinct "
             + "values, from every thread and child process, until the command and every process using the filter have exited. "
             + "SIGINT and SIGTERM are forwarded to the command. Exits with the command's exit code; 3 when this kernel cannot "
-            + "record (use `audit`), 1 on a usage error, 125 on an internal failure, 127 when the command cannot be started.")
+            + "record (use `audit`), 4 when -o cannot be written (checked before the command starts), 1 on a usage error, 125 on an internal failure, 127 when the command cannot be started.")
         {
             output, allowGroup, allow, hook, command,
         };
         cmd.SetAction(pr =>
         {
-            var allowed = new List<string> { PolicyGenerator.RuntimeGroup };
+            var groups = new List<string>();
             foreach (var g in pr.GetValue(allowGroup) ?? Array.Empty<string>())
             {
                 string name = g.TrimStart('@');
                 if (!SyscallGroups.TryGet(name, out _))
                     return Program.Fail(ExitCodes.Usage, $"unknown group '{g}'; groups: {string.Join(", ", SyscallGroups.Names)}");
-                allowed.Add("@" + name);
+                groups.Add(name);
             }
-            allowed.AddRange(pr.GetValue(allow) ?? Array.Empty<string>());
+            var names = (pr.GetValue(allow) ?? Array.Empty<string>()).ToList();
+            // Before anything runs: a recording that cannot be written would cost a whole run of the workload.
+            if (OutputFile.Check(pr.GetValue(output)!) is string unwritable)
+                return Program.Fail(ExitCodes.BadInput, unwritable);
             string? hookPath = pr.GetValue(hook);
-            return Run(pr.GetValue(output)!, allowed, pr.GetValue(command)!, hookPath == null ? null : Path.GetFullPath(hookPath));
+            // Kept in the recording: `policy` must allow what ran unrecorded, which no recording can show.
+            var recording = new Recording { Source = "record", Command = pr.GetValue(command)!.ToList() };
+            recording.AllowGroups.UnionWith(groups);
+            recording.AllowNames.UnionWith(names);
+            var allowed = new List<string> { PolicyGenerator.RuntimeGroup };
+            allowed.AddRange(groups.Select(g => "@" + g));
+            allowed.AddRange(names);
+            return Run(recording, pr.GetValue(output)!, allowed, pr.GetValue(command)!, hookPath == null ? null : Path.GetFullPath(hookPath));
         });
         return cmd;
     }
@@ -70,7 +80,7 @@ internal static unsafe class RecordCommand
             Architectures: EquatableArray.From(new[] { arch }),
             Rules: EquatableArray.From(new[] { new RuleModel(0, SeccompVerdict.Allow, EquatableArray.From(allowed), null) })));
 
-    private static int Run(string output, IReadOnlyList<string> allowed, string[] command, string? hookOverride)
+    private static int Run(Recording recording, string output, IReadOnlyList<string> allowed, string[] command, string? hookOverride)
     {
         if (HostArchitecture.Current is not SeccompArch arch)
             return Program.Fail(ExitCodes.Unsupported, $"cannot record on {RuntimeInformation.ProcessArchitecture}: only x86_64, aarch64 and riscv64 are supported");
@@ -90,19 +100,21 @@ internal static unsafe class RecordCommand
         var compiled = compilation.Program(arch);
         byte[] program = compiled.ToBytes();
 
-        return Supervise(command, output, hookPath, program, compiled.ProcessIdSlots, ArchInfo.Get(arch));
+        return Supervise(recording, command, output, hookPath, program, compiled.ProcessIdSlots, ArchInfo.Get(arch));
     }
 
-    private static int Supervise(string[] command, string output, string hookPath, byte[] program, IReadOnlyList<int> processIdSlots, ArchInfo arch)
+    private static int Supervise(Recording recording, string[] command, string output, string hookPath, byte[] program, IReadOnlyList<int> processIdSlots, ArchInfo arch)
     {
-        var recording = new Recording { Source = "record", Command = command.ToList() };
         var tgidOf = new Dictionary<int, int>();
         var allTids = new HashSet<int>();
+        var progress = RecordProgress.ForTerminal(recording);
+        // With -o -, stdout carries the recording alone: the command's own output goes where the tool's messages go.
         var result = Supervisor.Run(command, hookPath, program, (listener, notif) =>
         {
             Record(recording, arch, in notif, tgidOf, allTids);
             return Supervisor.Continue;
-        }, processIdSlots);
+        }, processIdSlots, stdoutToStderr: output == OutputFile.StandardOutput, tick: progress == null ? null : progress.Tick);
+        progress?.Clear();
         if (result.CannotStart != null) return result.CannotStart.Value;
         if (result.Refused.Count > 0)
             return Program.Fail(ExitCodes.Tampered, $"the recording is incomplete and was not written: pid {string.Join(", ", result.Refused)} "
@@ -118,7 +130,7 @@ internal static unsafe class RecordCommand
                 s.Threads = s.Tids.Count;
                 s.Processes = s.Pids.Count;
             }
-        recording.Write(output);
+        string? written = recording.Write(output);
         var policies = result.Listeners.Where(l => l.Policy != null).Select(l => l.Policy!.Name).Distinct().ToList();
         if (result.Listeners.Count == 0)
             Console.Error.WriteLine("dotnet-seccomp: neither the startup hook nor a policy built with SeccompAllowRecording handed over a listener: "
@@ -127,7 +139,9 @@ internal static unsafe class RecordCommand
             Console.Error.WriteLine($"dotnet-seccomp: recorded the calls that {string.Join(", ", policies)} would deny (the app applies its own policy; the calls ran)");
         if (recording.SendEnoent > 0)
             Console.Error.WriteLine($"dotnet-seccomp: {recording.SendEnoent} calls were interrupted while waiting and restarted; their counts may be slightly high");
-        Console.Error.WriteLine($"recorded {recording.DistinctCalls} distinct calls ({recording.Notifications} notifications) from {allTids.Count} threads in {recording.ProcessList.Count} processes -> {output}");
+        Console.Error.WriteLine($"recorded {recording.DistinctCalls} distinct calls ({recording.Notifications} notifications) from {allTids.Count} threads in {recording.ProcessList.Count} processes -> {written ?? "(not written)"}");
+        // The recording is somewhere else than asked (or nowhere): say so in the exit code too, whatever the command's.
+        if (written != output) return ExitCodes.BadInput;
         return result.Failure != null && exitCode == 0 ? ExitCodes.Internal : exitCode;
     }
 

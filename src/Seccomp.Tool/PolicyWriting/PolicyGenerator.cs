@@ -50,27 +50,33 @@ internal static class PolicyGenerator
         var deniedByName = new HashSet<string>(existing?.Model.Rules.Where(r => r.Action.Action != SeccompAction.Allow).SelectMany(r => r.Syscalls)
             ?? Enumerable.Empty<string>(), StringComparer.Ordinal);
 
+        // What `record --allow-group`/`--allow` let run unrecorded: no recording shows those calls, so without these rules
+        // the app dies on them. Kept with --exact too (they are not a guess from an API area), unless the class lists them.
+        var recordedAllowances = recording.AllowGroups.Select(g => "@" + g).Where(g => g != RuntimeGroup)
+            .Concat(recording.AllowNames).Where(a => !listed.Contains(a)).Distinct().ToList();
+
         // A recording shows one run's paths. Where it shows an API area in use (a trigger call not allowed yet), the
         // area's measured group is allowed whole, so that the paths around the recorded ones (a large response, a
         // child that exits) are allowed too; --exact keeps to what was recorded.
         var groups = new List<Capability>();
         if (!options.Exact)
         {
-            var before = AllowedAlready(existing, recordedArchs, groups);
+            var before = AllowedAlready(existing, recordedArchs, recordedAllowances);
             foreach (var cap in Capability.All)
             {
-                if (listed.Contains(cap.Group) || !SyscallGroups.TryGet(cap.Group.Substring(1), out _)) continue;
+                if (listed.Contains(cap.Group) || recordedAllowances.Contains(cap.Group) || !SyscallGroups.TryGet(cap.Group.Substring(1), out _)) continue;
                 if (cap.Triggers.Any(t => perName.TryGetValue(t, out var seen) && Uncovered(before, t, seen).Count > 0) && !groups.Contains(cap))
                 {
                     groups.Add(cap);
                     foreach (string with in cap.With ?? Array.Empty<string>())
                         if (Capability.All.FirstOrDefault(c => c.Group == with) is { } other && !groups.Contains(other) && !listed.Contains(with)
+                            && !recordedAllowances.Contains(with)
                             && SyscallGroups.TryGet(with.Substring(1), out _))
                             groups.Add(other);
                 }
             }
         }
-        var allowedAlready = AllowedAlready(existing, recordedArchs, groups);
+        var allowedAlready = AllowedAlready(existing, recordedArchs, recordedAllowances.Concat(groups.Select(c => c.Group)));
 
         var proposals = new SortedDictionary<string, ProposedRule>(StringComparer.Ordinal);
         foreach (var (name, seen) in perName)
@@ -100,6 +106,11 @@ internal static class PolicyGenerator
             }
             proposals[name] = new ProposedRule { Syscall = name, Seen = seenText, When = Narrowing.Condition(name, uncovered) };
         }
+        result.AllowedWhileRecording.UnionWith(recordedAllowances);
+        foreach (string a in recordedAllowances)
+            result.Groups.Add((a, a.StartsWith('@')
+                ? $"{a}: allowed while recording (record --allow-group {a.Substring(1)}): its calls ran unrecorded, so no recording shows them"
+                : $"{a}: allowed while recording (record --allow {a}): it ran unrecorded, so no recording shows it"));
         foreach (var cap in groups) result.Groups.Add((cap.Group, GroupComment(cap, perName.Keys)));
 
         // Check the whole policy with the product's compiler; write whatever it objects to as a comment.
@@ -132,7 +143,8 @@ internal static class PolicyGenerator
             {
                 var (group, _) = result.Groups[d.Key - firstCapability];
                 result.Groups.RemoveAt(d.Key - firstCapability);
-                result.Skipped.Add(new ProposedRule { Syscall = group, Seen = "a capability group the recording shows in use", Skipped = string.Join("; ", d) });
+                string seen = recordedAllowances.Contains(group) ? "allowed while recording" : "a capability group the recording shows in use";
+                result.Skipped.Add(new ProposedRule { Syscall = group, Seen = seen, Skipped = string.Join("; ", d) });
             }
             if (onCapabilities.Count > 0) continue;
             if (onNew.Count == 0 && onGroup.Count == 0)
@@ -177,14 +189,14 @@ internal static class PolicyGenerator
 
     /// <summary>
     /// What is allowed already, per recorded architecture: the existing class's rules (or, for a new file, the runtime
-    /// group), plus the capability groups chosen so far.
+    /// group), plus what ran unrecorded while recording and the capability groups chosen so far.
     /// </summary>
-    private static Dictionary<SeccompArch, ResolvedPolicy> AllowedAlready(ExistingPolicy? existing, List<SeccompArch> archs, List<Capability> groups)
+    private static Dictionary<SeccompArch, ResolvedPolicy> AllowedAlready(ExistingPolicy? existing, List<SeccompArch> archs, IEnumerable<string> groups)
     {
         var programs = new Dictionary<SeccompArch, ResolvedPolicy>();
         foreach (var arch in archs)
         {
-            var extra = groups.Select(c => c.Group).ToList();
+            var extra = groups.ToList();
             PolicyCompilation? g = null;
             // The class as the build compiles it (every setting as declared), plus the groups chosen so far.
             if (existing != null)

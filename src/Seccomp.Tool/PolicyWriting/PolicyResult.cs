@@ -13,6 +13,9 @@ internal sealed class PolicyResult
     /// <summary>Capability groups allowed because the recording shows their API area, each with the comment that says why.</summary>
     public List<(string Group, string Comment)> Groups { get; } = new();
 
+    /// <summary>Those of <see cref="Groups"/> (groups and names) that `record --allow-group`/`--allow` let run unrecorded.</summary>
+    public HashSet<string> AllowedWhileRecording { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Rules the user must review: a call recorded without arguments that the class allows only under a condition.</summary>
     public List<string> Reviews { get; } = new();
     public int Covered { get; set; }

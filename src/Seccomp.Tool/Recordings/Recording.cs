@@ -36,6 +36,13 @@ internal sealed class Recording
     public int DistinctCalls => Architectures.Values.Sum(a => a.Count);
 
     /// <summary>
+    /// What `record --allow-group` and `--allow` let run unrecorded (group names without the @): calls no recording
+    /// shows, so `policy` allows them as they were allowed, or the app dies on them once the policy is enforced.
+    /// </summary>
+    public SortedSet<string> AllowGroups { get; } = new(StringComparer.Ordinal);
+    public SortedSet<string> AllowNames { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
     /// The commands of the recordings merged into this one and the command lines of their processes, each once, in the
     /// order met. Free text from the recordings: written into the policy's comments, always through SourceText.Escape.
     /// </summary>
@@ -86,6 +93,8 @@ internal sealed class Recording
     public void Merge(Recording other)
     {
         Notifications += other.Notifications;
+        AllowGroups.UnionWith(other.AllowGroups);
+        AllowNames.UnionWith(other.AllowNames);
         string command = string.Join(" ", other.Command);
         if (command.Length > 0 && !MergedCommands.Contains(command)) MergedCommands.Add(command);
         foreach (string p in other.ProcessList.Values)
@@ -129,19 +138,9 @@ internal sealed class Recording
 
     // ---- JSON -----------------------------------------------------------------------------------------------------
 
-    public void Write(string path)
-    {
-        if (path == "-")
-        {
-            using var stdout = Console.OpenStandardOutput();
-            WriteTo(stdout);
-            return;
-        }
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        using var stream = File.Create(path);
-        WriteTo(stream);
-    }
+    /// <summary>Writes the recording to <paramref name="path"/> (- for standard output), or to a fallback file when that
+    /// fails (<see cref="OutputFile.Write"/>); returns where it is, null when nowhere.</summary>
+    public string? Write(string path) => OutputFile.Write(path, "recording", WriteTo);
 
     public void WriteTo(Stream stream)
     {
@@ -170,6 +169,18 @@ internal sealed class Recording
             w.WriteEndArray();
         }
         w.WriteNumber("maxDistinctValues", ArgStats.MaxDistinct);
+        if (AllowGroups.Count > 0)
+        {
+            w.WriteStartArray("allowGroups");
+            foreach (string g in AllowGroups) w.WriteStringValue(g);
+            w.WriteEndArray();
+        }
+        if (AllowNames.Count > 0)
+        {
+            w.WriteStartArray("allow");
+            foreach (string n in AllowNames) w.WriteStringValue(n);
+            w.WriteEndArray();
+        }
         w.WriteStartObject("architectures");
         foreach (var (archName, calls) in Architectures)
         {

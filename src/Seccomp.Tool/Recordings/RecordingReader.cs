@@ -1,22 +1,25 @@
 // Reading a recording as untrusted input. A recording is a file anyone along the way may have written (a CI artefact,
 // a merged run, a production log), and `policy` turns it into C# that is compiled into the user's program. So every
 // name is checked against the tables the tool would have taken it from, every value must be a number of the right
-// range, and anything else is refused with one line naming the file and the entry.
+// range, and anything else is refused with one line naming the file, the line and position, and the entry.
 
 using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Seccomp.Compiler;
 using Seccomp.Compiler.Conditions;
+using Seccomp.Compiler.Policy;
 
 namespace Seccomp.Tool;
 
 internal sealed class RecordingReader
 {
     private static readonly string[] s_topFields =
-        { "version", "source", "command", "exitCode", "notifications", "recvEnoent", "sendEnoent", "threads", "processes", "maxDistinctValues", "architectures", "foreign" };
+        { "version", "source", "command", "exitCode", "notifications", "recvEnoent", "sendEnoent", "threads", "processes", "maxDistinctValues", "allowGroups", "allow", "architectures", "foreign" };
     private static readonly string[] s_callFields = { "nr", "count", "args", "threads", "processes" };
     private static readonly string[] s_argFields = { "pointer", "many", "values" };
     private static readonly string[] s_sources = { "record", "audit", "merged" };
@@ -26,19 +29,26 @@ internal sealed class RecordingReader
 
     private readonly string _file;
 
+    /// <summary>The text as parsed, for the positions of refused entries (JsonPositions).</summary>
+    private byte[] _utf8 = System.Array.Empty<byte>();
+
     public RecordingReader(string file) => _file = file;
 
     public Recording Read(string text)
     {
+        _utf8 = Encoding.UTF8.GetBytes(text);
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 16 });
+            doc = JsonDocument.Parse(_utf8, new JsonDocumentOptions { MaxDepth = 16 });
         }
         catch (JsonException e)
         {
-            // The parser's message quotes no input text, only positions.
-            throw new FormatException($"{SourceText.Escape(_file)}: not JSON: {SourceText.Escape(e.Message)}");
+            // FILE:LINE:POSITION: first, as compilers write it; the parser's own "LineNumber: 0 | BytePositionInLine: 5"
+            // (counted from 0) is then said already. Its message quotes no input text beyond one character.
+            string message = Regex.Replace(e.Message, @"\s*(Path: \S* \|\s*)?LineNumber: \d+ \| BytePositionInLine: \d+\.?$", "").TrimEnd('.');
+            string where = e.LineNumber is long line && e.BytePositionInLine is long position ? $":{line + 1}:{position + 1}" : "";
+            throw new FormatException($"{SourceText.Escape(_file)}{where}: not JSON: {SourceText.Escape(message)}");
         }
         using (doc)
         {
@@ -84,10 +94,39 @@ internal sealed class RecordingReader
                     r.ProcessList[pidValue] = pf.TryGetValue("command", out var pc) ? Str(pc, at + ".command") : "";
                 }
             }
+            if (fields.TryGetValue("allowGroups", out var groups))
+            {
+                int i = 0;
+                foreach (var g in Array(groups, "allowGroups"))
+                {
+                    string at = $"allowGroups[{i++}]";
+                    string name = Str(g, at);
+                    if (!SyscallGroups.TryGet(name, out _))
+                        throw Bad(at, $"\"{SourceText.Escape(name)}\" is not a group this tool knows (without the @: {string.Join(", ", SyscallGroups.Names)})");
+                    r.AllowGroups.Add(name);
+                }
+            }
+            if (fields.TryGetValue("allow", out var allow))
+            {
+                int i = 0;
+                foreach (var a in Array(allow, "allow"))
+                {
+                    string at = $"allow[{i++}]";
+                    string name = Str(a, at);
+                    if (!ArchInfo.All.Any(arch => arch.TryGetNumber(name, out _)))
+                        throw Bad(at, $"\"{SourceText.Escape(name)}\" is not a syscall of any architecture this tool knows");
+                    r.AllowNames.Add(name);
+                }
+            }
             if (fields.TryGetValue("architectures", out var archs))
                 ReadArchitectures(r, Object(archs, "architectures"));
             if (fields.TryGetValue("foreign", out var foreign))
                 ReadForeign(r, Object(foreign, "foreign"));
+            // Calls of foreign ABIs alone would give a policy for the host's architecture that allows none of them.
+            if (r.Architectures.Count == 0 && r.Foreign.Count > 0)
+                throw Bad(fields.ContainsKey("architectures") ? "architectures" : "",
+                    $"no architecture this tool knows ({string.Join(", ", ArchInfo.All.Select(a => a.Name))}): only calls of "
+                    + $"{string.Join(", ", r.Foreign.Keys)}, for which no policy can be written");
             return r;
         }
     }
@@ -265,13 +304,17 @@ internal sealed class RecordingReader
         parameters.Count == 0 ? "none" : string.Join(", ", parameters.Select(p => p.Name));
 
     /// <summary>A member's place, e.g. architectures.x86_64."exe\ncve": a name other than letters, digits and _ quoted and escaped.</summary>
-    private static string Path(string at, string name)
+    internal static string Path(string at, string name)
     {
         bool plain = name.Length > 0 && name.All(ch => ch is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '_');
         string member = plain ? name : "\"" + SourceText.Escape(name) + "\"";
         return at.Length == 0 ? member : at + "." + member;
     }
 
-    private FormatException Bad(string at, string what) =>
-        new($"{SourceText.Escape(_file)}: {(at.Length > 0 ? at + ": " : "")}{what}");
+    /// <summary>FILE:LINE:POSITION: ENTRY: WHAT, the position (from 1, in bytes) of the entry's name or value in the file.</summary>
+    private FormatException Bad(string at, string what)
+    {
+        string where = JsonPositions.Find(_utf8, at, Path) is var (line, position) ? $":{line}:{position}" : "";
+        return new($"{SourceText.Escape(_file)}{where}: {(at.Length > 0 ? at + ": " : "")}{what}");
+    }
 }

@@ -27,6 +27,7 @@ internal static unsafe partial class Native
     public const int ENOENT = 2;
     public const int F_SETFD = 2;
     public const int FD_CLOEXEC = 1;
+    public const int F_DUPFD_CLOEXEC = 1030;
 
     [DllImport("libc.so.6", SetLastError = true)]
     public static extern int pipe2(int* fds, int flags);
@@ -36,6 +37,9 @@ internal static unsafe partial class Native
 
     [DllImport("libc.so.6", SetLastError = true)]
     public static extern int close(int fd);
+
+    [DllImport("libc.so.6", SetLastError = true)]
+    public static extern int dup2(int oldfd, int newfd);
 
     [DllImport("libc.so.6", SetLastError = true)]
     public static extern nint read(int fd, void* buf, nint count);

@@ -21,9 +21,11 @@ internal static unsafe class Supervisor
     public static Answer Error(int errno) => new(0, -errno, 0, 0);
 
     /// <summary>Runs the command under supervision. <paramref name="hookPath"/> and <paramref name="program"/>
-    /// null: no startup hook (check). Returns when the command has exited and no listener is left.</summary>
+    /// null: no startup hook (check). Returns when the command has exited and no listener is left.
+    /// <paramref name="stdoutToStderr"/>: the command's standard output is the tool's stderr (`record -o -`, whose
+    /// stdout holds the recording alone). <paramref name="tick"/> is called about 5 times a second while it runs.</summary>
     public static SupervisorResult Run(string[] command, string? hookPath, byte[]? program, Func<Listener, SeccompNotif, Answer> answer,
-        IReadOnlyList<int>? processIdSlots = null)
+        IReadOnlyList<int>? processIdSlots = null, bool stdoutToStderr = false, Action? tick = null)
     {
         var result = new SupervisorResult();
         // Two pipes without O_CLOEXEC so the child inherits its ends:
@@ -84,6 +86,15 @@ internal static unsafe class Supervisor
             psi.Environment[RecorderHandshake.EnvLock] = Path.Combine(dir, "lock");
 
             Process child;
+            // The child inherits fds 0-2 as they are when it starts: fd 1 points at stderr for that moment only, and not
+            // through a pipe the tool would copy, so the program sees the terminal (or file) stderr is, as it would.
+            int savedStdout = stdoutToStderr ? Native.fcntl(1, Native.F_DUPFD_CLOEXEC, 3) : -1;
+            if (stdoutToStderr && (savedStdout < 0 || Native.dup2(2, 1) < 0))
+            {
+                Native.close(helloWriteChild); Native.close(ackReadChild); Native.close(helloRead); Native.close(ackWrite);
+                result.CannotStart = Program.Fail(ExitCodes.Internal, $"cannot send the command's output to stderr: {Native.Strerror(Native.Errno)}");
+                return result;
+            }
             try
             {
                 child = Process.Start(psi)!;
@@ -94,13 +105,21 @@ internal static unsafe class Supervisor
                 result.CannotStart = Program.Fail(ExitCodes.CannotStart, $"cannot start {command[0]}: {e.Message}");
                 return result;
             }
+            finally
+            {
+                if (savedStdout >= 0)
+                {
+                    Native.dup2(savedStdout, 1);
+                    Native.close(savedStdout);
+                }
+            }
             Native.close(helloWriteChild);
             Native.close(ackReadChild);
 
             int childPid = child.Id;
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; Native.kill(childPid, 2); });
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; Native.kill(childPid, 15); });
-            Loop(result, helloRead, ackWrite, dir, answer);
+            Loop(result, helloRead, ackWrite, dir, answer, tick);
             child.WaitForExit();
             result.ExitCode = child.ExitCode;
             return result;
@@ -111,7 +130,7 @@ internal static unsafe class Supervisor
         }
     }
 
-    private static void Loop(SupervisorResult result, int helloRead, int ackWrite, string dir, Func<Listener, SeccompNotif, Answer> answer)
+    private static void Loop(SupervisorResult result, int helloRead, int ackWrite, string dir, Func<Listener, SeccompNotif, Answer> answer, Action? tick)
     {
         var live = new List<Listener>();
         byte* helloBuf = stackalloc byte[RecorderHandshake.HelloSize];
@@ -130,8 +149,9 @@ internal static unsafe class Supervisor
             foreach (var l in live) pfds[n++] = new PollFd { Fd = l.Fd, Events = Native.POLLIN };
             if (n == 0) break; // no process can hand over a listener any more and no task uses one
 
+            tick?.Invoke();
             int pr;
-            fixed (PollFd* p = pfds) pr = Native.poll(p, (ulong)n, 200);
+            fixed (PollFd* p = pfds) pr = Native.poll(p, (ulong)n, tick == null ? 200 : 100);
             if (pr < 0)
             {
                 int err = Native.Errno;
