@@ -20,14 +20,7 @@ namespace Seccomp.Tests;
 [Trait(TestCategories.Name, TestCategories.Kernel)]
 public class ApiMatrixTests
 {
-    internal static string Dll
-    {
-        get
-        {
-            string config = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)))!;
-            return Path.Combine(Paths.Repo, "tests", "Seccomp.ApiMatrix", "bin", config, "net10.0", "Seccomp.ApiMatrix.dll");
-        }
-    }
+    internal static string Dll => Paths.TestProgram("Seccomp.ApiMatrix");
 
     /// <summary>@file-system: read, write, directories, renames, copies, watching, locks, fsync, error paths.</summary>
     [Theory]

@@ -20,14 +20,7 @@ namespace Seccomp.Tests;
 [Trait(TestCategories.Name, TestCategories.Kernel)]
 public class RuntimeMatrixTests
 {
-    private static string Dll
-    {
-        get
-        {
-            string config = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)))!;
-            return Path.Combine(Paths.Repo, "tests", "Seccomp.RuntimeMatrix", "bin", config, "net10.0", "Seccomp.RuntimeMatrix.dll");
-        }
-    }
+    private static string Dll => Paths.TestProgram("Seccomp.RuntimeMatrix");
 
     public static TheoryData<string, int> Cases() => new()
     {

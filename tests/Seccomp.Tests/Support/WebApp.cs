@@ -20,14 +20,7 @@ internal sealed class WebApp : IDisposable
     private readonly TaskCompletionSource<string?> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(20) };
 
-    public static string Dll
-    {
-        get
-        {
-            string config = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)))!;
-            return Path.Combine(Paths.Repo, "tests", "Seccomp.TestWeb", "bin", config, "net10.0", "Seccomp.TestWeb.dll");
-        }
-    }
+    public static string Dll => Paths.TestProgram("Seccomp.TestWeb");
 
     private WebApp(string mode)
     {
