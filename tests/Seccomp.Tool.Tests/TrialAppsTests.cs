@@ -185,6 +185,10 @@ public class TrialAppsTests
         int allowed = System.Text.RegularExpressions.Regex.Matches(r.Stdout, @"(?m)^\s+[a-z0-9_]+ \(\d+\): .*ALLOW").Count;
         _out.WriteLine($"{Path.GetFileName(dll)}: the policy allows {allowed} x86_64 calls");
         Assert.InRange(allowed, 100, 150); // 100: @dotnet-runtime alone allows about that many
+        // Issue 21, item 10: a group member's own condition is shown, not "the group's condition".
+        Assert.Contains("ALLOW when cmd in (TCGETS, TCSETS", r.Stdout);
+        Assert.Contains("ALLOW when (clone_flags & (CLONE_NEWNS", r.Stdout);
+        Assert.DoesNotContain("condition holds", r.Stdout);
     }
 
     private static string Urls(string sock) => $"http://unix:{sock};http://127.0.0.1:5000;http://[::1]:5000";

@@ -11,6 +11,7 @@ using System.Runtime.Loader;
 using System.Text;
 using Seccomp.Common;
 using Seccomp.Compiler;
+using Seccomp.Compiler.Policy;
 
 namespace Seccomp.Tool;
 
@@ -155,13 +156,26 @@ internal static class ExplainCommand
             {
                 var rule = source.Rules[r.RuleIndex];
                 sb.Append("      ").Append(PolicySource.Describe(r.Action)).Append(" when ")
-                  .Append(rule.When ?? "the group's condition holds").Append("  by ").Append(Rule(source, r.RuleIndex)).Append('\n');
+                  .Append(Condition(rule.When, rule.Syscalls, name)).Append("  by ").Append(Rule(source, r.RuleIndex)).Append('\n');
             }
             sb.Append("      otherwise ").Append(PolicySource.Describe(otherwise)).Append("  by ")
               .Append(unconditional.Count > 0 ? string.Join("; ", unconditional.Where(r => r.Action == otherwise).Select(r => Rule(source, r.RuleIndex)).Distinct()) : "DefaultAction")
               .Append('\n');
         }
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The condition a rule applies to <paramref name="syscall"/>: its own When, and the member's condition of each
+    /// group it names that holds the call (a group member narrows the call itself: ioctl's requests, clone's flags).
+    /// </summary>
+    private static string Condition(string? when, IReadOnlyList<string> names, string syscall)
+    {
+        var member = names.Where(n => n.StartsWith("@", StringComparison.Ordinal))
+            .Select(g => SyscallGroups.TryGet(g.Substring(1), out var members) ? members.FirstOrDefault(m => m.Name == syscall && m.When != null) : null)
+            .FirstOrDefault(m => m != null);
+        if (member == null) return when ?? "its condition holds";
+        return when == null ? member.When! : $"({when}) && ({member.When})";
     }
 
     private static string Rule(PolicySource source, int index)
