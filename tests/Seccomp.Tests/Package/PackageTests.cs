@@ -29,6 +29,40 @@ public class PackageTests
         return (p.ExitCode, stdout.Result + stderr.Result);
     }
 
+    /// <summary>
+    /// Issue 21, item 12: `dotnet pack` of the solution makes the three shipped packages and prints no warning, and each
+    /// carries its readme, description, tags, license and repository.
+    /// </summary>
+    [Fact]
+    public void PackingTheSolutionMakesTheThreeShippedPackagesWithTheirMetadataAndNoWarning()
+    {
+        string feed = Path.Combine(Path.GetTempPath(), "seccomp-pack-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var pack = Dotnet(Paths.Repo, "pack", "Seccomp.Generators.sln", "-c", "Release", "-o", feed, "--no-restore", "-nodeReuse:false");
+            Assert.True(pack.Exit == 0, pack.Output);
+            Assert.DoesNotMatch(@"(?i)\bwarning\b", pack.Output);
+            var packages = Directory.GetFiles(feed, "*.nupkg").Select(f => Path.GetFileName(f)!).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+            Assert.Equal(new[] { "Seccomp.Generators.0.1.0.nupkg", "Seccomp.Generators.Hosting.0.1.0.nupkg", "Seccomp.Generators.Tool.0.1.0.nupkg" }, packages);
+            foreach (string name in packages)
+            {
+                using var zip = ZipFile.OpenRead(Path.Combine(feed, name));
+                var nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec")).Open()).ReadToEnd();
+                Assert.Contains("<readme>README.md</readme>", nuspec);
+                Assert.Contains(zip.Entries, e => e.FullName == "README.md" && e.Length > 500);
+                Assert.Matches("<description>.{40,}</description>", nuspec);
+                Assert.Matches("<tags>seccomp .+</tags>", nuspec);
+                Assert.Contains("<license type=\"expression\">MIT</license>", nuspec);
+                Assert.Contains("<projectUrl>https://github.com/seccomp-generators/Seccomp.Generators</projectUrl>", nuspec);
+                Assert.Contains("<repository type=\"git\" url=\"https://github.com/seccomp-generators/Seccomp.Generators\"", nuspec);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(feed)) Directory.Delete(feed, true);
+        }
+    }
+
     [Fact]
     public void FreshConsoleAppReferencingOnlyThePackageGetsTheGeneratedMembers()
     {
