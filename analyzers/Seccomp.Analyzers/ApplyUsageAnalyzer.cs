@@ -95,30 +95,73 @@ namespace Seccomp.Analyzers
 
             // SECC0052 is reported from the policy's symbol, so that it is a local diagnostic the IDE offers the fix for;
             // which policies are installed, and how, comes from one syntactic pass over the compilation.
-            var installs = new Lazy<Dictionary<string, InstallKind>>(() => ScanInstalls(start.Compilation, start.CancellationToken));
+            var installs = new Lazy<Dictionary<string, Installs>>(() => ScanInstalls(start.Compilation, start.CancellationToken));
             start.RegisterSymbolAction(ctx =>
             {
                 var type = (INamedTypeSymbol)ctx.Symbol;
                 if (!IsPolicy(type)) return;
                 var map = installs.Value;
-                if (map.Count < 2 || !map.TryGetValue(type.Name, out var kind) || (kind & InstallKind.Now) == 0) return;
-                CheckLaterInstall(ctx, type, map.Keys.Where(k => k != type.Name).OrderBy(k => k, System.StringComparer.Ordinal).ToList());
+                if (map.Count < 2 || !map.TryGetValue(type.Name, out var mine) || (mine.Kind & InstallKind.Now) == 0) return;
+                // Only the policies whose install can run in the same process as this one's: an install in the other
+                // branch of the same if, switch or conditional never follows it.
+                var others = map.Where(kv => kv.Key != type.Name && kv.Value.Sites.Any(o => mine.NowSites.Any(m => !Exclusive(m, o))))
+                    .Select(kv => kv.Key).OrderBy(k => k, System.StringComparer.Ordinal).ToList();
+                if (others.Count == 0) return;
+                CheckLaterInstall(ctx, type, others);
             }, SymbolKind.NamedType);
         }
 
         /// <summary>
-        /// The policies installed in the compilation, by simple name, and how: <c>X.Apply()</c>, <c>X.TryApply(...)</c>,
+        /// The policies installed in the compilation, by simple name, how and where: <c>X.Apply()</c>, <c>X.TryApply(...)</c>,
         /// <c>X.Install(...)</c> at once; <c>X.ApplyWhen(...)</c> or a method group <c>X.Install</c> later. Only names of
         /// classes that carry [SeccompPolicy] count.
         /// </summary>
-        private static Dictionary<string, InstallKind> ScanInstalls(Compilation compilation, CancellationToken ct)
+        /// <summary>How a policy is installed, and where: every site, and the sites that install at once.</summary>
+        private sealed class Installs
+        {
+            public InstallKind Kind;
+            public readonly List<SyntaxNode> Sites = new();
+            public readonly List<SyntaxNode> NowSites = new();
+        }
+
+        /// <summary>
+        /// Whether two install sites exclude each other: the two branches of one <c>if</c>/<c>else</c>, two sections of
+        /// one <c>switch</c> statement, two arms of one switch expression, or the two results of one conditional
+        /// expression. Anything else (two statements in a row, two methods) may both run in one process.
+        /// </summary>
+        private static bool Exclusive(SyntaxNode a, SyntaxNode b)
+        {
+            if (a.SyntaxTree != b.SyntaxTree) return false;
+            var common = a.Ancestors().FirstOrDefault(n => n.Span.Contains(b.Span));
+            int Part(SyntaxNode node, params SyntaxNode?[] parts)
+            {
+                for (int i = 0; i < parts.Length; i++)
+                    if (parts[i] != null && parts[i]!.Span.Contains(node.Span)) return i + 1;
+                return 0;
+            }
+            switch (common)
+            {
+                case IfStatementSyntax i:
+                    { int pa = Part(a, i.Statement, i.Else), pb = Part(b, i.Statement, i.Else); return pa != 0 && pb != 0 && pa != pb; }
+                case ConditionalExpressionSyntax c:
+                    { int pa = Part(a, c.WhenTrue, c.WhenFalse), pb = Part(b, c.WhenTrue, c.WhenFalse); return pa != 0 && pb != 0 && pa != pb; }
+                case SwitchStatementSyntax s:
+                    { var sections = s.Sections.Cast<SyntaxNode?>().ToArray(); int pa = Part(a, sections), pb = Part(b, sections); return pa != 0 && pb != 0 && pa != pb; }
+                case SwitchExpressionSyntax e:
+                    { var arms = e.Arms.Cast<SyntaxNode?>().ToArray(); int pa = Part(a, arms), pb = Part(b, arms); return pa != 0 && pb != 0 && pa != pb; }
+                default:
+                    return false;
+            }
+        }
+
+        private static Dictionary<string, Installs> ScanInstalls(Compilation compilation, CancellationToken ct)
         {
             var policyNames = new HashSet<string>(System.StringComparer.Ordinal);
             foreach (var tree in compilation.SyntaxTrees)
                 foreach (var t in tree.GetRoot(ct).DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax).OfType<TypeDeclarationSyntax>())
                     if (PolicySyntaxReader.NamesPolicy(t))
                         policyNames.Add(t.Identifier.ValueText);
-            var result = new Dictionary<string, InstallKind>(System.StringComparer.Ordinal);
+            var result = new Dictionary<string, Installs>(System.StringComparer.Ordinal);
             if (policyNames.Count < 2) return result;
             foreach (var tree in compilation.SyntaxTrees)
             {
@@ -143,7 +186,10 @@ namespace Seccomp.Analyzers
                     if (target == null || !policyNames.Contains(target)) continue;
                     bool invoked = callee.Parent is InvocationExpressionSyntax call && call.Expression == callee;
                     var kind = invoked && name.Identifier.ValueText != "ApplyWhen" ? InstallKind.Now : InstallKind.Later;
-                    result[target] = result.TryGetValue(target, out var k) ? k | kind : kind;
+                    if (!result.TryGetValue(target, out var found)) result[target] = found = new Installs();
+                    found.Kind |= kind;
+                    found.Sites.Add(callee);
+                    if (kind == InstallKind.Now) found.NowSites.Add(callee);
                 }
             }
             return result;

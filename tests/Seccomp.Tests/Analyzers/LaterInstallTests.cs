@@ -102,6 +102,48 @@ public class LaterInstallTests
         internal static partial class Broad;
         """ + NarrowPolicy + Stubs, OutputKind.ConsoleApplication, "SECC0052");
 
+    // Issue 21, item 9: two alternative policies, of which the program installs one or the other, never both.
+    private const string Alternatives = """
+
+        [SeccompPolicy(DefaultAction = SeccompAction.Errno)]
+        [Allow("@dotnet-runtime")]
+        internal static partial class Broad;
+
+        [SeccompPolicy(DefaultAction = SeccompAction.Errno)]
+        [Allow("@dotnet-runtime")]
+        internal static partial class Narrow;
+
+        internal static partial class Broad { public static void Apply() { } }
+        internal static partial class Narrow { public static void Apply() { } }
+        """;
+
+    [Fact]
+    public Task Secc0052_OneOrTheOtherInIfElse_NoDiagnostic() => Verify.Usage("""
+        using Seccomp;
+        if (args.Length > 0) Broad.Apply();
+        else Narrow.Apply();
+        """ + Alternatives, OutputKind.ConsoleApplication, "SECC0052");
+
+    [Fact]
+    public Task Secc0052_OneOrTheOtherInASwitch_NoDiagnostic() => Verify.Usage("""
+        using Seccomp;
+        switch (args.Length)
+        {
+            case 0: Broad.Apply(); break;
+            default: Narrow.Apply(); break;
+        }
+        """ + Alternatives, OutputKind.ConsoleApplication, "SECC0052");
+
+    [Fact]
+    public Task Secc0052_BothInTheSameBranch_IsReported() => Verify.Usage("""
+        using Seccomp;
+        if (args.Length > 0) { Broad.Apply(); Narrow.Apply(); }
+        """ + Alternatives.Replace("[SeccompPolicy(DefaultAction = SeccompAction.Errno)]\n[Allow(\"@dotnet-runtime\")]\ninternal static partial class Broad;",
+            "[{|SECC0052:SeccompPolicy(DefaultAction = SeccompAction.Errno)|}]\n[Allow(\"@dotnet-runtime\")]\ninternal static partial class Broad;")
+            .Replace("[SeccompPolicy(DefaultAction = SeccompAction.Errno)]\n[Allow(\"@dotnet-runtime\")]\ninternal static partial class Narrow;",
+            "[{|SECC0052:SeccompPolicy(DefaultAction = SeccompAction.Errno)|}]\n[Allow(\"@dotnet-runtime\")]\ninternal static partial class Narrow;"),
+        OutputKind.ConsoleApplication, "SECC0052");
+
     [Fact]
     public Task Secc0052_OnePolicyAlone_NoDiagnostic() => Verify.Usage("""
         using Seccomp;
