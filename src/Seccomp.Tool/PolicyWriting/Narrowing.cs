@@ -68,9 +68,10 @@ internal sealed record Narrowing(string Param, string ConditionName, string[] Pr
             if (unknown) return null;
             return "clone_flags in (" + string.Join(", ", values.Select(v => "0x" + v.ToString("x", CultureInfo.InvariantCulture))) + ")";
         }
-        if (name == "socket" && Values(n: For(name)!, uncovered) is string domains)
-            return SocketTypes(uncovered) is string types ? $"{domains} && ({types})" : domains;
-        return For(name) is Narrowing n ? Values(n, uncovered) : null;
+        if (For(name) is not Narrowing n) return null;
+        string? recorded = Values(n, uncovered);
+        if (name != "socket" || recorded == null) return recorded;
+        return SocketTypes(uncovered) is string types ? $"{recorded} && ({types})" : recorded;
     }
 
     /// <summary>

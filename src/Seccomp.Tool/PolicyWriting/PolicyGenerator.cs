@@ -194,9 +194,9 @@ internal static class PolicyGenerator
     private static Dictionary<SeccompArch, ResolvedPolicy> AllowedAlready(ExistingPolicy? existing, List<SeccompArch> archs, IEnumerable<string> groups)
     {
         var programs = new Dictionary<SeccompArch, ResolvedPolicy>();
+        var extra = groups.ToList();
         foreach (var arch in archs)
         {
-            var extra = groups.ToList();
             PolicyCompilation? g = null;
             // The class as the build compiles it (every setting as declared), plus the groups chosen so far.
             if (existing != null)
@@ -263,29 +263,20 @@ internal static class PolicyGenerator
     /// from being written, but not all: a condition that excludes the dangerous arguments (clone without
     /// CLONE_NEWUSER), or a default action that lets everything run anyway (--default log), passes its check.
     /// </summary>
-    public static IEnumerable<string> DangerousAllowed(PolicyResult r)
-    {
-        foreach (var p in r.Added)
-        {
-            var call = SandboxFacts.Dangerous.FirstOrDefault(d => d.Syscall == p.Syscall);
-            if (call == null) continue;
-            string when = p.When == null ? "" : $" when {p.When}";
-            string what = call.What == null ? "" : " " + call.What;
-            yield return SourceText.Escape($"allows {p.Syscall}{when} (dangerous{what}: {call.Reason}; review)");
-        }
-    }
+    public static IEnumerable<string> DangerousAllowed(PolicyResult r) =>
+        Listed(r, SandboxFacts.Dangerous).Select(x => SourceText.Escape(
+            $"allows {x.Rule.Syscall}{x.When} (dangerous{(x.Call.What == null ? "" : " " + x.Call.What)}: {x.Call.Reason}; review)"));
 
     /// <summary>One line per rule written for a call that starts programs or processes (SandboxFacts.Review, SECC0044).</summary>
-    public static IEnumerable<string> ReviewNotes(PolicyResult r)
-    {
-        foreach (var p in r.Added)
-        {
-            var call = SandboxFacts.Review.FirstOrDefault(d => d.Syscall == p.Syscall);
-            if (call == null) continue;
-            string when = p.When == null ? "" : $" when {p.When}";
-            yield return SourceText.Escape($"allows {p.Syscall}{when}: {call.Reason}; review that the program needs it");
-        }
-    }
+    public static IEnumerable<string> ReviewNotes(PolicyResult r) =>
+        Listed(r, SandboxFacts.Review).Select(x => SourceText.Escape($"allows {x.Rule.Syscall}{x.When}: {x.Call.Reason}; review that the program needs it"));
+
+    /// <summary>The rules written whose call is on <paramref name="calls"/>, with their condition as text (" when ...").</summary>
+    private static IEnumerable<(ProposedRule Rule, DangerousCall Call, string When)> Listed(PolicyResult r, IReadOnlyList<DangerousCall> calls) =>
+        from p in r.Added
+        let call = calls.FirstOrDefault(d => d.Syscall == p.Syscall)
+        where call != null
+        select (p, call, p.When == null ? "" : $" when {p.When}");
 
     public static SeccompVerdict DefaultVerdict(SeccompAction action) => action switch
     {
