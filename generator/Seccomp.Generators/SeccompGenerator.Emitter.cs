@@ -91,7 +91,8 @@ namespace Seccomp.Generators
                 w.Line("    LogDenied = " + (t.LogDenied ? "true" : "false") + ",");
                 w.Line("    BadArchAction = new " + Rt + "SeccompVerdict(" + Rt + "SeccompAction." + bad.Action + ", " + bad.Data.ToString(CultureInfo.InvariantCulture) + "),");
                 w.Line("    RecordingAllowed = " + (recording ? "true" : "false") + ",");
-                w.Line("    PolicySource = " + (recording ? PolicySourceField : "null") + ",");
+                // The declaration travels in every build: in-process reports name the rule that decides a denied call.
+                w.Line("    PolicySource = " + PolicySourceField + ",");
                 // Only a policy that compares with SELF_PID hands over where the pid goes (most do not, and keep their text).
                 if (hasPidSlots) w.Line("    ProcessIdSlots = CurrentProcessIdSlots,");
                 w.Line("};");

@@ -24,7 +24,10 @@ namespace Seccomp.Hosting
             _broad = broad;
             _narrow = narrow;
             _options = options;
-            _logger = services.GetService<ILoggerFactory>()?.CreateLogger("Seccomp.Hosting");
+            var factory = services.GetService<ILoggerFactory>();
+            _logger = factory?.CreateLogger(SeccompReports.LoggerCategory);
+            // Reports of a policy applied in Main, before there was a logger, go to the host's from now on.
+            if (factory != null) SeccompReports.UseLogger(factory);
         }
 
         public Task StartingAsync(CancellationToken cancellationToken)
@@ -53,12 +56,14 @@ namespace Seccomp.Hosting
             try
             {
                 var installation = install(_options);
-                _logger?.LogInformation("seccomp: {Policy} ({Phase} policy) installed: {Arch}, {Count} instructions, flags {Flags}",
+                _logger?.LogInformation(SeccompReports.InstalledEvent, "seccomp: {Policy} ({Phase} policy) installed: {Arch}, {Count} instructions, flags {Flags}",
                     policy, phase, installation.Arch, installation.InstructionCount, installation.Flags);
+                foreach (var f in installation.Fallbacks)
+                    _logger?.LogWarning(SeccompReports.FallbackEvent, "seccomp: {Policy}: {Fallback}", policy, f.ToString());
             }
             catch (SeccompException ex)
             {
-                _logger?.LogCritical(ex, "seccomp: the {Phase} policy {Policy} could not be installed; the host does not start", phase, policy);
+                _logger?.LogCritical(SeccompReports.InstalledEvent, ex, "seccomp: the {Phase} policy {Policy} could not be installed; the host does not start", phase, policy);
                 throw;
             }
         }

@@ -31,7 +31,21 @@ namespace Seccomp.Hosting
         {
             if (services == null) throw new ArgumentNullException(nameof(services));
             if (narrow == null) throw new ArgumentNullException(nameof(narrow));
+            if (options != null && (options.Complain || options.ReportViolations) && options.OnViolation == null) options.OnViolation = SeccompReports.Report;
             return services.AddSingleton<IHostedService>(sp => new SeccompHostedService(null, narrow, options, sp));
+        }
+
+        /// <summary>
+        /// As <see cref="AddSeccomp(IServiceCollection, Func{SeccompOptions?, SeccompInstallation})"/>, with complain mode and
+        /// in-process reports read from <paramref name="configuration"/> (<c>Seccomp:Complain</c>, <c>Seccomp:ReportViolations</c>;
+        /// never from environment variables alone) and reported through the host's logging and the <c>Seccomp</c> meter
+        /// (<see cref="SeccompReports"/>).
+        /// </summary>
+        public static IServiceCollection AddSeccomp(this IServiceCollection services, Func<SeccompOptions?, SeccompInstallation> narrow,
+            Microsoft.Extensions.Configuration.IConfiguration configuration)
+        {
+            if (configuration == null) throw new ArgumentNullException(nameof(configuration));
+            return AddSeccomp(services, narrow, SeccompReports.Options(configuration));
         }
 
         /// <summary>

@@ -50,7 +50,7 @@ internal static partial class Scenarios
             "group-reaches-only-itself" => GroupReachesOnlyItself(),
             "stop-continue" => StopContinue(int.Parse(rest[0])),
             "children" => Children(int.Parse(rest[0])),
-            _ => null,
+            _ => ReportScenario(name, rest),
         };
     }
 

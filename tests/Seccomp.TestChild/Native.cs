@@ -15,6 +15,8 @@ internal static unsafe partial class Native
         return (rc, rc < 0 ? Marshal.GetLastPInvokeError() : 0);
     }
 
+    public static int Gettid() => (int)Call(Number("gettid")).Result;
+
     public static int Number(string name) =>
         Seccomp.Common.ArchInfo.Get(Seccomp.SeccompLoader.CurrentArchitecture!.Value).TryGetNumber(name, out int nr)
             ? nr

@@ -23,3 +23,12 @@ internal static partial class NarrowSandbox;
 [Allow("@dotnet-runtime", "@network-io")]
 [Allow("inotify_init1", "inotify_add_watch", "inotify_rm_watch", "getpgid")]
 internal static partial class DeniesSeccompBroad;
+
+/// <summary>
+/// Serving only, killing what it does not allow: the policy of the reports mode (docs/reports.md). getpgid, which
+/// GET /getpgid calls, is missing on purpose: complain mode reports it, ReportViolations reports it and ends the process.
+/// </summary>
+[SeccompPolicy(DefaultAction = SeccompAction.KillProcess)]
+[Allow("@dotnet-runtime", "@network-io")]
+[Allow("inotify_add_watch", "inotify_rm_watch")]
+internal static partial class ServingSandbox;

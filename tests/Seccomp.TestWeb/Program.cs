@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Seccomp.Hosting;
 using Seccomp.TestWeb;
 
@@ -19,11 +20,14 @@ using Seccomp.TestWeb;
 //   hosting       BroadSandbox.Apply(); builder.Services.AddSeccomp(NarrowSandbox.Install)
 //   hosting-fails DeniesSeccompBroad.Apply(); builder.Services.AddSeccomp(NarrowSandbox.Install): the host must not start
 //   generic-host  Host.CreateApplicationBuilder with AddSeccomp(BroadSandbox.Install, NarrowSandbox.Install), no web server
+//   reports       no policy in Main; builder.Services.AddSeccomp(ServingSandbox.Install, builder.Configuration): complain mode
+//                 and in-process reports from the command line (--Seccomp:Complain=true, --Seccomp:ReportViolations=true),
+//                 logged by the JSON console formatter on stdout
 // "listening=URL" is printed once the app has started; the test talks to it on 127.0.0.1 only.
 string mode = args.Length > 0 ? args[0] : "readme";
 
 if (mode == "hosting-fails") DeniesSeccompBroad.Apply();
-else if (mode != "generic-host") BroadSandbox.Apply();
+else if (mode is not ("generic-host" or "reports")) BroadSandbox.Apply();
 
 if (mode == "generic-host")
 {
@@ -41,9 +45,15 @@ if (mode == "generic-host")
     return 0;
 }
 
-var builder = WebApplication.CreateBuilder(Array.Empty<string>());
+var builder = WebApplication.CreateBuilder(mode == "reports" ? args.Skip(1).ToArray() : Array.Empty<string>());
 builder.WebHost.UseUrls("http://127.0.0.1:0");
 if (mode is "hosting" or "hosting-fails") builder.Services.AddSeccomp(NarrowSandbox.Install);
+if (mode == "reports")
+{
+    builder.Logging.ClearProviders();
+    builder.Logging.AddJsonConsole();
+    builder.Services.AddSeccomp(ServingSandbox.Install, builder.Configuration);
+}
 var app = builder.Build();
 
 using var gate = new CancellationTokenSource();

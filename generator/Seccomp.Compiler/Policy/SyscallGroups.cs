@@ -1,7 +1,13 @@
 using System;
 using System.Collections.Generic;
 
+// Linked into the runtime too (internal there, in Seccomp.Common): in-process reports leave @dotnet-runtime's calls to
+// the kernel, and read its members from here rather than from a copy.
+#if SECCOMP_COMPILER
 namespace Seccomp.Compiler.Policy
+#else
+namespace Seccomp.Common
+#endif
 {
     /// <summary>
     /// One call of a group. A member may narrow the rule with a condition of its own (ANDed with the rule's), or
@@ -46,7 +52,7 @@ namespace Seccomp.Compiler.Policy
             // namespace flags; clone3 fails with ENOSYS so glibc falls back to clone, whose flags the filter can see.
             ["dotnet-runtime"] = Members(
                 new GroupMember("clone", When: NoNewNamespaces),
-                new GroupMember("clone3", Action: SeccompVerdict.Errno(38)),
+                new GroupMember("clone3", Action: new SeccompVerdict(SeccompAction.Errno, 38)), // ENOSYS
                 // The terminal and socket requests the runtime and the console make; not TIOCSTI, which types into
                 // the terminal, nor any device ioctl.
                 new GroupMember("ioctl", When: "cmd in (TCGETS, TCSETS, TCSETSW, TCSETSF, TIOCGWINSZ, TIOCGPGRP, FIONBIO, FIONREAD, FIOCLEX, FIONCLEX)"),

@@ -10,6 +10,8 @@ namespace Seccomp
     /// </summary>
     internal static class BpfInterpreter
     {
+        // Optimized at once (never tiered): the in-process supervisor decides with it, and must not start tiering work.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static uint Run(ReadOnlySpan<BpfInstruction> program, in SeccompData data, out int executed)
         {
             uint a = 0, x = 0;
@@ -61,6 +63,7 @@ namespace Seccomp
             }
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static uint Alu(ushort op, uint a, uint b, int pc) => op switch
         {
             Op.ADD => unchecked(a + b),

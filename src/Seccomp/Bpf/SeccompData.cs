@@ -21,6 +21,17 @@ namespace Seccomp
             _a5 = args.Length > 5 ? args[5] : 0;
         }
 
+        /// <summary>The six arguments as separate values: what the in-process supervisor builds from a notification without
+        /// a span (its loop calls nothing the runtime could tier up or allocate for).</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        internal SeccompData(int nr, uint arch, ulong instructionPointer, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)
+        {
+            Nr = nr;
+            Arch = arch;
+            InstructionPointer = instructionPointer;
+            _a0 = a0; _a1 = a1; _a2 = a2; _a3 = a3; _a4 = a4; _a5 = a5;
+        }
+
         public int Nr { get; }
 
         /// <summary>The AUDIT_ARCH_* value of the calling ABI.</summary>
@@ -28,6 +39,7 @@ namespace Seccomp
 
         public ulong InstructionPointer { get; }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public ulong Arg(int index) => index switch
         {
             0 => _a0, 1 => _a1, 2 => _a2, 3 => _a3, 4 => _a4, 5 => _a5,
@@ -35,6 +47,9 @@ namespace Seccomp
         };
 
         /// <summary>The 32-bit word at a byte offset, as a little-endian kernel lays the struct out.</summary>
+        // Optimized at once (never tiered): the in-process supervisor runs it, and must not start tiering work (see
+        // InProcessSupervisor).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public uint Word(uint offset) => offset switch
         {
             0 => unchecked((uint)Nr),

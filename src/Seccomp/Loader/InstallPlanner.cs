@@ -18,8 +18,15 @@ namespace Seccomp
         /// return anyway with no listener or tracer), FLAG_LOG dropped (logging only). Weaker ones need
         /// <see cref="SeccompOptions.AllowWeakerFallbacks"/>: LOG → ALLOW, no TSYNC. Anything else fails.
         /// </summary>
+        /// <param name="program">The generated program.</param>
+        /// <param name="options">The application's options.</param>
+        /// <param name="facts">The policy's facts (its bad-architecture answer).</param>
+        /// <param name="arch">The running architecture.</param>
+        /// <param name="probe">Where the kernel's features are asked.</param>
+        /// <param name="supervise">In-process reports (<see cref="SupervisedProgram"/>): complain mode is the supervisor's, not
+        /// LOG's, and the filter is installed with a listener.</param>
         public static InstallPlan Plan(IReadOnlyList<BpfInstruction> program, SeccompOptions options, SeccompPolicyFacts facts, ArchInfo arch,
-            ISeccompFeatureProbe probe)
+            ISeccompFeatureProbe probe, bool supervise = false)
         {
             var fallbacks = new List<SeccompFallback>();
             var substitute = new Dictionary<SeccompAction, SeccompVerdict?>();
@@ -85,7 +92,7 @@ namespace Seccomp
             // kept as declared by a guard put in front of the program (see WithArchitectureGuard).
             SeccompVerdict Map(SeccompVerdict v)
             {
-                if (options.Complain && v.Action is not (SeccompAction.Allow or SeccompAction.Log)
+                if (options.Complain && !supervise && v.Action is not (SeccompAction.Allow or SeccompAction.Log)
                     && !(v.Action == SeccompAction.Errno && v.Data == ENOSYS))
                     v = new SeccompVerdict(SeccompAction.Log);
                 return Fit(v);
@@ -107,7 +114,7 @@ namespace Seccomp
                 }
                 output[i] = insn with { K = mapped.ToKernel() };
             }
-            if (options.Complain && output != null)
+            if (options.Complain && !supervise && output != null)
                 output = WithArchitectureGuard(arch, facts.BadArchAction, output, Fit);
 
             var flags = SeccompFilterFlags.None;
@@ -121,7 +128,7 @@ namespace Seccomp
                 else fallbacks.Add(new("SECCOMP_FILTER_FLAG_LOG", "no logging of denied calls", false));
             }
 
-            if (options.CreateListener)
+            if (options.CreateListener || supervise)
             {
                 if (!HasFlag(SeccompFilterFlags.NewListener, "SECCOMP_FILTER_FLAG_NEW_LISTENER"))
                     error ??= "the kernel lacks SECCOMP_FILTER_FLAG_NEW_LISTENER";

@@ -104,7 +104,7 @@ namespace Seccomp
         }
 
         private static string OptionsKey(SeccompOptions o, bool policyLogDenied) =>
-            $"{o.Complain}|{o.LogDenied || policyLogDenied}|{o.AllowWeakerFallbacks}|{o.CreateListener}|{o.Probe?.GetType().FullName}";
+            $"{o.Complain}|{o.ReportViolations}|{o.LogDenied || policyLogDenied}|{o.AllowWeakerFallbacks}|{o.CreateListener}|{o.Probe?.GetType().FullName}";
 
         private static SeccompError? InstallLocked(SeccompPolicyFacts facts, ReadOnlySpan<byte> program, SeccompArch arch,
             SeccompOptions options, out SeccompInstallation? installation)
@@ -119,7 +119,11 @@ namespace Seccomp
                 return new SeccompError(SeccompStep.Validate, 0, $"{policy}: the {arch} program is not one the kernel accepts: {problems[0]}");
 
             var probe = options.Probe ?? KernelFeatureProbe.Instance;
-            var plan = InstallPlanner.Plan(instructions, options, facts, ArchInfo.Get(arch), probe);
+            bool recording = facts.RecordingAllowed && RecordingInstaller.Requested(options, policy);
+            // In-process reports need a listener of their own; without one they fall back (docs/reports.md).
+            var reportFallback = !recording && (options.Complain || options.ReportViolations) ? Supervision.Unavailable(options, probe) : null;
+            bool supervise = !recording && (options.Complain || options.ReportViolations) && reportFallback == null;
+            var plan = InstallPlanner.Plan(instructions, options, facts, ArchInfo.Get(arch), probe, supervise);
             if (plan.Error != null)
                 return new SeccompError(SeccompStep.Probe, plan.ErrorErrno, $"{policy}: {plan.Error}"
                     + (plan.DeniedByFilter ? ". " + Hints.AllowSeccompInFirstPolicy : ". " + Hints.MissingFeature));
@@ -128,7 +132,7 @@ namespace Seccomp
             if (!LetsVerifierRead(plan.Program ?? instructions, arch))
                 return new SeccompError(SeccompStep.Validate, 0, $"{policy}: the {arch} program denies pread64, which Apply() needs to "
                     + "confirm the install from the kernel's filter count; allow it (it is in @dotnet-runtime). Nothing was installed");
-            if (facts.RecordingAllowed && RecordingInstaller.Requested(options, policy))
+            if (recording)
             {
                 var recorded = RecordingInstaller.TryInstall(facts, arch, plan, plan.Program ?? instructions, options, out installation);
                 if (recorded != RecordingInstaller.Outcome.NotInstalled)
@@ -148,11 +152,24 @@ namespace Seccomp
                     s_noNewPrivs = true;
             }
 
+            if (supervise)
+            {
+                var supervised = Supervision.Install(facts, options, arch, plan, plan.Program ?? instructions, out installation, out bool busy);
+                if (!busy) return supervised;
+                // Another filter of the process holds the one listener a filter chain may have: reports fall back.
+                reportFallback = Supervision.Busy;
+                plan = InstallPlanner.Plan(instructions, options, facts, ArchInfo.Get(arch), probe);
+                if (plan.Error != null)
+                    return new SeccompError(SeccompStep.Probe, plan.ErrorErrno, $"{policy}: {plan.Error}");
+                bytes = plan.Program == null ? program : BpfInstruction.ToBytes(plan.Program);
+            }
+
             // seccomp(2)'s 0 is not a proof (an earlier filter or its supervisor can fake it): the kernel's filter count is.
             using var verifier = InstallVerifier.Open(out string? cannotVerify);
             if (verifier == null)
                 return new SeccompError(SeccompStep.Verify, 0, $"{policy}: {cannotVerify}; nothing was installed");
             var fallbacks = plan.Fallbacks;
+            if (reportFallback != null) fallbacks = new List<SeccompFallback>(fallbacks) { Supervision.FallbackFor(reportFallback, options) };
             if (verifier.Unprovable)
             {
                 if (!options.AllowWeakerFallbacks)
@@ -183,7 +200,7 @@ namespace Seccomp
         }
 
         /// <summary>Whether the program lets an openat (or open) of a path for reading or writing through: ALLOW or LOG.</summary>
-        private static bool OpensFiles(IReadOnlyList<BpfInstruction> program, SeccompArch arch)
+        internal static bool OpensFiles(IReadOnlyList<BpfInstruction> program, SeccompArch arch)
         {
             const ulong AtFdcwd = unchecked((ulong)-100), Path = 0x7f0000000000;
             foreach (ulong flags in new ulong[] { 0 /* O_RDONLY */, 1 /* O_WRONLY */, 2 /* O_RDWR */ })
@@ -193,13 +210,13 @@ namespace Seccomp
         }
 
         /// <summary>The verifier's pread64 of /proc/thread-self/status after the install: ALLOW or LOG, never a kill or an errno.</summary>
-        private static bool LetsVerifierRead(IReadOnlyList<BpfInstruction> program, SeccompArch arch) =>
+        internal static bool LetsVerifierRead(IReadOnlyList<BpfInstruction> program, SeccompArch arch) =>
             // fd 3..1023 as an int, a user buffer, 8 KiB, offset 0: what InstallVerifier passes; a condition on any of
             // them that tells these apart would be odd, and is then refused here rather than killing the process.
             Lets(program, arch, "pread64", 3, 0x7f0000000000, 8192, 0) != false && Lets(program, arch, "pread64", 1023, 0x7f0000000000, 8192, 0) != false;
 
         /// <summary>Whether the program runs the call (ALLOW or LOG) in the interpreter; null when the architecture has no such call.</summary>
-        private static bool? Lets(IReadOnlyList<BpfInstruction> program, SeccompArch arch, string syscall, params ulong[] args)
+        internal static bool? Lets(IReadOnlyList<BpfInstruction> program, SeccompArch arch, string syscall, params ulong[] args)
         {
             var info = ArchInfo.Get(arch);
             if (!info.TryGetNumber(syscall, out int nr)) return null;

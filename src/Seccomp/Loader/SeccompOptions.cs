@@ -7,10 +7,45 @@ namespace Seccomp
     public sealed class SeccompOptions
     {
         /// <summary>
-        /// Complain mode: every denying action (kill, trap, errno, notify, trace) becomes LOG, so the service runs and
-        /// the kernel writes an audit line (<c>type=1326 ... syscall=N</c>) for each call the policy would deny.
+        /// Complain mode: every call the policy would deny (kill, trap, errno, notify, trace) runs, and is reported by the
+        /// process itself: a supervisor thread receives it (SECCOMP_RET_USER_NOTIF), lets it continue
+        /// (SECCOMP_USER_NOTIF_FLAG_CONTINUE) and reports it through <see cref="OnViolation"/> or standard error
+        /// (docs/reports.md). Where the kernel cannot (before Linux 5.7, or when another filter of the process holds the
+        /// listener) the denying actions become LOG, the kernel writes an audit line (<c>type=1326 ... syscall=N</c>), and
+        /// <see cref="OnFallback"/> says so. Set only from code or from configuration the application passes: no
+        /// environment variable turns it on.
         /// </summary>
         public bool Complain { get; set; }
+
+        /// <summary>
+        /// Enforce the policy and report what it denies, from inside the process: every call the policy would kill, trap
+        /// or fail with an errno goes to a supervisor thread, which reports it (<see cref="OnViolation"/>, or a line on
+        /// standard error) and then answers as the policy says: ERRNO fails the call with its errno; KILL_PROCESS,
+        /// KILL_THREAD and TRAP end the process with SIGSYS, the status the kernel's kill gives, once the report is
+        /// written (or <see cref="ViolationReportTimeout"/> has passed). Calls the policy allows never reach the
+        /// supervisor. Where the kernel cannot supervise, the policy is enforced by the kernel alone and
+        /// <see cref="OnFallback"/> says so (docs/reports.md).
+        /// </summary>
+        public bool ReportViolations { get; set; }
+
+        /// <summary>
+        /// Where reports of denied calls go (<see cref="Complain"/> or <see cref="ReportViolations"/>): called on a
+        /// thread of its own, never on the thread that made the call. Per (call, action) the first
+        /// <see cref="SeccompViolation.DetailedPerCall"/> come with their arguments, then a count every
+        /// <see cref="ViolationSummaryInterval"/>. A callback that throws is reported once on standard error and called
+        /// again for the next report; one that hangs delays only later reports, never an answer to a call. When null,
+        /// reports are written to standard error, one line each (<see cref="SeccompViolation.ToString"/>).
+        /// </summary>
+        public Action<SeccompViolation>? OnViolation { get; set; }
+
+        /// <summary>How often counts of repeated denied calls are reported (10 seconds by default; at least 100 ms).</summary>
+        public TimeSpan ViolationSummaryInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+        /// <summary>
+        /// How long a call the policy kills waits for its report to be written before the process ends (2 seconds by
+        /// default, at most 30): a report sink that hangs delays the end by this much, never more.
+        /// </summary>
+        public TimeSpan ViolationReportTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
         /// <summary>Have the kernel log every action but ALLOW (SECCOMP_FILTER_FLAG_LOG).</summary>
         public bool LogDenied { get; set; }

@@ -44,7 +44,8 @@ namespace Seccomp
         /// </summary>
         public bool RecordingAllowed { get; init; }
 
-        /// <summary>The generated description of the policy (its SeccompPolicySource), handed to the tool when recorded.</summary>
+        /// <summary>The generated description of the policy (its SeccompPolicySource): handed to the tool when recorded, and
+        /// read by in-process reports to name the rule that decides a denied call.</summary>
         public string? PolicySource { get; init; }
 
         /// <summary>

@@ -30,9 +30,9 @@ internal static class ChildProcess
     public static ChildResult Run(string scenario, params string[] args) => RunWith(null, scenario, args);
 
     /// <summary>Runs a scenario that must end normally (exit 0).</summary>
-    public static ChildResult RunToEnd(string scenario)
+    public static ChildResult RunToEnd(string scenario, params string[] args)
     {
-        var r = Run(scenario);
+        var r = Run(scenario, args);
         Xunit.Assert.True(r.ExitCode == 0, r.ToString());
         return r;
     }

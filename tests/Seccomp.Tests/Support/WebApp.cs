@@ -22,7 +22,7 @@ internal sealed class WebApp : IDisposable
 
     public static string Dll => Paths.TestProgram("Seccomp.TestWeb");
 
-    private WebApp(string mode)
+    private WebApp(string mode, string[]? args, IReadOnlyDictionary<string, string>? environment)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -33,7 +33,9 @@ internal sealed class WebApp : IDisposable
         };
         psi.ArgumentList.Add(Dll);
         psi.ArgumentList.Add(mode);
+        foreach (var a in args ?? Array.Empty<string>()) psi.ArgumentList.Add(a);
         psi.Environment["DOTNET_DbgEnableMiniDump"] = "0";
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         psi.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         _process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) =>
@@ -63,9 +65,9 @@ internal sealed class WebApp : IDisposable
     public string Url { get; private set; } = "";
 
     /// <summary>Starts the app and waits until it has started (or ended without starting: then Url is empty).</summary>
-    public static async Task<WebApp> StartAsync(string mode)
+    public static async Task<WebApp> StartAsync(string mode, string[]? args = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var app = new WebApp(mode);
+        var app = new WebApp(mode, args, environment);
         var done = await Task.WhenAny(app._listening.Task, Task.Delay(TimeSpan.FromSeconds(60)));
         if (done != app._listening.Task) { app.Dispose(); throw new TimeoutException("the web app did not start within 60 s\n" + app.Output); }
         app.Url = await app._listening.Task ?? "";
@@ -88,6 +90,12 @@ internal sealed class WebApp : IDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>What the app wrote to standard output so far.</summary>
+    public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
+
+    /// <summary>What the app wrote to standard error so far.</summary>
+    public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
 
     public void Dispose()
     {

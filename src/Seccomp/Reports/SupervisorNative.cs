@@ -1,0 +1,65 @@
+using System.Runtime.InteropServices;
+
+namespace Seccomp
+{
+    /// <summary>
+    /// The libc calls of the in-process supervisor and its reporter. Struct layouts checked against the kernel's
+    /// include/uapi/linux/seccomp.h (struct seccomp_notif: 80 bytes, struct seccomp_notif_resp: 24 bytes).
+    /// </summary>
+    internal static unsafe class SupervisorNative
+    {
+        // _IOWR('!', 0, struct seccomp_notif) and _IOWR('!', 1, struct seccomp_notif_resp). The ioctl type '!' with
+        // numbers 0x00-0x1f is seccomp's (Documentation/userspace-api/ioctl/ioctl-number.rst), so no other driver
+        // answers these two codes: the program lets them through on any fd without knowing the listener's number.
+        public const uint SECCOMP_IOCTL_NOTIF_RECV = 0xC0502100;
+        public const uint SECCOMP_IOCTL_NOTIF_SEND = 0xC0182101;
+        public const uint SECCOMP_USER_NOTIF_FLAG_CONTINUE = 1;
+        public const int CLONE_FILES = 0x400;
+        public const int SIGSYS = 31;
+        public const int EINTR = 4, ENOENT = 2, EBUSY = 16;
+
+        [StructLayout(LayoutKind.Sequential)]
+        public struct Notif
+        {
+            public ulong Id;               // @0
+            public uint Pid;               // @8 the calling thread's id, in this process's pid namespace
+            public uint Flags;             // @12
+            public int Nr;                 // @16 seccomp_data.nr
+            public uint Arch;              // @20
+            public ulong InstructionPointer; // @24
+            public fixed ulong Args[6];    // @32
+        }
+
+        [StructLayout(LayoutKind.Sequential)]
+        public struct Response
+        {
+            public ulong Id;   // @0
+            public long Val;   // @8
+            public int Error;  // @16 a negative errno, or 0
+            public uint Flags; // @20
+        }
+
+        [DllImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+        public static extern int Ioctl(int fd, ulong request, void* arg);
+
+        [DllImport("libc", EntryPoint = "unshare", SetLastError = true)]
+        public static extern int Unshare(int flags);
+
+        [DllImport("libc", EntryPoint = "syscall", SetLastError = true)]
+        private static extern long Syscall3(long nr, long a1, long a2, long a3);
+
+        [DllImport("libc", EntryPoint = "write", SetLastError = true)]
+        public static extern nint Write(int fd, byte* buffer, nint count);
+
+        [DllImport("libc", EntryPoint = "pthread_sigmask", SetLastError = true)]
+        public static extern int PthreadSigmask(int how, ulong* set, ulong* old);
+
+        [DllImport("libc", EntryPoint = "gettid", SetLastError = true)]
+        public static extern int GetTid();
+
+        /// <summary>tgkill(2): a signal to one thread of a thread group (signal 0 only asks whether the thread is in it).</summary>
+        public static int Tgkill(int tgkillNr, int tgid, int tid, int signal) => (int)Syscall3(tgkillNr, tgid, tid, signal);
+
+        public static int LastError => Marshal.GetLastPInvokeError();
+    }
+}
