@@ -99,7 +99,8 @@ internal static class ExportCommand
         {
             var problems = new List<OciProblem>();
             var profile = OciLowering.Lower(compilation, archs, source.LogDenied, approximate, problems, selfPid);
-            var lines = problems.Select(p => Describe(source, p)).ToList();
+            // One line per rule and call: the same reason on every architecture is said once.
+            var lines = problems.Select(p => Describe(source, p)).Distinct().ToList();
             if (format == "spo") lines.AddRange(SpoYaml.Unrepresentable(profile).Select(l => $"{source.Name}: {l}"));
             if (lines.Count > 0 && !(approximate && format == "oci"))
             {
