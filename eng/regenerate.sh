@@ -3,11 +3,11 @@
 #   src/Common/Tables/SyscallTable.*.g.cs, generator/Seccomp.Compiler/Tables/Constants.g.cs   (gen-tables.py)
 #   generator/Seccomp.Compiler/Tables/Signatures.g.cs                                          (gen-signatures.py)
 #   generator/Seccomp.Compiler/Tables/HotProfile.g.cs                                          (gen-hot-profile.py)
-#   tests/Seccomp.TestChild/Policies/DockerDefaultPolicy.g.cs                                  (docker-profile-to-attributes.py)
+#   tests/Seccomp.TestChild/Policies/DockerDefaultPolicy.g.cs                                  (dotnet-seccomp import)
 # With --check (what CI runs): regenerates, fails with one line per file that differs from the one in the tree, and
 # puts the tree's files back. Header lines naming the Debian package versions of the headers read are not
 # compared: they say which machine ran the script, not what the tables hold.
-# Needs python3, gcc and the headers listed in eng/README.md (gen-tables.py), libseccomp2 (the Docker profile).
+# Needs python3, gcc and the headers listed in eng/README.md (gen-tables.py), the .NET SDK (the Docker profile).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 check=0
@@ -25,7 +25,8 @@ fi
 python3 eng/gen-tables.py > /dev/null
 python3 eng/gen-signatures.py > /dev/null
 python3 eng/gen-hot-profile.py > /dev/null
-python3 eng/docker-profile-to-attributes.py > /dev/null
+MSBUILDDISABLENODEREUSE=1 dotnet run --project src/Seccomp.Tool -v q -- import data/corpus/docker-default.json \
+  --class Seccomp.Tests.Policies.DockerDefaultPolicy --arch x86_64 --kernel 6.18 -o tests/Seccomp.TestChild/Policies/DockerDefaultPolicy.g.cs > /dev/null
 [ $check -eq 1 ] || exit 0
 status=0
 versions='^// .*(Debian|linux-libc-dev|libc6-dev)'

@@ -58,8 +58,12 @@ namespace Seccomp.Generators
                 {
                     o.GlobalOptions.TryGetValue(GeneratorSettings.AllowRecordingProperty, out var allow);
                     o.GlobalOptions.TryGetValue(GeneratorSettings.ProjectDirProperty, out var dir);
+                    o.GlobalOptions.TryGetValue(GeneratorSettings.ExportOciProperty, out var oci);
+                    o.GlobalOptions.TryGetValue(GeneratorSettings.ExportOciSelfPidProperty, out var pid);
                     return new GeneratorSettings(string.Equals(allow?.Trim(), "true", System.StringComparison.OrdinalIgnoreCase),
-                        string.IsNullOrEmpty(dir) ? null : dir);
+                        string.IsNullOrEmpty(dir) ? null : dir,
+                        string.Equals(oci?.Trim(), "true", System.StringComparison.OrdinalIgnoreCase),
+                        uint.TryParse(pid?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint p) ? p : null);
                 })
                 .WithTrackingName(TrackingNames.Settings);
 

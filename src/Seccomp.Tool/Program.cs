@@ -58,6 +58,8 @@ internal static class Program
         root.Subcommands.Add(PolicyCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(ExplainCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create());
         return root;
     }
 

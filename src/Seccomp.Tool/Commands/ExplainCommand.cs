@@ -74,7 +74,7 @@ internal static class ExplainCommand
     }
 
     /// <summary>Every policy class in the assembly: its full name and its generated SeccompPolicySource.</summary>
-    private static List<(Type Type, PolicySource Source)> ReadPolicies(string assemblyPath)
+    internal static List<(Type Type, PolicySource Source)> ReadPolicies(string assemblyPath)
     {
         string full = Path.GetFullPath(assemblyPath);
         var alc = new AssemblyLoadContext("dotnet-seccomp explain", isCollectible: true);
@@ -99,7 +99,7 @@ internal static class ExplainCommand
     }
 
     /// <summary>The bytes the assembly's GetProgram(arch) returns, or null when it has none.</summary>
-    private static byte[]? ProgramOf(Type policy, SeccompArch arch)
+    internal static byte[]? ProgramOf(Type policy, SeccompArch arch)
     {
         try
         {
