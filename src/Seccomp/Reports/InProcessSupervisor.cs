@@ -142,6 +142,8 @@ namespace Seccomp
                 // above, which the program lets through: SeccompLoader checked). The verifier is never closed: its fd is
                 // in this thread's table, and close is not a call the program lets through by construction.
                 if (!verifier.Unprovable) outcome.Problem = verifier.Check();
+                // Before Linux 6.6 the kernel refuses the flag (EINVAL) and wakes the supervisor as any waiter: slower, no less correct.
+                Clock.Ioctl(_listener, SupervisorNative.SECCOMP_IOCTL_NOTIF_SET_FLAGS, (void*)SupervisorNative.SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
             }
             catch (Exception ex)
             {

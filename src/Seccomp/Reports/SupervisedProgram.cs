@@ -12,8 +12,8 @@ namespace Seccomp
     /// what it cost; only a denied call reaches a block, which
     /// <list type="number">
     /// <item>answers another ABI's calls (and x32's) with the policy's bad-architecture action, as declared;</item>
-    /// <item>lets the supervisor's own calls through, by construction: the two listener ioctls
-    /// (SECCOMP_IOCTL_NOTIF_RECV and _SEND) and tgkill to a thread of this process (the supervisor asks whether a
+    /// <item>lets the supervisor's own calls through, by construction: the listener ioctls
+    /// (SECCOMP_IOCTL_NOTIF_RECV, _SEND and _SET_FLAGS) and tgkill to a thread of this process (the supervisor asks whether a
     /// thread is its own with signal 0, and ends the process with SIGSYS);</item>
     /// <item>answers in the kernel, never through the supervisor, the calls of @dotnet-runtime and those the runtime
     /// makes while it holds every managed thread stopped (a collection, or the tiered compiler swapping code, which
@@ -120,7 +120,9 @@ namespace Seccomp
                 b.Add(BpfInstruction.Stmt(Op.LD | Op.W | Op.ABS, Op.OffsetArgs + 8));
                 b.JumpIf(Op.JEQ, SupervisorNative.SECCOMP_IOCTL_NOTIF_RECV, "allow", "ioctl-send");
                 b.Label("ioctl-send");
-                b.JumpIf(Op.JEQ, SupervisorNative.SECCOMP_IOCTL_NOTIF_SEND, "allow", "ioctl-other");
+                b.JumpIf(Op.JEQ, SupervisorNative.SECCOMP_IOCTL_NOTIF_SEND, "allow", "ioctl-flags");
+                b.Label("ioctl-flags");
+                b.JumpIf(Op.JEQ, SupervisorNative.SECCOMP_IOCTL_NOTIF_SET_FLAGS, "allow", "ioctl-other");
                 b.Label("ioctl-other");
                 b.Add(BpfInstruction.Stmt(Op.LD | Op.W | Op.ABS, Op.OffsetNr));
                 b.Label("not-ioctl");

@@ -13,6 +13,10 @@ namespace Seccomp
         // answers these two codes: the program lets them through on any fd without knowing the listener's number.
         public const uint SECCOMP_IOCTL_NOTIF_RECV = 0xC0502100;
         public const uint SECCOMP_IOCTL_NOTIF_SEND = 0xC0182101;
+        // _IOW('!', 4, __u64) (Linux 6.6): SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP asks the kernel to wake the supervisor on the
+        // caller's CPU, as a synchronous handoff: a notification's round trip is then a few microseconds shorter.
+        public const uint SECCOMP_IOCTL_NOTIF_SET_FLAGS = 0x40082104;
+        public const ulong SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP = 1;
         public const uint SECCOMP_USER_NOTIF_FLAG_CONTINUE = 1;
         public const int CLONE_FILES = 0x400;
         public const int SIGSYS = 31;

@@ -17,7 +17,7 @@ namespace Seccomp.Tests;
 public class SupervisedProgramTests
 {
     private const int Pid = 4242;
-    private const uint Recv = 0xC0502100, Send = 0xC0182101;
+    private const uint Recv = 0xC0502100, Send = 0xC0182101, SetFlags = 0x40082104;
     private static readonly ArchInfo X64 = ArchInfo.Get(SeccompArch.X86_64);
     private static readonly Seccomp.Compiler.ArchInfo CoreX64 = Seccomp.Compiler.ArchInfo.Get(CoreArch.X86_64);
     private static readonly uint Notify = new SeccompVerdict(SeccompAction.Notify).ToKernel();
@@ -45,7 +45,7 @@ public class SupervisedProgramTests
             for (int c = 0; c < 400; c++)
             {
                 var (arch, nr, args) = RandomPolicies.RandomCall(rng, CoreX64, spec);
-                if (c % 40 == 0) (nr, args) = ((uint)(X64.TryGetNumber("ioctl", out int io) ? io : 16), new ulong[] { 7, rng.Next(2) == 0 ? Recv : Send, 0, 0, 0, 0 });
+                if (c % 40 == 0) (nr, args) = ((uint)(X64.TryGetNumber("ioctl", out int io) ? io : 16), new ulong[] { 7, new[] { Recv, Send, SetFlags }[rng.Next(3)], 0, 0, 0, 0 });
                 if (c % 40 == 1) (nr, args) = ((uint)(X64.TryGetNumber("tgkill", out int tk) ? tk : 234), new ulong[] { Pid, 99, 31, 0, 0, 0 });
                 var data = new SeccompData((int)nr, arch, 0, args);
                 uint before = BpfInterpreter.Run(planned, data, out int ranBefore);
@@ -63,7 +63,7 @@ public class SupervisedProgramTests
                 bool native = arch == X64.AuditArch && nr < ArchInfo.X32SyscallBit;
                 string? name = X64.TryGetName((int)nr, out var n) ? n : null;
                 if (!native) expected = badArch.ToKernel();
-                else if (name == "ioctl" && (uint)args[1] is Recv or Send) expected = SeccompVerdict.Allow.ToKernel();
+                else if (name == "ioctl" && (uint)args[1] is Recv or Send or SetFlags) expected = SeccompVerdict.Allow.ToKernel();
                 else if (name == "tgkill" && (uint)args[0] == Pid) expected = SeccompVerdict.Allow.ToKernel();
                 else if (namedSet.Contains((int)nr)) expected = complain ? new SeccompVerdict(SeccompAction.Log).ToKernel() : before;
                 else if (unnamedSet.Contains((int)nr)) expected = complain ? SeccompVerdict.Allow.ToKernel() : before;
