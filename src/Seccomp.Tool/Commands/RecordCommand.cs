@@ -107,11 +107,12 @@ internal static unsafe class RecordCommand
     {
         var tgidOf = new Dictionary<int, int>();
         var allTids = new HashSet<int>();
+        var probe = new ExecutableProbe();
         var progress = RecordProgress.ForTerminal(recording);
         // With -o -, stdout carries the recording alone: the command's own output goes where the tool's messages go.
         var result = Supervisor.Run(command, hookPath, program, (listener, notif) =>
         {
-            Record(recording, arch, in notif, tgidOf, allTids);
+            Record(recording, arch, in notif, tgidOf, allTids, probe);
             return Supervisor.Continue;
         }, processIdSlots, stdoutToStderr: output == OutputFile.StandardOutput, tick: progress == null ? null : progress.Tick);
         progress?.Clear();
@@ -145,7 +146,7 @@ internal static unsafe class RecordCommand
         return result.Failure != null && exitCode == 0 ? ExitCodes.Internal : exitCode;
     }
 
-    private static void Record(Recording recording, ArchInfo running, in SeccompNotif n, Dictionary<int, int> tgidOf, HashSet<int> allTids)
+    private static void Record(Recording recording, ArchInfo running, in SeccompNotif n, Dictionary<int, int> tgidOf, HashSet<int> allTids, ExecutableProbe probe)
     {
         recording.Notifications++;
         var arch = ArchInfo.FromAuditArch(n.Arch) ?? running; // the filter kills any other arch, so this is the running one
@@ -168,6 +169,12 @@ internal static unsafe class RecordCommand
         }
         s.Tids.Add(tid);
         s.Pids.Add(tgid);
+        // The task still waits for the answer, so its /proc entry is there and shows the program that made this call.
+        if (ExecutableProbe.ExecutableOf(tid) is string exe)
+        {
+            recording.NoteExecutable(exe, probe.IsDotnet(tgid, exe, n.Nr));
+            s.AddExecutable(exe);
+        }
     }
 
     private static string ReadCmdline(int pid)
