@@ -98,6 +98,19 @@ internal static class ArgumentText
         return family.Flags ? FlagsText(arch, family, value) : Name(arch, family, value) ?? Narrowing.Number(value);
     }
 
+    /// <summary>
+    /// For the optnames of a getsockopt/setsockopt recorded at several levels, SOL_SOCKET among them: what the values
+    /// mean at SOL_SOCKET (" (at SOL_SOCKET: SO_DEBUG, SO_ERROR)"), since no single name is right for every level.
+    /// Empty otherwise.
+    /// </summary>
+    public static string OptnamesAtSolSocket(ArchInfo arch, string syscall, string param, IEnumerable<ulong> shown, IReadOnlyCollection<ulong>? levels)
+    {
+        if (syscall is not ("getsockopt" or "setsockopt") || param != "optname" || levels == null
+            || !Constants.TryGet(arch.Arch, "SOL_SOCKET", out long solSocket) || !levels.Contains((ulong)solSocket) || levels.All(l => l == (ulong)solSocket))
+            return "";
+        return $" (at SOL_SOCKET: {string.Join(", ", shown.Select(v => Name(arch, s_so, v) ?? Narrowing.Number(v)))})";
+    }
+
     /// <summary>The one name of the family with this value (aliases left out), or null.</summary>
     private static string? Name(ArchInfo arch, Family family, ulong value) =>
         Members(arch, family, family.Prefixes).Where(m => m.Value == value).Select(m => m.Name).FirstOrDefault();

@@ -36,7 +36,8 @@ internal static class SeenDescription
             if (a.Many) { parts.Add($"{a.Name} many values"); continue; }
             if (a.Values.Count == 0) continue;
             var shown = a.Values.Take(4).Select(v => ArgumentText.Of(arch, name, a.Name, v, levels));
-            parts.Add($"{a.Name} {string.Join(", ", shown)}{(a.Values.Count > 4 ? $" (+{a.Values.Count - 4} more)" : "")}");
+            parts.Add($"{a.Name} {string.Join(", ", shown)}{(a.Values.Count > 4 ? $" (+{a.Values.Count - 4} more)" : "")}"
+                + ArgumentText.OptnamesAtSolSocket(arch, name, a.Name, a.Values.Take(4), levels));
             if (parts.Count == 3) break;
         }
         if (parts.Count > 0) sb.Append(": ").Append(string.Join("; ", parts));

@@ -26,7 +26,8 @@ internal sealed class ReportLogParser
     private readonly string _file;
     private readonly Recording _withArgs = new() { Source = "report" };
     private readonly Recording _summaries = new() { Source = "report" };
-    private readonly Dictionary<SyscallStats, (HashSet<int> Pids, HashSet<int> Tids)> _ids = new();
+    /// <summary>Per (architecture, call), with or without arguments: the processes and threads that reported it.</summary>
+    private readonly Dictionary<(string Arch, string Call), (HashSet<int> Pids, HashSet<int> Tids)> _ids = new();
     private readonly SortedSet<string> _policies = new(StringComparer.Ordinal);
 
     private ReportLogParser(string file) => _file = file;
@@ -107,7 +108,7 @@ internal sealed class ReportLogParser
             int keyStart = i;
             while (i < line.Length && line[i] is >= 'a' and <= 'z' or '_') i++;
             if (i == keyStart || i >= line.Length || line[i] != '=')
-                throw Bad(lineNumber, i + 1, "expected key=value");
+                throw Bad(lineNumber, keyStart + 1, "expected key=value");
             string key = line.Substring(keyStart, i - keyStart);
             i++;
             string value;
@@ -209,7 +210,7 @@ internal sealed class ReportLogParser
                 if (i < stats.Args.Count) stats.Args[i].Add(parameters[i].Type.Truncate(v));
             }
         }
-        if (!_ids.TryGetValue(stats, out var ids)) _ids[stats] = ids = (new HashSet<int>(), new HashSet<int>());
+        if (!_ids.TryGetValue((arch.Name, stats.Name), out var ids)) _ids[(arch.Name, stats.Name)] = ids = (new HashSet<int>(), new HashSet<int>());
         if (r.Pid != null) ids.Pids.Add((int)Number(r.Pid, line, Name("pid", "ProcessId"), int.MaxValue));
         if (r.Tid != null) ids.Tids.Add((int)Number(r.Tid, line, Name("tid", "ThreadId"), int.MaxValue));
     }
@@ -232,11 +233,6 @@ internal sealed class ReportLogParser
 
     private Recording Finish()
     {
-        foreach (var (stats, ids) in _ids)
-        {
-            stats.Processes = ids.Pids.Count;
-            stats.Threads = ids.Tids.Count;
-        }
         if (_withArgs.Architectures.Count == 0 && _summaries.Architectures.Count == 0)
             throw new FormatException($"{SourceText.Escape(_file)}: no seccomp-violation report in the log");
         // A call with summary lines was made more often than its reports show, with arguments no line gives: its
@@ -245,6 +241,13 @@ internal sealed class ReportLogParser
         result.Command.Add($"reports of {(_policies.Count == 0 ? "a policy" : string.Join(", ", _policies))} in {_file}");
         result.Merge(_withArgs);
         result.Merge(_summaries);
+        // Distinct ids over both kinds of line: a process that reported a call and then summarised it is one process.
+        foreach (var ((archName, call), ids) in _ids)
+        {
+            var stats = result.Architectures[archName][call];
+            stats.Processes = ids.Pids.Count;
+            stats.Threads = ids.Tids.Count;
+        }
         return result;
     }
 
