@@ -100,14 +100,18 @@ internal static unsafe class RecordCommand
         var compiled = compilation.Program(arch);
         byte[] program = compiled.ToBytes();
 
-        return Supervise(recording, command, output, hookPath, program, compiled.ProcessIdSlots, ArchInfo.Get(arch));
+        // A task's executable changes only through execve/execveat; when the filter notifies both, the probe can tell
+        // when to read it again, otherwise it reads it at every notification.
+        bool execNotified = !allowed.Any(a => a is "execve" or "execveat"
+            || a.StartsWith('@') && SyscallGroups.TryGet(a.Substring(1), out var members) && members.Any(m => m.Name is "execve" or "execveat"));
+        return Supervise(recording, command, output, hookPath, program, compiled.ProcessIdSlots, ArchInfo.Get(arch), new ExecutableProbe(execNotified));
     }
 
-    private static int Supervise(Recording recording, string[] command, string output, string hookPath, byte[] program, IReadOnlyList<int> processIdSlots, ArchInfo arch)
+    private static int Supervise(Recording recording, string[] command, string output, string hookPath, byte[] program, IReadOnlyList<int> processIdSlots, ArchInfo arch,
+        ExecutableProbe probe)
     {
         var tgidOf = new Dictionary<int, int>();
         var allTids = new HashSet<int>();
-        var probe = new ExecutableProbe();
         var progress = RecordProgress.ForTerminal(recording);
         // With -o -, stdout carries the recording alone: the command's own output goes where the tool's messages go.
         var result = Supervisor.Run(command, hookPath, program, (listener, notif) =>
@@ -170,7 +174,7 @@ internal static unsafe class RecordCommand
         s.Tids.Add(tid);
         s.Pids.Add(tgid);
         // The task still waits for the answer, so its /proc entry is there and shows the program that made this call.
-        if (ExecutableProbe.ExecutableOf(tid) is string exe)
+        if (probe.ExecutableOf(tid, tgid, s.Name) is string exe)
         {
             recording.NoteExecutable(exe, probe.IsDotnet(tgid, exe, n.Nr));
             s.AddExecutable(exe);

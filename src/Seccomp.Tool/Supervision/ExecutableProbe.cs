@@ -16,21 +16,46 @@ internal sealed class ExecutableProbe
     /// <summary>(process, executable, syscall) already probed and found not .NET: each is probed again at most once per call.</summary>
     private readonly HashSet<(int Pid, string Exe, int Nr)> _probed = new();
 
+    /// <summary>Per task: its executable as last read.</summary>
+    private readonly Dictionary<int, string> _byTask = new();
+
+    /// <summary>Processes that were seen calling execve or execveat: their tasks' executables are read at every call.</summary>
+    private readonly HashSet<int> _execed = new();
+
+    private readonly bool _execNotified;
+
+    /// <param name="execNotified">
+    /// The recorder's filter notifies every execve and execveat (no allowed group or name lets them run unseen): a
+    /// task's executable can then only change after the tool saw its process call one of them, and is read once per
+    /// task otherwise. Reading /proc/TID/exe costs about as much as the rest of a notification's handling.
+    /// </param>
+    public ExecutableProbe(bool execNotified) => _execNotified = execNotified;
+
     /// <summary>
-    /// The executable of task <paramref name="tid"/>, read on every notification rather than cached per task: execve
-    /// changes it under the same id (a vfork child becomes /bin/ls), and a thread that execs takes the leader's id.
-    /// Null when the task is gone or not readable.
+    /// The executable of task <paramref name="tid"/> of process <paramref name="tgid"/>, which is making
+    /// <paramref name="syscall"/>. Read again for a process that called execve/execveat (a vfork child becomes
+    /// /bin/ls under the same id, and a thread that execs takes the leader's id), and at every call when the filter
+    /// lets exec calls through unseen. Null when the task is gone or not readable.
     /// </summary>
-    public static string? ExecutableOf(int tid)
+    public unsafe string? ExecutableOf(int tid, int tgid, string syscall)
     {
-        try
-        {
-            return File.ResolveLinkTarget($"/proc/{tid}/exe", returnFinalTarget: false)?.FullName;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
+        if (syscall is "execve" or "execveat") _execed.Add(tgid);
+        bool cache = _execNotified && !_execed.Contains(tgid);
+        if (cache && _byTask.TryGetValue(tid, out string? known)) return known;
+        byte* path = stackalloc byte[32];
+        int n = 0;
+        foreach (char c in "/proc/") path[n++] = (byte)c;
+        if (!tid.TryFormat(new Span<byte>(path + n, 16), out int digits, default, System.Globalization.CultureInfo.InvariantCulture)) return null;
+        n += digits;
+        foreach (char c in "/exe") path[n++] = (byte)c;
+        path[n] = 0;
+        const int Size = 4096; // PATH_MAX
+        byte* buf = stackalloc byte[Size];
+        nint len = Native.readlink(path, buf, Size);
+        if (len <= 0 || len >= Size) return null;
+        string text = System.Text.Encoding.UTF8.GetString(buf, (int)len);
+        if (cache) _byTask[tid] = text;
+        return text;
     }
 
     /// <summary>
