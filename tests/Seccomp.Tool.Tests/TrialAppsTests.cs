@@ -24,6 +24,7 @@ namespace Seccomp.Tool.Tests;
 /// bind-mounted to a file naming 127.0.0.1, where nothing answers), so name resolution never leaves the machine; the
 /// test reaches it through a Unix-socket listener, the one door between the namespaces.
 /// </summary>
+[Collection(NestedBuilds.Name)]
 public class TrialAppsTests
 {
     private const int Sigstop = 19, Sigcont = 18;

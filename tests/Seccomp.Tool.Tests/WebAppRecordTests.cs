@@ -22,6 +22,7 @@ namespace Seccomp.Tool.Tests;
 /// build a copy of the app with that class, and serve the same requests under it. Every filter is installed in a
 /// child process (the tool's hook, the rebuilt app), never in the test host.
 /// </summary>
+[Collection(NestedBuilds.Name)]
 public class WebAppRecordTests
 {
     private readonly ITestOutputHelper _out;

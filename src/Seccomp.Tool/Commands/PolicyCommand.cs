@@ -14,7 +14,7 @@ internal static class PolicyCommand
 {
     public static Command Create()
     {
-        var recordings = new Argument<string[]>("recordings") { Description = "Recordings to merge (from record or audit).", Arity = ArgumentArity.OneOrMore };
+        var recordings = new Argument<string[]>("recordings") { Description = "Recordings to merge (from record or audit), or logs of a policy's in-process reports (seccomp-violation stderr lines, Seccomp JSON console logs).", Arity = ArgumentArity.OneOrMore };
         var cls = new Option<string>("--class") { Description = "The policy class, NAMESPACE.NAME (e.g. MyApp.Sandbox).", Required = true };
         var output = new Option<string>("--output", "-o")
         {

@@ -100,10 +100,15 @@ internal static unsafe class RecordCommand
         var compiled = compilation.Program(arch);
         byte[] program = compiled.ToBytes();
 
-        return Supervise(recording, command, output, hookPath, program, compiled.ProcessIdSlots, ArchInfo.Get(arch));
+        // A task's executable changes only through execve/execveat; when the filter notifies both, the probe can tell
+        // when to read it again, otherwise it reads it at every notification.
+        bool execNotified = !allowed.Any(a => a is "execve" or "execveat"
+            || a.StartsWith('@') && SyscallGroups.TryGet(a.Substring(1), out var members) && members.Any(m => m.Name is "execve" or "execveat"));
+        return Supervise(recording, command, output, hookPath, program, compiled.ProcessIdSlots, ArchInfo.Get(arch), new ExecutableProbe(execNotified));
     }
 
-    private static int Supervise(Recording recording, string[] command, string output, string hookPath, byte[] program, IReadOnlyList<int> processIdSlots, ArchInfo arch)
+    private static int Supervise(Recording recording, string[] command, string output, string hookPath, byte[] program, IReadOnlyList<int> processIdSlots, ArchInfo arch,
+        ExecutableProbe probe)
     {
         var tgidOf = new Dictionary<int, int>();
         var allTids = new HashSet<int>();
@@ -111,7 +116,7 @@ internal static unsafe class RecordCommand
         // With -o -, stdout carries the recording alone: the command's own output goes where the tool's messages go.
         var result = Supervisor.Run(command, hookPath, program, (listener, notif) =>
         {
-            Record(recording, arch, in notif, tgidOf, allTids);
+            Record(recording, arch, in notif, tgidOf, allTids, probe);
             return Supervisor.Continue;
         }, processIdSlots, stdoutToStderr: output == OutputFile.StandardOutput, tick: progress == null ? null : progress.Tick);
         progress?.Clear();
@@ -145,7 +150,7 @@ internal static unsafe class RecordCommand
         return result.Failure != null && exitCode == 0 ? ExitCodes.Internal : exitCode;
     }
 
-    private static void Record(Recording recording, ArchInfo running, in SeccompNotif n, Dictionary<int, int> tgidOf, HashSet<int> allTids)
+    private static void Record(Recording recording, ArchInfo running, in SeccompNotif n, Dictionary<int, int> tgidOf, HashSet<int> allTids, ExecutableProbe probe)
     {
         recording.Notifications++;
         var arch = ArchInfo.FromAuditArch(n.Arch) ?? running; // the filter kills any other arch, so this is the running one
@@ -168,6 +173,12 @@ internal static unsafe class RecordCommand
         }
         s.Tids.Add(tid);
         s.Pids.Add(tgid);
+        // The task still waits for the answer, so its /proc entry is there and shows the program that made this call.
+        if (probe.ExecutableOf(tid, tgid, s.Name) is string exe)
+        {
+            recording.NoteExecutable(exe, probe.IsDotnet(tgid, exe, n.Nr));
+            s.AddExecutable(exe);
+        }
     }
 
     private static string ReadCmdline(int pid)

@@ -81,7 +81,7 @@ internal static class PolicyGenerator
         var proposals = new SortedDictionary<string, ProposedRule>(StringComparer.Ordinal);
         foreach (var (name, seen) in perName)
         {
-            string seenText = SeenDescription.Of(name, seen);
+            string seenText = SeenDescription.Of(name, seen, recording.Executables);
             if (name.StartsWith("nr_", StringComparison.Ordinal) || name.StartsWith("x32:", StringComparison.Ordinal))
             {
                 result.Skipped.Add(new ProposedRule { Syscall = name, Seen = seenText, Skipped = "a number no syscall table of this release names; a policy cannot name it" });

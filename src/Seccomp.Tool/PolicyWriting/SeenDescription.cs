@@ -1,20 +1,18 @@
 // The comment `dotnet-seccomp policy` writes above each rule: how often the call was seen, in how many processes, and
-// a few of its argument values decoded into the constants' names, so that a reviewer can judge the rule.
+// which programs made it, and a few of its argument values in the condition language's names (ArgumentText), so that a reviewer can judge the rule.
 
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Text;
 using Seccomp.Compiler;
-using Seccomp.Compiler.Tables;
 
 namespace Seccomp.Tool;
 
 internal static class SeenDescription
 {
     /// <summary>What the program was seen doing: counts and a few decoded argument values.</summary>
-    public static string Of(string name, List<(ArchInfo Arch, SyscallStats Stats)> seen)
+    public static string Of(string name, List<(ArchInfo Arch, SyscallStats Stats)> seen, IReadOnlyDictionary<string, bool> executables)
     {
         long count = seen.Sum(s => s.Stats.Count);
         long procs = seen.Sum(s => s.Stats.Processes);
@@ -23,6 +21,7 @@ internal static class SeenDescription
         if (procs > 0) sb.Append(" in ").Append(procs).Append(procs == 1 ? " process" : " processes");
         if (seen.Count > 1 || seen[0].Arch.Arch != SeccompArch.X86_64)
             sb.Append(" (").Append(string.Join(", ", seen.Select(s => s.Arch.Name))).Append(')');
+        sb.Append(Programs(seen.Select(s => s.Stats), executables));
         var (arch, stats) = seen[0];
         if (stats.Args == null)
         {
@@ -30,46 +29,36 @@ internal static class SeenDescription
             return sb.ToString();
         }
         var parts = new List<string>();
+        var levels = stats.Arg("level") is { Many: false, Pointer: false } level ? level.Values : null;
         foreach (var a in stats.Args)
         {
             if (a.Pointer) continue;
             if (a.Many) { parts.Add($"{a.Name} many values"); continue; }
             if (a.Values.Count == 0) continue;
-            var shown = a.Values.Take(4).Select(v => Decode(arch, name, a.Name, v));
-            parts.Add($"{a.Name} {string.Join(", ", shown)}{(a.Values.Count > 4 ? $" (+{a.Values.Count - 4} more)" : "")}");
+            var shown = a.Values.Take(4).Select(v => ArgumentText.Of(arch, name, a.Name, v, levels));
+            parts.Add($"{a.Name} {string.Join(", ", shown)}{(a.Values.Count > 4 ? $" (+{a.Values.Count - 4} more)" : "")}"
+                + ArgumentText.OptnamesAtSolSocket(arch, name, a.Name, a.Values.Take(4), levels));
             if (parts.Count == 3) break;
         }
         if (parts.Count > 0) sb.Append(": ").Append(string.Join("; ", parts));
         return sb.ToString();
     }
 
-    private static string Decode(ArchInfo arch, string syscall, string param, ulong v)
+    /// <summary>
+    /// Which programs made the call (" by /usr/share/dotnet/dotnet"), each that is not a .NET program marked so, and,
+    /// when none of them is, that the call is a child program's and not the app's own, so that /bin/ls's connect is not
+    /// read as the app's. Empty when the recording does not say (audit lines, reports, recordings before executables).
+    /// </summary>
+    public static string Programs(IEnumerable<SyscallStats> seen, IReadOnlyDictionary<string, bool> executables)
     {
-        if (Narrowing.For(syscall) is { } n && n.Param == param) return n.ValueText(arch, v);
-        if (param == "prot") return Flags(arch, "PROT_", v);
-        if (param == "clone_flags") return Flags(arch, "CLONE_", v);
-        if (syscall is "socket" or "socketpair" && param == "type")
-        {
-            ulong cloexec = Narrowing.ConstantValue(arch, "SOCK_CLOEXEC", 0x80000), nonblock = Narrowing.ConstantValue(arch, "SOCK_NONBLOCK", 0x800);
-            string baseName = new Narrowing(param, param, Array.Empty<string>(), new[] { "SOCK_" }).ValueText(arch, v & ~(cloexec | nonblock));
-            return baseName + ((v & cloexec) != 0 ? "|SOCK_CLOEXEC" : "") + ((v & nonblock) != 0 ? "|SOCK_NONBLOCK" : "");
-        }
-        return Narrowing.Number(v);
+        var paths = seen.SelectMany(s => s.Executables).Distinct(StringComparer.Ordinal).OrderBy(p => p, StringComparer.Ordinal).ToList();
+        if (paths.Count == 0) return "";
+        bool IsDotnet(string p) => executables.TryGetValue(p, out bool dotnet) && dotnet;
+        string more = paths.Count > MaxPrograms ? $" (+{paths.Count - MaxPrograms} more)" : "";
+        if (!paths.Any(IsDotnet))
+            return $" by {string.Join(", ", paths.Take(MaxPrograms))}{more} only (not .NET: a child program's call, not the app's)";
+        return " by " + string.Join(", ", paths.Take(MaxPrograms).Select(p => IsDotnet(p) ? p : p + " (not .NET)")) + more;
     }
 
-    private static string Flags(ArchInfo arch, string prefix, ulong v)
-    {
-        if (v == 0) return prefix == "PROT_" ? "PROT_NONE" : "0";
-        var names = new List<string>();
-        ulong rest = v;
-        foreach (var c in Constants.Names(arch.Arch).Where(c => c.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(c => c, StringComparer.Ordinal))
-        {
-            if (!Constants.TryGet(arch.Arch, c, out long cv) || cv <= 0) continue;
-            ulong bit = (ulong)cv;
-            if ((bit & (bit - 1)) != 0) continue; // single bits only
-            if ((rest & bit) != 0) { names.Add(c); rest &= ~bit; }
-        }
-        if (rest != 0) names.Add("0x" + rest.ToString("x", CultureInfo.InvariantCulture));
-        return string.Join("|", names);
-    }
+    private const int MaxPrograms = 3;
 }

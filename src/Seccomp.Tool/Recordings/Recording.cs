@@ -33,6 +33,17 @@ internal sealed class Recording
     /// <summary>Calls of another ABI (e.g. i386 on an x86_64 kernel) by audit arch, then "nr_N", with counts. Never mapped to names.</summary>
     public SortedDictionary<string, SortedDictionary<string, long>> Foreign { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Every executable named by a call's <see cref="SyscallStats.Executables"/>, and whether it is a .NET program
+    /// (RecordCommand decides: the dotnet host, or a process that mapped the runtime). Calls made only by programs
+    /// that are not .NET come from a child the app started (a shell, /bin/ls), not from the app's own code.
+    /// </summary>
+    public SortedDictionary<string, bool> Executables { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Notes an executable; a path seen as .NET once stays .NET (merged runs, an apphost seen before it mapped the runtime).</summary>
+    public void NoteExecutable(string path, bool dotnet) =>
+        Executables[path] = dotnet || (Executables.TryGetValue(path, out bool was) && was);
+
     public int DistinctCalls => Architectures.Values.Sum(a => a.Count);
 
     /// <summary>
@@ -95,6 +106,7 @@ internal sealed class Recording
         Notifications += other.Notifications;
         AllowGroups.UnionWith(other.AllowGroups);
         AllowNames.UnionWith(other.AllowNames);
+        foreach (var (path, dotnet) in other.Executables) NoteExecutable(path, dotnet);
         string command = string.Join(" ", other.Command);
         if (command.Length > 0 && !MergedCommands.Contains(command)) MergedCommands.Add(command);
         foreach (string p in other.ProcessList.Values)
@@ -117,6 +129,7 @@ internal sealed class Recording
                 s.Count += theirs.Count;
                 s.Threads += theirs.Threads;
                 s.Processes += theirs.Processes;
+                foreach (string e in theirs.Executables) s.AddExecutable(e);
                 if (s.Args != null && theirs.Args != null)
                 {
                     for (int i = 0; i < s.Args.Count; i++)
@@ -181,6 +194,17 @@ internal sealed class Recording
             foreach (string n in AllowNames) w.WriteStringValue(n);
             w.WriteEndArray();
         }
+        if (Executables.Count > 0)
+        {
+            w.WriteStartObject("executables");
+            foreach (var (path, dotnet) in Executables)
+            {
+                w.WriteStartObject(path);
+                w.WriteBoolean("dotnet", dotnet);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
         w.WriteStartObject("architectures");
         foreach (var (archName, calls) in Architectures)
         {
@@ -207,6 +231,12 @@ internal sealed class Recording
                         w.WriteEndObject();
                     }
                     w.WriteEndObject();
+                }
+                if (s.Executables.Count > 0)
+                {
+                    w.WriteStartArray("executables");
+                    foreach (string e in s.Executables) w.WriteStringValue(e);
+                    w.WriteEndArray();
                 }
                 if (s.Threads > 0) w.WriteNumber("threads", s.Threads);
                 if (s.Processes > 0) w.WriteNumber("processes", s.Processes);
@@ -248,6 +278,24 @@ internal sealed class Recording
         {
             text = File.ReadAllText(path);
         }
-        return new RecordingReader(path == "-" ? "(standard input)" : path).Read(text);
+        string name = path == "-" ? "(standard input)" : path;
+        // Detected by content: a recording is one JSON document with a version; a log of the in-process supervisor's
+        // reports (stderr lines or JSON console logs) is read as one; anything else gets the recording reader's error.
+        if (!IsRecordingDocument(text) && ReportLogParser.IsReportLog(text)) return ReportLogParser.Parse(name, text);
+        return new RecordingReader(name).Read(text);
+    }
+
+    /// <summary>Whether the text is one JSON object with a "version" member (a recording, valid or not).</summary>
+    private static bool IsRecordingDocument(string text)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 16 });
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("version", out _);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 }

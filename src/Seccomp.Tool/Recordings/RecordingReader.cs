@@ -19,13 +19,16 @@ namespace Seccomp.Tool;
 internal sealed class RecordingReader
 {
     private static readonly string[] s_topFields =
-        { "version", "source", "command", "exitCode", "notifications", "recvEnoent", "sendEnoent", "threads", "processes", "maxDistinctValues", "allowGroups", "allow", "architectures", "foreign" };
-    private static readonly string[] s_callFields = { "nr", "count", "args", "threads", "processes" };
+        { "version", "source", "command", "exitCode", "notifications", "recvEnoent", "sendEnoent", "threads", "processes", "maxDistinctValues", "allowGroups", "allow", "executables", "architectures", "foreign" };
+    private static readonly string[] s_callFields = { "nr", "count", "args", "executables", "threads", "processes" };
     private static readonly string[] s_argFields = { "pointer", "many", "values" };
     private static readonly string[] s_sources = { "record", "audit", "merged" };
 
     /// <summary>The ABIs `audit` keeps apart (AuditParser.ForeignName, and "x32"); any other AUDIT_ARCH as arch_0x%08x.</summary>
     private static readonly string[] s_foreignArchs = { "i386", "arm", "x32" };
+
+    /// <summary>PATH_MAX: no executable's path is longer.</summary>
+    private const int MaxPathLength = 4096;
 
     private readonly string _file;
 
@@ -118,6 +121,16 @@ internal sealed class RecordingReader
                     r.AllowNames.Add(name);
                 }
             }
+            if (fields.TryGetValue("executables", out var exes))
+            {
+                foreach (var (path, node) in Fields(Object(exes, "executables"), "executables", null))
+                {
+                    string at = Path("executables", path);
+                    if (path.Length == 0 || path.Length > MaxPathLength) throw Bad(at, $"not an executable's path (1 to {MaxPathLength} characters)");
+                    var f = Fields(Object(node, at), at, new[] { "dotnet" });
+                    r.Executables[path] = f.TryGetValue("dotnet", out var d) && Bool(d, at + ".dotnet");
+                }
+            }
             if (fields.TryGetValue("architectures", out var archs))
                 ReadArchitectures(r, Object(archs, "architectures"));
             if (fields.TryGetValue("foreign", out var foreign))
@@ -157,6 +170,19 @@ internal sealed class RecordingReader
                     Processes = f.TryGetValue("processes", out var p) ? Count(p, at + ".processes") : 0,
                 };
                 if (f.TryGetValue("args", out var argsNode)) s.Args = ReadArgs(arch, name, Object(argsNode, at + ".args"), at + ".args");
+                if (f.TryGetValue("executables", out var exeNode))
+                {
+                    int i = 0;
+                    foreach (var e in Array(exeNode, at + ".executables"))
+                    {
+                        string eAt = $"{at}.executables[{i++}]";
+                        string path = Str(e, eAt);
+                        // Each named once at the top, with whether it is .NET: a call's list only points there.
+                        if (!r.Executables.ContainsKey(path)) throw Bad(eAt, "not an entry of the recording's executables");
+                        if (s.Executables.Count == SyscallStats.MaxExecutables) throw Bad(eAt, $"more than {SyscallStats.MaxExecutables} executables");
+                        s.Executables.Add(path);
+                    }
+                }
                 calls[name] = s;
             }
         }

@@ -25,6 +25,19 @@ internal sealed class SyscallStats
     public long Threads { get; set; }
     public long Processes { get; set; }
 
+    /// <summary>
+    /// The executables (/proc/PID/exe) of the processes that made the call, at most <see cref="MaxExecutables"/>: which
+    /// program made a call (the app, or a child such as /bin/ls) is what a reviewer needs to judge its rule.
+    /// </summary>
+    public SortedSet<string> Executables { get; } = new(System.StringComparer.Ordinal);
+
+    public const int MaxExecutables = 16;
+
+    public void AddExecutable(string path)
+    {
+        if (Executables.Count < MaxExecutables || Executables.Contains(path)) Executables.Add(path);
+    }
+
     // While recording: the ids behind Threads and Processes.
     internal readonly HashSet<int> Tids = new();
     internal readonly HashSet<int> Pids = new();

@@ -59,6 +59,9 @@ internal static unsafe partial class Native
     [DllImport("libc.so.6", SetLastError = true)]
     public static extern int kill(int pid, int sig);
 
+    [DllImport("libc.so.6", SetLastError = true)]
+    public static extern nint readlink(byte* path, byte* buf, nint size);
+
     [DllImport("libc.so.6", SetLastError = true, EntryPoint = "syscall")]
     public static extern long syscall3p(long nr, long a1, long a2, void* a3);
 
