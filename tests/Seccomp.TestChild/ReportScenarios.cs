@@ -20,6 +20,7 @@ internal static partial class Scenarios
         "report-complain" => ReportComplain(callback: rest.Length == 0 || rest[0] != "stderr"),
         "report-kill" => ReportKill(hangingCallback: rest.Length > 0 && rest[0] == "hung-callback"),
         "report-errno" => ReportErrno(),
+        "report-throwing-callback" => ReportThrowingCallback(),
         "report-deny-everything" => ReportDenyEverything(),
         "report-flood" => ReportFlood(int.Parse(rest[0]), int.Parse(rest[1])),
         "report-fallback" => ReportFallback(),
@@ -93,6 +94,25 @@ internal static partial class Scenarios
             Report("call_ran", v.CallRan);
             Report("rule", v.Rule);
         }
+        return 0;
+    }
+
+    /// <summary>A callback that throws on every report: every denied call is still answered, and stderr says so once.</summary>
+    private static int ReportThrowingCallback()
+    {
+        int calls = 0;
+        ErrnoPolicy.Apply(new SeccompOptions
+        {
+            ReportViolations = true,
+            ViolationSummaryInterval = TimeSpan.FromMilliseconds(200),
+            OnViolation = _ => { Interlocked.Increment(ref calls); throw new InvalidOperationException("sink down"); },
+        });
+        int answered = 0;
+        for (int i = 0; i < 100; i++)
+            if (Native.Call(Getppid()) is { Result: -1, Errno: 15 }) answered++;
+        Thread.Sleep(600); // a summary interval or two
+        Report("answered", answered);
+        Report("callback_calls", Volatile.Read(ref calls));
         return 0;
     }
 

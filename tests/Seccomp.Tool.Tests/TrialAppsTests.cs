@@ -75,24 +75,79 @@ public class TrialAppsTests
         _out.WriteLine($"recorded, generated and built in {clock.ElapsedMilliseconds} ms");
 
         // 3. The broad workload under the policy.
-        sock = Path.Combine(dir, "enforced.sock");
-        using (var app = InNamespace(resolv, AppDll(copy, "TrialWebApp"), "--urls", Urls(sock), "--data", data))
+        await EnforcedBroadWorkloadAsync(copy, Path.Combine(dir, "enforced.sock"), resolv, data);
+        _out.WriteLine($"done in {clock.ElapsedMilliseconds} ms");
+    }
+
+    /// <summary>
+    /// Issue 20, item 6: the rollout without root or a Debug build. The app starts with a class that allows the runtime
+    /// alone, applied with Complain = true: it serves every route while its stderr names each call the class misses.
+    /// That log, fed to <c>policy</c>, yields the class under which the app then serves the broad workload with a
+    /// KillProcess default.
+    /// </summary>
+    [Fact]
+    public async Task A_web_api_rolled_out_with_complain_gets_its_policy_from_its_own_report_log()
+    {
+        Assert.Equal(Architecture.X64, RuntimeInformation.ProcessArchitecture);
+        string dir = ProcessRunner.TempDir();
+        string data = Path.Combine(dir, "data");
+        Directory.CreateDirectory(Path.Combine(data, "sub"));
+        File.WriteAllText(Path.Combine(data, "a.txt"), "contents of a");
+        string resolv = Path.Combine(dir, "resolv.conf");
+        File.WriteAllText(resolv, "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n");
+        string copy = CopyApp("TrialWebApp", dir, "TrialWebApp.csproj", "Program.cs");
+        string policyFile = Path.Combine(copy, "WebPolicy.cs");
+        File.WriteAllText(policyFile, "using Seccomp;\n\nnamespace TrialWebApp;\n\n[SeccompPolicy(DefaultAction = SeccompAction.KillProcess)]\n[Allow(\"@dotnet-runtime\")]\ninternal static partial class WebPolicy;\n");
+        ProcessRunner.BuildCopy(Path.Combine(copy, "TrialWebApp.csproj"));
+
+        // 1. Complain mode: the main paths, each once; every call the class misses runs and is reported.
+        string log = Path.Combine(dir, "app.log");
+        string sock = Path.Combine(dir, "complain.sock");
+        using (var app = InNamespace(resolv, AppDll(copy, "TrialWebApp"), "--complain", "--urls", Urls(sock), "--data", data))
         {
             using var http = await ConnectAsync(sock, app);
-            try
-            {
-                await BroadWorkloadAsync(http, app);
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                app.Process.WaitForExit(5000);
-                Assert.Fail($"{e.Message}; the app {(app.Process.HasExited ? $"exited with {app.Process.ExitCode} (159 is SIGSYS)" : "still runs")}\n{app.Output}");
-            }
+            Assert.Equal("hello", await http.GetStringAsync("/"));
+            (await http.PostAsync("/items", new StringContent("first"))).EnsureSuccessStatusCode();
+            Assert.Equal("first", await http.GetStringAsync("/items"));
+            Assert.Equal("contents of a", await http.GetStringAsync("/file?name=a.txt"));
+            Assert.Equal("status 200", await http.GetStringAsync("/fetch?url=http://127.0.0.1:5000/"));
+            await Task.Delay(500);
             var (code, output) = await app.StopAsync();
-            Assert.False(code == 159, $"killed by SIGSYS\n{output}");
-            Assert.True(code == 0, $"enforced: exit {code}\n{output}");
+            Assert.True(code == 0, $"complain: exit {code}\n{output}");
+            File.WriteAllText(log, output);
         }
-        _out.WriteLine($"done in {clock.ElapsedMilliseconds} ms");
+        var lines = File.ReadAllLines(log).Where(l => l.Contains("seccomp-violation ")).ToList();
+        _out.WriteLine($"{lines.Count} report lines, e.g.\n{string.Join("\n", lines.Take(5))}");
+        Assert.Contains(lines, l => l.Contains(" syscall=accept4 ") || l.Contains(" syscall=listen "));
+        Assert.All(lines, l => Assert.Contains(" mode=complain ", l));
+
+        // 2. The log, read as a recording, merged into the class.
+        var policy = ProcessRunner.Tool("policy", log, "--class", "TrialWebApp.WebPolicy", "-o", policyFile, "--default", "kill-process");
+        Assert.True(policy.ExitCode == 0, policy.Stderr);
+        _out.WriteLine(File.ReadAllText(policyFile));
+        ProcessRunner.BuildCopy(Path.Combine(copy, "TrialWebApp.csproj"));
+
+        // 3. Enforcing: the broad workload, 0 kills.
+        await EnforcedBroadWorkloadAsync(copy, Path.Combine(dir, "enforced.sock"), resolv, data);
+    }
+
+    /// <summary>The built copy under its policy (no option: enforcing), driven through the broad workload: 0 kills.</summary>
+    private static async Task EnforcedBroadWorkloadAsync(string copy, string sock, string resolv, string data)
+    {
+        using var app = InNamespace(resolv, AppDll(copy, "TrialWebApp"), "--urls", Urls(sock), "--data", data);
+        using var http = await ConnectAsync(sock, app);
+        try
+        {
+            await BroadWorkloadAsync(http, app);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            app.Process.WaitForExit(5000);
+            Assert.Fail($"{e.Message}; the app {(app.Process.HasExited ? $"exited with {app.Process.ExitCode} (159 is SIGSYS)" : "still runs")}\n{app.Output}");
+        }
+        var (code, output) = await app.StopAsync();
+        Assert.False(code == 159, $"killed by SIGSYS\n{output}");
+        Assert.True(code == 0, $"enforced: exit {code}\n{output}");
     }
 
     /// <summary>

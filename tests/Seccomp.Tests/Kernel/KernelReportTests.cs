@@ -87,6 +87,15 @@ public class KernelReportTests
         Assert.Contains("[Deny(\"getppid\", Errno = Errno.ENOTBLK)]", r["rule"]);
     }
 
+    [Fact]
+    public void ACallbackThatThrowsLeavesNoCallUnansweredAndIsReportedOnce()
+    {
+        var r = ChildProcess.RunToEnd("report-throwing-callback");
+        Assert.Equal("100", r["answered"]);
+        Assert.True(int.Parse(r["callback_calls"]) >= 11, r.ToString()); // the first 10, then summaries: still called
+        Assert.Single(r.Stderr.Split('\n'), l => l.Contains("the OnViolation callback threw InvalidOperationException: sink down"));
+    }
+
     /// <summary>
     /// A policy that allows nothing (but pread64, Apply()'s proof), under Complain: the runtime keeps working (a file, a
     /// thread, the thread pool, three compacting collections) while the calls of no group (getpgid, a UDP socket) are

@@ -11,9 +11,10 @@
 using Microsoft.Data.Sqlite;
 
 #if SECCOMP_POLICY
-TrialWebApp.WebPolicy.Apply();
+// --complain: the rollout of docs/reports.md (every call the policy would deny runs, and a line on stderr names it).
+TrialWebApp.WebPolicy.Apply(new Seccomp.SeccompOptions { Complain = args.Contains("--complain") });
 #endif
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(args.Where(a => a != "--complain").ToArray());
 string data = builder.Configuration["data"] ?? throw new InvalidOperationException("--data DIR is required");
 string connection = new SqliteConnectionStringBuilder { DataSource = Path.Combine(data, "app.db"), Pooling = false }.ToString();
 using (var db = new SqliteConnection(connection))

@@ -17,7 +17,7 @@ partial class GlobalPolicy
         LogDenied = false,
         BadArchAction = new global::Seccomp.SeccompVerdict(global::Seccomp.SeccompAction.KillProcess, 0),
         RecordingAllowed = false,
-        PolicySource = null,
+        PolicySource = SeccompPolicySource,
     };
 
     /// <summary>Installs the policy for the running architecture (no_new_privs, then seccomp with TSYNC). Throws <see cref="global::Seccomp.SeccompException"/> on any failure.</summary>

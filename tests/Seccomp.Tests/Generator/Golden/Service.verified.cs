@@ -19,7 +19,7 @@ namespace Contoso.Service
             LogDenied = false,
             BadArchAction = new global::Seccomp.SeccompVerdict(global::Seccomp.SeccompAction.KillProcess, 0),
             RecordingAllowed = false,
-            PolicySource = null,
+            PolicySource = SeccompPolicySource,
         };
 
         /// <summary>Installs the policy for the running architecture (no_new_privs, then seccomp with TSYNC). Throws <see cref="global::Seccomp.SeccompException"/> on any failure.</summary>
