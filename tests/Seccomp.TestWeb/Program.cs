@@ -48,6 +48,20 @@ if (mode == "generic-host")
 var builder = WebApplication.CreateBuilder(mode == "reports" ? args.Skip(1).ToArray() : Array.Empty<string>());
 builder.WebHost.UseUrls("http://127.0.0.1:0");
 if (mode is "hosting" or "hosting-fails") builder.Services.AddSeccomp(NarrowSandbox.Install);
+// What the Seccomp meter has counted, per syscall and action, as a MeterListener (an exporter) sees it: GET /metrics.
+var counted = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+using var meters = new System.Diagnostics.Metrics.MeterListener();
+meters.InstrumentPublished = (instrument, listener) =>
+{
+    if (instrument.Meter.Name == SeccompReports.MeterName && instrument.Name == SeccompReports.CounterName) listener.EnableMeasurementEvents(instrument);
+};
+meters.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+{
+    string key = "";
+    foreach (var t in tags) if (t.Key is "syscall" or "action") key += (key.Length > 0 ? "/" : "") + t.Value;
+    counted.AddOrUpdate(key, value, (_, c) => c + value);
+});
+meters.Start();
 if (mode == "reports")
 {
     builder.Logging.ClearProviders();
@@ -61,6 +75,7 @@ if (mode == "readme") NarrowSandbox.ApplyWhen(app.Lifetime.ApplicationStarted);
 if (mode == "gate") NarrowSandbox.ApplyWhen(gate.Token);
 
 app.MapGet("/", () => "ok");
+app.MapGet("/metrics", () => string.Join(",", counted.OrderBy(kv => kv.Key).Select(kv => kv.Key + "=" + kv.Value)));
 app.MapGet("/filters", () => Probe.Filters());
 app.MapGet("/getpgid", () => Probe.GetpgidErrno().ToString(System.Globalization.CultureInfo.InvariantCulture));
 app.MapGet("/narrow", () => { gate.Cancel(); return "narrowed"; });

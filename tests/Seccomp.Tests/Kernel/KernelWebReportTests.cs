@@ -33,6 +33,8 @@ public class KernelWebReportTests
         Assert.Equal("0", await app.GetAsync("/getpgid")); // ran: complain mode
         Assert.Equal("ok", await app.GetAsync("/"));
         await Task.Delay(500); // the reporter drains every 20 ms; the console logger writes on its own thread
+        // The meter, as an exporter's listener sees it: counter seccomp.violations, tagged syscall and action.
+        Assert.Contains("getpgid/kill-process=1", (await app.GetAsync("/metrics")).Split(','));
         Assert.Equal("bye", await app.GetAsync("/quit"));
         Assert.True(app.WaitForExit() == 0, app.Output);
         var logs = SeccompLogs(app.Stdout);
