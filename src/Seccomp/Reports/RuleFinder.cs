@@ -16,17 +16,16 @@ namespace Seccomp
         private readonly (SeccompAction Action, int Data)? _default;
         private readonly Dictionary<(string, uint), string> _found = new();
 
-        public RuleFinder(string? policySource)
+        public RuleFinder(PolicyDocument? declaration)
         {
-            if (policySource == null) return;
+            _document = declaration;
             try
             {
-                _document = PolicyDocument.Parse(policySource);
-                if (_document.Setting("default", out bool present) is { } d && present) _default = PolicyDocument.ReadVerdict(d, "default");
+                if (declaration?.Setting("default", out bool present) is { } d && present) _default = PolicyDocument.ReadVerdict(d, "default");
             }
             catch (FormatException)
             {
-                _document = null; // reports name no rule rather than fail
+                _default = null; // the default is then not named; rules still are
             }
         }
 

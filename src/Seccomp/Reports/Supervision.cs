@@ -27,21 +27,21 @@ namespace Seccomp
             return null;
         }
 
+        /// <summary>The policy as declared (the generated SeccompPolicySource), or null when the build left it out or it does not read.</summary>
+        internal static PolicyDocument? Declaration(string? policySource)
+        {
+            if (policySource == null) return null;
+            try { return PolicyDocument.Parse(policySource); }
+            catch (FormatException) { return null; }
+        }
+
         /// <summary>Every call a rule of the policy names (groups are not expanded); empty without the declaration.</summary>
-        internal static ISet<string> NamedByRules(string? policySource)
+        internal static ISet<string> NamedByRules(PolicyDocument? declaration)
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
-            if (policySource == null) return names;
-            try
-            {
-                foreach (var rule in PolicyDocument.Parse(policySource).Rules)
-                    foreach (var name in rule.Syscalls)
-                        if (!name.StartsWith("@", StringComparison.Ordinal)) names.Add(name);
-            }
-            catch (FormatException)
-            {
-                names.Clear();
-            }
+            foreach (var rule in declaration?.Rules ?? Array.Empty<PolicyDocumentRule>())
+                foreach (var name in rule.Syscalls)
+                    if (!name.StartsWith("@", StringComparison.Ordinal)) names.Add(name);
             return names;
         }
 
@@ -63,7 +63,8 @@ namespace Seccomp
             string policy = facts.Name;
             var info = ArchInfo.Get(arch);
             bool complain = options.Complain;
-            var program = SupervisedProgram.Build(planned, info, facts.BadArchAction, Environment.ProcessId, complain, NamedByRules(facts.PolicySource));
+            var declaration = Declaration(facts.PolicySource);
+            var program = SupervisedProgram.Build(planned, info, facts.BadArchAction, Environment.ProcessId, complain, NamedByRules(declaration));
             var problems = BpfVerifier.Verify(program);
             if (problems.Count > 0)
                 return new SeccompError(SeccompStep.Validate, 0, $"{policy}: the {arch} program with in-process reports is not one the kernel accepts: {problems[0]}");
@@ -91,7 +92,7 @@ namespace Seccomp
 
             // The reporter reads /proc for thread names only where that does not itself become a denied call.
             bool readProc = complain || (SeccompLoader.Lets(planned, arch, "openat", unchecked((ulong)-100), 0x7f0000000000, 0x80000) ?? false);
-            ViolationReporter.Start(supervisor, options, facts.PolicySource, readProc);
+            ViolationReporter.Start(supervisor, options, declaration, readProc);
 
             var fallbacks = plan.Fallbacks;
             FallbackReporter.Report(fallbacks, options);

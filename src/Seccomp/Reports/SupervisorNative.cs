@@ -3,7 +3,8 @@ using System.Runtime.InteropServices;
 namespace Seccomp
 {
     /// <summary>
-    /// The libc calls of the in-process supervisor and its reporter. Struct layouts checked against the kernel's
+    /// The libc calls of the in-process supervisor's set-up and its reporter (the loop's own, without errno capture,
+    /// are InProcessSupervisor.Clock's). Struct layouts checked against the kernel's
     /// include/uapi/linux/seccomp.h (struct seccomp_notif: 80 bytes, struct seccomp_notif_resp: 24 bytes).
     /// </summary>
     internal static unsafe class SupervisorNative
@@ -20,7 +21,7 @@ namespace Seccomp
         public const uint SECCOMP_USER_NOTIF_FLAG_CONTINUE = 1;
         public const int CLONE_FILES = 0x400;
         public const int SIGSYS = 31;
-        public const int EINTR = 4, ENOENT = 2, EBUSY = 16;
+        public const int EBUSY = 16;
 
         [StructLayout(LayoutKind.Sequential)]
         public struct Notif
@@ -43,14 +44,8 @@ namespace Seccomp
             public uint Flags; // @20
         }
 
-        [DllImport("libc", EntryPoint = "ioctl", SetLastError = true)]
-        public static extern int Ioctl(int fd, ulong request, void* arg);
-
         [DllImport("libc", EntryPoint = "unshare", SetLastError = true)]
         public static extern int Unshare(int flags);
-
-        [DllImport("libc", EntryPoint = "syscall", SetLastError = true)]
-        private static extern long Syscall3(long nr, long a1, long a2, long a3);
 
         [DllImport("libc", EntryPoint = "write", SetLastError = true)]
         public static extern nint Write(int fd, byte* buffer, nint count);
@@ -61,8 +56,6 @@ namespace Seccomp
         [DllImport("libc", EntryPoint = "gettid", SetLastError = true)]
         public static extern int GetTid();
 
-        /// <summary>tgkill(2): a signal to one thread of a thread group (signal 0 only asks whether the thread is in it).</summary>
-        public static int Tgkill(int tgkillNr, int tgid, int tid, int signal) => (int)Syscall3(tgkillNr, tgid, tid, signal);
 
         public static int LastError => Marshal.GetLastPInvokeError();
     }

@@ -32,24 +32,24 @@ namespace Seccomp
         private long _callbackDropped;
         private int _callbackFailed;
 
-        private ViolationReporter(InProcessSupervisor supervisor, SeccompOptions options, string? policySource, bool readProc)
+        private ViolationReporter(InProcessSupervisor supervisor, SeccompOptions options, PolicyDocument? declaration, bool readProc)
         {
             _supervisor = supervisor;
             _callback = options.OnViolation;
             _interval = options.ViolationSummaryInterval < TimeSpan.FromMilliseconds(100) ? TimeSpan.FromMilliseconds(100) : options.ViolationSummaryInterval;
             _readProc = readProc;
-            _rules = new RuleFinder(policySource);
+            _rules = new RuleFinder(declaration);
             if (_callback != null) _queue = new BlockingCollection<(SeccompViolation, bool)>(CallbackQueue);
         }
 
         /// <param name="supervisor">The supervisor whose ring and counts are read.</param>
         /// <param name="options">The callback and the summary interval.</param>
-        /// <param name="policySource">The policy as declared, to name deciding rules.</param>
+        /// <param name="declaration">The policy as declared, to name deciding rules (null: not known).</param>
         /// <param name="readProc">Whether the policy lets the reporter read /proc (thread names): in complain mode every call
         /// runs; enforcing, a denied open would only be reported, or end the process, for nothing.</param>
-        public static ViolationReporter Start(InProcessSupervisor supervisor, SeccompOptions options, string? policySource, bool readProc)
+        public static ViolationReporter Start(InProcessSupervisor supervisor, SeccompOptions options, PolicyDocument? declaration, bool readProc)
         {
-            var r = new ViolationReporter(supervisor, options, policySource, readProc);
+            var r = new ViolationReporter(supervisor, options, declaration, readProc);
             new Thread(r.Drain) { IsBackground = true, Name = "Seccomp reports" }.Start();
             if (r._queue != null) new Thread(r.Deliver) { IsBackground = true, Name = "Seccomp callback" }.Start();
             return r;
@@ -64,8 +64,11 @@ namespace Seccomp
                 while (_supervisor.Ring.TryRead(out var record))
                 {
                     try { Handle(in record); }
-                    catch (Exception ex) { WriteStderr($"seccomp: a report could not be made: {ex.GetType().Name}: {ex.Message}"); }
-                    if (record.Fatal) Volatile.Write(ref _supervisor.FatalReported, _queue == null ? 1 : Volatile.Read(ref _supervisor.FatalReported));
+                    catch (Exception ex)
+                    {
+                        WriteStderr($"seccomp: a report could not be made: {ex.GetType().Name}: {ex.Message}");
+                        if (record.Fatal) Volatile.Write(ref _supervisor.FatalReported, 1); // nothing more will come of it
+                    }
                 }
                 if (DateTime.UtcNow >= nextSummary)
                 {
@@ -88,7 +91,8 @@ namespace Seccomp
                 // Written here first, whatever the callback does: the process ends right after, and an asynchronous
                 // logger behind the callback may never get to write.
                 WriteStderr(report.ToString());
-                if (_queue != null && !_queue.TryAdd((report, true))) Volatile.Write(ref _supervisor.FatalReported, 1);
+                // Done once written, unless the callback is to have it too (Deliver says when it has).
+                if (_queue == null || !_queue.TryAdd((report, true))) Volatile.Write(ref _supervisor.FatalReported, 1);
                 return;
             }
             if (_queue != null)
