@@ -1005,7 +1005,12 @@ def constants_file(per_arch, sources):
         "// </auto-generated>",
         "// One string per architecture, parsed on first use (a literal costs the JIT nothing; an initializer of "
         "this size does).",
+        "// Linked into the runtime too (internal there): in-process reports name argument values with these constants.",
+        "#if SECCOMP_COMPILER",
         "namespace Seccomp.Compiler.Tables",
+        "#else",
+        "namespace Seccomp.Common.Tables",
+        "#endif",
         "{",
         "    internal static partial class ConstantData",
         "    {",

@@ -1,4 +1,9 @@
+// Linked into the runtime too (internal there): in-process reports name a denied call's arguments.
+#if SECCOMP_COMPILER
 namespace Seccomp.Compiler.Conditions
+#else
+namespace Seccomp.Common.Conditions
+#endif
 {
     /// <summary>How the kernel's 64-bit argument slot is read for one C parameter type.</summary>
     internal readonly record struct ArgType(int Bits, bool Signed, bool Pointer, string CType)

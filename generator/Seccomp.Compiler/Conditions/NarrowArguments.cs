@@ -1,7 +1,12 @@
 using System;
 using System.Collections.Generic;
 
+// Linked into the runtime too (internal there): in-process reports name a denied call's arguments.
+#if SECCOMP_COMPILER
 namespace Seccomp.Compiler.Conditions
+#else
+namespace Seccomp.Common.Conditions
+#endif
 {
     /// <summary>
     /// Arguments the kernel reads more narrowly than their prototype declares, for every call of the syscall: the

@@ -3,7 +3,12 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 
+// Linked into the runtime too (internal there): in-process reports name a denied call's arguments.
+#if SECCOMP_COMPILER
 namespace Seccomp.Compiler.Tables
+#else
+namespace Seccomp.Common.Tables
+#endif
 {
     /// <summary>
     /// The named constants of the condition language (O_*, AF_*, CLONE_*, ...), per architecture, where values
