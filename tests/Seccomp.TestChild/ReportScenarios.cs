@@ -123,7 +123,16 @@ internal static partial class Scenarios
     private static int ReportDenyEverything()
     {
         var names = new ConcurrentDictionary<string, long>();
-        DenyEverythingPolicy.Apply(new SeccompOptions { Complain = true, OnViolation = v => names.AddOrUpdate(v.Syscall, v.Count, (_, c) => c + (v.IsSummary ? v.Count : 1)) });
+        var decoded = new ConcurrentDictionary<string, string>();
+        DenyEverythingPolicy.Apply(new SeccompOptions
+        {
+            Complain = true,
+            OnViolation = v =>
+            {
+                names.AddOrUpdate(v.Syscall, v.Count, (_, c) => c + (v.IsSummary ? v.Count : 1));
+                if (!v.IsSummary) decoded.TryAdd(v.Syscall, v.DecodedArguments);
+            },
+        });
         string text = File.ReadAllText("/proc/self/status");
         var t = new Thread(() => Thread.Sleep(10)) { Name = "child-thread" };
         t.Start();
@@ -135,13 +144,18 @@ internal static partial class Scenarios
         // Calls of no group: these the supervisor reports (the runtime's own the kernel logs).
         Native.Call(Native.Number("getpgid"));
         using (var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Broadcast, true);
             socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        }
         var until = DateTime.UtcNow.AddSeconds(5);
-        while (!(names.ContainsKey("getpgid") && names.ContainsKey("bind")) && DateTime.UtcNow < until) Thread.Sleep(20);
+        while (!(names.ContainsKey("getpgid") && names.ContainsKey("bind") && names.ContainsKey("setsockopt")) && DateTime.UtcNow < until) Thread.Sleep(20);
         Report("status_read", text.Contains("Seccomp:"));
         Report("sum", sum);
         Report("distinct", names.Count);
         Report("names", string.Join(",", names.Keys.OrderBy(n => n)));
+        Report("decoded_socket", decoded.TryGetValue("socket", out var d1) ? d1 : "");
+        Report("decoded_setsockopt", decoded.TryGetValue("setsockopt", out var d2) ? d2 : "");
         return 0;
     }
 

@@ -7,23 +7,19 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using Seccomp.Compiler;
+using Seccomp.Compiler.Conditions;
 using Seccomp.Compiler.Policy;
 using Seccomp.Compiler.Tables;
 
 namespace Seccomp.Tool;
 
 /// <summary>How to narrow one argument of a call: the name the condition uses and the constant families that name its values.</summary>
-internal sealed record Narrowing(string Param, string ConditionName, string[] Preferred, string[] Prefixes)
+internal sealed record Narrowing(string Syscall, string Param, string ConditionName)
 {
-    private static readonly Dictionary<string, Narrowing> s_byCall = new(StringComparer.Ordinal)
-    {
-        ["socket"] = new("family", "domain", new[] { "AF_UNIX", "AF_INET", "AF_INET6", "AF_NETLINK", "AF_PACKET" }, new[] { "AF_" }),
-        ["socketpair"] = new("family", "domain", new[] { "AF_UNIX" }, new[] { "AF_" }),
-        ["ioctl"] = new("cmd", "cmd", Array.Empty<string>(), new[] { "TC", "TIOC", "FIO", "FIONBIO" }),
-        ["prctl"] = new("option", "option", new[] { "PR_SET_", "PR_GET_" }, new[] { "PR_" }),
-        ["fcntl"] = new("cmd", "cmd", new[] { "F_GET", "F_SET", "F_DUP", "F_ADD" }, new[] { "F_" }),
-        ["setsockopt"] = new("level", "level", new[] { "SOL_SOCKET", "IPPROTO_TCP", "IPPROTO_UDP", "IPPROTO_IP", "IPPROTO_IPV6", "SOL_" }, new[] { "SOL_", "IPPROTO_" }),
-    };
+    // The argument and its names are the compiler core's (ArgumentNames), which in-process reports share; here is only
+    // the name a condition uses for it.
+    private static readonly Dictionary<string, Narrowing> s_byCall = new[] { "socket", "socketpair", "ioctl", "prctl", "fcntl", "setsockopt" }
+        .ToDictionary(c => c, c => new Narrowing(c, ArgumentNames.NarrowedArgument(c)!.Param, c is "socket" or "socketpair" ? "domain" : ArgumentNames.NarrowedArgument(c)!.Param), StringComparer.Ordinal);
 
     private const string WxCondition = "(prot & (PROT_WRITE | PROT_EXEC)) != (PROT_WRITE | PROT_EXEC)";
 
@@ -117,24 +113,8 @@ internal sealed record Narrowing(string Param, string ConditionName, string[] Pr
         unchecked((ulong)(Constants.TryGet(arch.Arch, name, out long v) ? v : fallback));
 
     /// <summary>The constant naming <paramref name="value"/> in the argument's families, or the number.</summary>
-    public string ValueText(ArchInfo arch, ulong value)
-    {
-        var candidates = Constants.Names(arch.Arch)
-            .Where(c => Prefixes.Any(p => c.StartsWith(p, StringComparison.Ordinal)) || Preferred.Any(p => c.StartsWith(p, StringComparison.Ordinal)))
-            .Where(c => Constants.TryGet(arch.Arch, c, out long v) && unchecked((ulong)v) == value)
-            .OrderBy(c => c, StringComparer.Ordinal)
-            .ToList();
-        // Preferred names in order: an exact name, or a prefix that names the value once.
-        foreach (string p in Preferred)
-        {
-            var m = candidates.Where(c => c == p || (p.EndsWith("_", StringComparison.Ordinal) && c.StartsWith(p, StringComparison.Ordinal))).ToList();
-            if (m.Count == 1) return m[0];
-        }
-        if (candidates.Count == 1) return candidates[0];
-        return Number(value);
-    }
+    public string ValueText(ArchInfo arch, ulong value) => ArgumentNames.NarrowedText(arch, ArgumentNames.NarrowedArgument(Syscall)!, value);
 
     /// <summary>Decimal below 0x10000, hex above (flags, requests).</summary>
-    public static string Number(ulong v) =>
-        v < 0x10000 ? v.ToString(CultureInfo.InvariantCulture) : "0x" + v.ToString("x", CultureInfo.InvariantCulture);
+    public static string Number(ulong v) => ArgumentNames.Number(v);
 }

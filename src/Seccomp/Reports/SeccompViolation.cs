@@ -33,8 +33,8 @@ namespace Seccomp
         /// <summary>The six argument registers as the filter saw them; empty in a summary.</summary>
         public IReadOnlyList<ulong> Arguments { get; init; } = Array.Empty<ulong>();
 
-        /// <summary>The call as text, with the condition language's constant names where it knows them:
-        /// <c>socket(AF_PACKET, SOCK_RAW, 768)</c>.</summary>
+        /// <summary>The call as text, each parameter of the kernel's prototype read at its width and named with the
+        /// condition language's constants where it has names for it: <c>socket(AF_PACKET, SOCK_RAW|SOCK_CLOEXEC, 768)</c>.</summary>
         public string DecodedArguments { get; init; } = "";
 
         /// <summary>What the policy answers the call (KILL_PROCESS, ERRNO(1)...).</summary>

@@ -1,10 +1,12 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Text;
 using System.Threading;
 using Seccomp.Common;
+using Seccomp.Common.Conditions;
 
 namespace Seccomp
 {
@@ -129,7 +131,7 @@ namespace Seccomp
                 Syscall = name,
                 SyscallNumber = record.Nr,
                 Arguments = args,
-                DecodedArguments = ArgumentText.Decode(_supervisor.Arch, name, args),
+                DecodedArguments = Decode(name, args),
                 Action = verdict,
                 CallRan = _supervisor.Complain,
                 Rule = _rules.Find(name, verdict),
@@ -140,6 +142,20 @@ namespace Seccomp
                 EndsProcess = record.Fatal,
                 Timestamp = DateTimeOffset.UtcNow,
             };
+        }
+
+        /// <summary>The call with its arguments named as a condition names them; the registers alone should that fail.</summary>
+        private string Decode(string name, ulong[] args)
+        {
+            try
+            {
+                return ArgumentNames.Call(_supervisor.Arch, name, args);
+            }
+            catch (Exception)
+            {
+                // A report must be made whatever the tables hold: the hexadecimal arguments are in the report anyway.
+                return name + "(" + string.Join(", ", Array.ConvertAll(args, a => "0x" + a.ToString("x", CultureInfo.InvariantCulture))) + ")";
+            }
         }
 
         private void Summarize()

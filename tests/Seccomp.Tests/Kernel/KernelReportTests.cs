@@ -113,6 +113,9 @@ public class KernelReportTests
         Assert.Contains("socket", names);
         Assert.Contains("bind", names);
         Assert.DoesNotContain("openat", names); // @dotnet-runtime's: the kernel's LOG, not the supervisor
+        // The arguments as a condition names them, from the condition language's own constants.
+        Assert.Equal("socket(AF_INET, SOCK_DGRAM|SOCK_CLOEXEC, IPPROTO_UDP)", r["decoded_socket"]);
+        Assert.Matches(@"^setsockopt\(\d+, SOL_SOCKET, SO_BROADCAST, 0x[0-9a-f]+, 4\)$", r["decoded_setsockopt"]);
     }
 
     /// <summary>
