@@ -5,7 +5,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Security.Cryptography;
-using var ls = Process.Start(new ProcessStartInfo("/bin/ls", new[] { "-la", args[0] }) { RedirectStandardOutput = true })!;
 
 #if SECCOMP_POLICY
 TrialConsoleApp.ToolPolicy.Apply();
@@ -28,6 +27,8 @@ using (var writer = new StreamWriter(output))
 int lines;
 using (var input = new StreamReader(new GZipStream(File.OpenRead(args[1]), CompressionMode.Decompress)))
     lines = input.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+// The child starts under the filter (it inherits it): its exec and its exit are paths the policy must allow.
+using var ls = Process.Start(new ProcessStartInfo("/bin/ls", new[] { "-la", args[0] }) { RedirectStandardOutput = true })!;
 int listed = ls.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
 ls.WaitForExit();
 Console.WriteLine($"hashed {hashes.Count} files, {lines} lines compressed, ls listed {listed} lines, ls exit {ls.ExitCode}");
