@@ -220,13 +220,18 @@ public class TrialAppsTests
         ProcessRunner.BuildCopy(Path.Combine(copy, "TrialConsoleApp.csproj"));
         AssertTight(AppDll(copy, "TrialConsoleApp"));
 
+        // The recorded run never moved a file; the app's code does (File.Move of an existing output), so the group of
+        // that area comes from the app's IL, read through the recorded command's .dll.
+        Assert.Contains("The app's code calls: File.Move (TrialConsoleApp.dll)", File.ReadAllText(Path.Combine(copy, "ToolPolicy.cs")));
         for (int run = 1; run <= 20; run++)
         {
             string tree = Tree(run, 10 + run * 7);
+            if (run % 4 == 0) File.WriteAllText(Path.Combine(dir, $"out{run}.gz"), "an output from before");
             var r = ProcessRunner.Run(ProcessRunner.Dotnet, new[] { AppDll(copy, "TrialConsoleApp"), tree, Path.Combine(dir, $"out{run}.gz") });
             Assert.False(r.ExitCode == 159, $"run {run}: killed by SIGSYS\n{r.Stdout}{r.Stderr}");
             Assert.True(r.ExitCode == 0, $"run {run}: exit {r.ExitCode}\n{r.Stdout}{r.Stderr}");
             Assert.Contains($"hashed {10 + run * 7} files, {10 + run * 7} lines compressed", r.Stdout);
+            Assert.Equal(run % 4 == 0, File.Exists(Path.Combine(dir, $"out{run}.gz.bak")));
         }
     }
 

@@ -2,9 +2,11 @@
 // to) a policy class through PolicyGenerator, then checks the file as written.
 
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
+using System.Reflection.Metadata;
 using System.Text;
 using Seccomp.Compiler;
 
@@ -31,6 +33,13 @@ internal static class PolicyCommand
         {
             Description = "Allow only what was recorded (and @dotnet-runtime): no capability group for an API area the recording shows.",
         };
+        var app = new Option<string[]>("--app")
+        {
+            Description = "The app's entry assembly (.dll), to read which API areas its code calls (File.Move, Process.Start, "
+                + "HttpClient...): their capability groups are allowed too, though the recorded run never went there. By default, "
+                + "the .dll a recorded command names, where that file exists. Not with --exact.",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var cmd = new Command("policy",
             "Write a [SeccompPolicy] class that allows @dotnet-runtime, the capability group of every API area the recording shows "
             + "(@aspnetcore for a listening socket, @process for child processes; not with --exact), and every recorded call those "
@@ -42,7 +51,7 @@ internal static class PolicyCommand
             + "or a value that is not a number in range is refused. Exits 0, 1 on a usage error, 4 when -o cannot be written or a recording or the "
             + "existing file cannot be used.")
         {
-            recordings, cls, output, def, exact,
+            recordings, cls, output, def, exact, app,
         };
         cmd.SetAction(pr =>
         {
@@ -72,6 +81,7 @@ internal static class PolicyCommand
                 ClassName = full.Substring(dot + 1),
                 Output = pr.GetValue(output)!,
                 Exact = pr.GetValue(exact),
+                Apps = Apps(pr.GetValue(app) ?? Array.Empty<string>(), merged.MergedArgv),
                 DefaultAction = pr.GetValue(def) switch
                 {
                     "kill-process" => SeccompAction.KillProcess,
@@ -82,6 +92,8 @@ internal static class PolicyCommand
                     _ => SeccompAction.Errno,
                 },
             };
+            foreach (string a in pr.GetValue(app) ?? Array.Empty<string>())
+                if (!File.Exists(a)) return Program.Fail(ExitCodes.BadInput, $"--app: {SourceText.Escape(a)} does not exist");
             PolicyResult result;
             try
             {
@@ -90,6 +102,10 @@ internal static class PolicyCommand
             catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
             {
                 return Program.Fail(ExitCodes.BadInput, SourceText.Escape(e.Message));
+            }
+            catch (BadImageFormatException e)
+            {
+                return Program.Fail(ExitCodes.BadInput, $"--app: not a .NET assembly: {SourceText.Escape(e.Message)}");
             }
             byte[] text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(result.Text);
             string? written = OutputFile.Write(options.Output, "class", s => s.Write(text), standardOutput: false);
@@ -107,13 +123,17 @@ internal static class PolicyCommand
                 Console.Error.WriteLine($"dotnet-seccomp: note: {line}");
             foreach (string name in result.DeniedOnPurpose)
                 Console.Error.WriteLine($"dotnet-seccomp: note: {SourceText.Escape(name)} was recorded, and a rule of the class denies it by name: left as the class says");
+            if (result.Scanned.Count > 0)
+                Console.Error.WriteLine($"dotnet-seccomp: read the API areas the app's code calls from {string.Join(", ", result.Scanned.Select(SourceText.Escape))}"
+                    + (result.GroupsFromCode.Count > 0 ? $": {string.Join(", ", result.GroupsFromCode)} allowed for it (no recorded call showed the area)" : ""));
             foreach (string review in result.Reviews)
                 Console.Error.WriteLine($"dotnet-seccomp: warning: review: {SourceText.Escape(review)}");
             var whileRecording = result.Groups.Select(g => g.Group).Where(result.AllowedWhileRecording.Contains).ToList();
-            var areas = result.Groups.Select(g => g.Group).Where(g => !result.AllowedWhileRecording.Contains(g)).ToList();
+            var areas = result.Groups.Select(g => g.Group).Where(g => !result.AllowedWhileRecording.Contains(g) && !result.GroupsFromCode.Contains(g)).ToList();
             Console.Error.WriteLine($"{(result.Updated ? "updated" : "wrote")} {full}: {result.Added.Count} rules added"
                 + (whileRecording.Count > 0 ? $", {string.Join(", ", whileRecording)} allowed (allowed while recording)" : "")
                 + (areas.Count > 0 ? $", {string.Join(", ", areas)} allowed (the recording shows their API area)" : "")
+                + (result.GroupsFromCode.Count > 0 ? $", {string.Join(", ", result.GroupsFromCode)} allowed (the app's code calls into the area)" : "")
                 + $", {result.Covered} calls allowed already"
                 + (result.Widened > 0 ? $", {result.Widened} listed calls widened to recorded values their rules did not allow" : "")
                 + (result.DeniedOnPurpose.Count > 0 ? $", {result.DeniedOnPurpose.Count} recorded calls the class denies left denied" : "")
@@ -122,6 +142,40 @@ internal static class PolicyCommand
             return written == options.Output ? ExitCodes.Ok : ExitCodes.BadInput;
         });
         return cmd;
+    }
+
+    /// <summary>
+    /// --app's assemblies, or else the .dll each recorded command runs (`dotnet bin/App.dll ...`, or an apphost with its
+    /// .dll beside it) where that file exists here: a recorded command is untrusted text, so it only ever names a file to
+    /// read metadata from, which a file that is not an assembly fails cleanly.
+    /// </summary>
+    private static IReadOnlyList<string> Apps(string[] given, IEnumerable<IReadOnlyList<string>> commands)
+    {
+        if (given.Length > 0) return given;
+        var found = new List<string>();
+        foreach (var command in commands)
+        {
+            foreach (string token in command.Take(3))
+            {
+                string candidate = token.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? token : token + ".dll";
+                if (token.Length == 0 || token.IndexOf('\0') >= 0 || Path.GetFileName(candidate) is "dotnet.dll" or ".dll") continue;
+                if (File.Exists(candidate) && IsAssembly(candidate)) { found.Add(Path.GetFullPath(candidate)); break; }
+            }
+        }
+        return found.Distinct().ToList();
+    }
+
+    private static bool IsAssembly(string path)
+    {
+        try
+        {
+            using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(path));
+            return pe.HasMetadata && pe.GetMetadataReader().IsAssembly;
+        }
+        catch (Exception e) when (e is BadImageFormatException or IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static bool IsIdentifier(string s) =>

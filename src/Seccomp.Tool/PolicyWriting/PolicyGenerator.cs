@@ -59,13 +59,30 @@ internal static class PolicyGenerator
         // area's measured group is allowed whole, so that the paths around the recorded ones (a large response, a
         // child that exits) are allowed too; --exact keeps to what was recorded.
         var groups = new List<Capability>();
+        // What the app's code calls (its IL), where the recording does not show the area: the second run's File.Move.
+        var fromCode = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        var codeOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!options.Exact)
+            foreach (string app in options.Apps)
+            {
+                var calls = ApiUse.Scan(app, out var scanned);
+                foreach (var (group, apis) in calls)
+                {
+                    if (!fromCode.TryGetValue(group, out var all)) fromCode[group] = all = new SortedSet<string>(StringComparer.Ordinal);
+                    all.UnionWith(apis);
+                    codeOf.TryAdd(group, Path.GetFileName(app));
+                }
+                foreach (string f in scanned) if (!result.Scanned.Contains(f)) result.Scanned.Add(f);
+            }
         if (!options.Exact)
         {
             var before = AllowedAlready(existing, recordedArchs, recordedAllowances);
             foreach (var cap in Capability.All)
             {
                 if (listed.Contains(cap.Group) || recordedAllowances.Contains(cap.Group) || !SyscallGroups.TryGet(cap.Group.Substring(1), out _)) continue;
-                if (cap.Triggers.Any(t => perName.TryGetValue(t, out var seen) && Uncovered(before, t, seen).Count > 0) && !groups.Contains(cap))
+                bool recorded = cap.Triggers.Any(t => perName.TryGetValue(t, out var seen) && Uncovered(before, t, seen).Count > 0);
+                if (!recorded && fromCode.ContainsKey(cap.Group) && !groups.Contains(cap)) result.GroupsFromCode.Add(cap.Group);
+                if ((recorded || fromCode.ContainsKey(cap.Group)) && !groups.Contains(cap))
                 {
                     groups.Add(cap);
                     foreach (string with in cap.With ?? Array.Empty<string>())
@@ -111,7 +128,9 @@ internal static class PolicyGenerator
             result.Groups.Add((a, a.StartsWith('@')
                 ? $"{a}: allowed while recording (record --allow-group {a.Substring(1)}): its calls ran unrecorded, so no recording shows them"
                 : $"{a}: allowed while recording (record --allow {a}): it ran unrecorded, so no recording shows it"));
-        foreach (var cap in groups) result.Groups.Add((cap.Group, GroupComment(cap, perName.Keys)));
+        foreach (var cap in groups)
+            result.Groups.Add((cap.Group, GroupComment(cap, perName.Keys,
+                fromCode.TryGetValue(cap.Group, out var apis) ? $"{string.Join(", ", apis.Take(6))}{(apis.Count > 6 ? ", ..." : "")} ({codeOf[cap.Group]})" : null)));
 
         // Check the whole policy with the product's compiler; write whatever it objects to as a comment.
         var defaultVerdict = existing?.Model.DefaultAction ?? DefaultVerdict(options.DefaultAction);
@@ -231,14 +250,18 @@ internal static class PolicyGenerator
     }
 
     /// <summary>Why a capability group is in the class: the recorded calls that are its members, and what it adds beyond them.</summary>
-    private static string GroupComment(Capability cap, IEnumerable<string> recorded)
+    private static string GroupComment(Capability cap, IEnumerable<string> recorded, string? calledBy)
     {
         var members = MemberNames(cap.Group);
         var runtime = MemberNames(RuntimeGroup);
         var seen = recorded.Where(members.Contains).ToList();
         var adds = members.Where(m => !seen.Contains(m) && !runtime.Contains(m)).OrderBy(m => m, StringComparer.Ordinal).ToList();
-        string recordedText = seen.Count == 0 ? "none of its calls (it comes with a group that uses it)" : string.Join(", ", seen);
-        return $"{cap.Group}: {cap.Area}. Recorded: {recordedText}. The group adds: {(adds.Count == 0 ? "nothing else" : string.Join(", ", adds))} "
+        string recordedText = seen.Count == 0
+            ? calledBy != null ? "none of its calls" : "none of its calls (it comes with a group that uses it)"
+            : string.Join(", ", seen);
+        return $"{cap.Group}: {cap.Area}. Recorded: {recordedText}."
+            + (calledBy != null ? $" The app's code calls: {calledBy}." : "")
+            + $" The group adds: {(adds.Count == 0 ? "nothing else" : string.Join(", ", adds))} "
             + "(paths this recording did not take; --exact leaves the group out)";
     }
 

@@ -24,6 +24,10 @@ internal sealed class PolicyResult
 
     /// <summary>Recorded calls that a rule of the existing class denies by name: left as the user wrote them.</summary>
     public List<string> DeniedOnPurpose { get; } = new();
+
+    /// <summary>The assemblies whose IL was read for the API areas the app calls (file names), and those areas' groups.</summary>
+    public List<string> Scanned { get; } = new();
+    public List<string> GroupsFromCode { get; } = new();
     public List<string> Remaining { get; } = new();
     public string Text { get; set; } = "";
     public bool Updated { get; set; }

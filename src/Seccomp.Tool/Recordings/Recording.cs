@@ -60,6 +60,9 @@ internal sealed class Recording
     public List<string> MergedCommands { get; } = new();
     public List<string> MergedProcesses { get; } = new();
 
+    /// <summary>The merged recordings' commands as their argument lists (untrusted: only ever a file name to read metadata from).</summary>
+    public List<IReadOnlyList<string>> MergedArgv { get; } = new();
+
     /// <summary>The syscall's name in <paramref name="arch"/>'s table, x32 calls prefixed, unknown ones as nr_N.</summary>
     public static string SyscallName(ArchInfo arch, int nr)
     {
@@ -108,7 +111,7 @@ internal sealed class Recording
         AllowNames.UnionWith(other.AllowNames);
         foreach (var (path, dotnet) in other.Executables) NoteExecutable(path, dotnet);
         string command = string.Join(" ", other.Command);
-        if (command.Length > 0 && !MergedCommands.Contains(command)) MergedCommands.Add(command);
+        if (command.Length > 0 && !MergedCommands.Contains(command)) { MergedCommands.Add(command); MergedArgv.Add(other.Command.ToArray()); }
         foreach (string p in other.ProcessList.Values)
             if (p.Length > 0 && !MergedProcesses.Contains(p)) MergedProcesses.Add(p);
         foreach (var (archName, calls) in other.Architectures)

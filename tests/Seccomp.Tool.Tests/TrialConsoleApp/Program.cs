@@ -1,5 +1,6 @@
 // Issue 19's end-to-end console tool: TrialConsoleApp DIR OUT.gz
-// Hashes every file under DIR in parallel (SHA-256), writes the list compressed to OUT.gz, reads it back, lists DIR
+// Hashes every file under DIR in parallel (SHA-256), writes the list compressed to OUT.gz (an OUT.gz that exists is
+// moved to OUT.gz.bak first), reads it back, lists DIR
 // with /bin/ls in a child process, and prints a summary. Exit 0, or 2 on bad arguments.
 using System.Collections.Concurrent;
 using System.Diagnostics;
@@ -20,6 +21,8 @@ Parallel.ForEach(Directory.EnumerateFiles(args[0], "*", SearchOption.AllDirector
     using var stream = File.OpenRead(file);
     hashes[Path.GetRelativePath(args[0], file)] = Convert.ToHexString(SHA256.HashData(stream));
 });
+// An output that exists already is kept as OUT.gz.bak: a path the recorded run (a new output) never takes.
+if (File.Exists(args[1])) File.Move(args[1], args[1] + ".bak", overwrite: true);
 using (var output = new GZipStream(File.Create(args[1]), CompressionLevel.Optimal))
 using (var writer = new StreamWriter(output))
     foreach (var (name, hash) in hashes.OrderBy(h => h.Key, StringComparer.Ordinal))
