@@ -18,7 +18,7 @@ public class ApiUseTests
     {
         var found = ApiUse.Scan(App("TrialWebApp"), out var scanned);
         Assert.Equal(new[] { "@aspnetcore", "@http-client", "@sqlite" }, found.Keys.ToArray());
-        Assert.Contains("SqliteConnection.new", found["@sqlite"]);
+        Assert.Contains("SqliteConnection", found["@sqlite"]);
         Assert.Contains("WebApplication", found["@aspnetcore"]);
         Assert.Contains("HttpClient", found["@http-client"]);
         Assert.Equal("TrialWebApp.dll", scanned[0]);
