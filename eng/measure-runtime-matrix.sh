@@ -7,15 +7,30 @@
 #     it records is one the group does not allow with those arguments;
 #   - enforced: the case applies KillProcess + @dotnet-runtime (+ @process for the children case) and must end
 #     with its own status, never SIGSYS's 159.
-# Output: the body of data/dotnet-runtime-matrix-x86_64.tsv on stdout; progress on stderr.
+# RUNTIME (the first argument) is the target framework the matrix runs on: net10.0 (the default: the SDK's shared
+# framework, started as `dotnet Seccomp.RuntimeMatrix.dll`) or net8.0 (the self-contained publish of the project's
+# net8.0 target, on the 8.0 runtime pack from NuGet: no 8.0 shared framework needs to be installed).
+# Output: the body of the runtime's table on stdout; progress on stderr.
 #   eng/measure-runtime-matrix.sh > data/dotnet-runtime-matrix-x86_64.tsv
+#   eng/measure-runtime-matrix.sh net8.0 > data/dotnet-runtime-matrix-net8-x86_64.tsv
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+runtime=${1:-net10.0}
 export MSBUILDDISABLENODEREUSE=1
-dotnet build "$repo/tests/Seccomp.RuntimeMatrix" -c Release -v q -nologo >/dev/null
 dotnet build "$repo/src/Seccomp.Tool" -c Release -v q -nologo >/dev/null
-matrix=$(ls "$repo"/tests/Seccomp.RuntimeMatrix/bin/Release/net*/Seccomp.RuntimeMatrix.dll | head -1)
 tool=$(ls "$repo"/src/Seccomp.Tool/bin/Release/net*/Seccomp.Tool.dll | head -1)
+case $runtime in
+  net10.0)
+    dotnet build "$repo/tests/Seccomp.RuntimeMatrix" -c Release -f net10.0 -v q -nologo >/dev/null
+    launch=(dotnet "$repo/tests/Seccomp.RuntimeMatrix/bin/Release/net10.0/Seccomp.RuntimeMatrix.dll")
+    version="$(dotnet --list-runtimes | grep NETCore.App | tail -1 | cut -d' ' -f1-2)" ;;
+  net8.0)
+    dotnet publish "$repo/tests/Seccomp.RuntimeMatrix" -c Release -f net8.0 -v q -nologo >/dev/null
+    published=$(ls -d "$repo"/tests/Seccomp.RuntimeMatrix/bin/Release/net8.0/linux-*/publish | head -1)
+    launch=("$published/Seccomp.RuntimeMatrix")
+    version="Microsoft.NETCore.App $(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["runtimeOptions"]["includedFrameworks"][0]["version"])' "$published/Seccomp.RuntimeMatrix.runtimeconfig.json") (self-contained, the runtime pack from NuGet)" ;;
+  *) echo "usage: $0 [net10.0|net8.0]" >&2; exit 2 ;;
+esac
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -38,7 +53,7 @@ drive() {
 # run LABEL CASE ENV... : prints "exit-status<TAB>calls outside the group"
 run() {
   local label=$1 case=$2; shift 2
-  local cmd=(dotnet "$matrix" "$case")
+  local cmd=("${launch[@]}" "$case")
   local wrap=()
   if [ "${1:-}" = "TERMINAL" ]; then shift; wrap=(script -qfec); fi
   local rec="$work/$label.json" out="$work/$label.out"
@@ -74,7 +89,7 @@ print(" ".join(out) or "-")' "$rec" 2>/dev/null || echo "no recording")
 echo "# What the .NET runtime does by itself that @dotnet-runtime does not allow: tests/Seccomp.RuntimeMatrix, one case"
 echo "# per run, recorded with dotnet-seccomp record (calls outside the group with their argument values) and run"
 echo "# enforced under KillProcess + @dotnet-runtime (+ @process for children): the exit status, 159 being SIGSYS."
-echo "# $(dotnet --list-runtimes | grep NETCore.App | tail -1 | cut -d' ' -f1-2), $(uname -m), Linux $(uname -r | cut -d- -f1); regenerate with eng/measure-runtime-matrix.sh."
+echo "# $version, $(uname -m), Linux $(uname -r | cut -d- -f1); regenerate with eng/measure-runtime-matrix.sh $runtime."
 printf 'case\tcondition\tenforced exit\texpected\toutside @dotnet-runtime\n'
 declare -A expected=([unhandled]=134 [failfast]=134 [exit]=3 [interrupt]=130 [terminate]=143)
 row() { # CASE CONDITION ENV...

@@ -45,7 +45,13 @@ internal static class Servers
         san.AddIpAddress(IPAddress.Loopback);
         request.CertificateExtensions.Add(san.Build());
         using var generated = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        var cert = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(generated.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx), null);
+        var pfx = generated.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx);
+#if NET9_0_OR_GREATER
+        var cert = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(pfx, null);
+#else
+        // .NET 8 has no X509CertificateLoader (added in 9): the constructor it replaces.
+        var cert = new System.Security.Cryptography.X509Certificates.X509Certificate2(pfx, (string?)null);
+#endif
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = Path.GetTempPath() });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

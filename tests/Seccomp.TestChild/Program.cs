@@ -22,6 +22,7 @@ internal static partial class Scenarios
         switch (name)
         {
             case "docker": return Docker();
+            case "runtime": return RuntimeIdentity();
             case "bpf-diff": return DifferentialScenarios.Run(rest);
             case "bpf-check": return DifferentialScenarios.Check(rest);
             default:
@@ -63,6 +64,16 @@ internal static partial class Scenarios
     public static string ThreadSeccompModes() =>
         string.Join(",", Directory.GetDirectories("/proc/self/task").Select(task =>
             File.ReadLines(Path.Combine(task, "status")).First(l => l.StartsWith("Seccomp:")).Split(':')[1].Trim()));
+
+    /// <summary>Which runtime this child runs on and where its core library was loaded from (tests compare the two runtimes).</summary>
+    private static int RuntimeIdentity()
+    {
+        Report("version", Environment.Version);
+        Report("framework", System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription);
+        Report("corelib_dir", Path.GetDirectoryName(typeof(object).Assembly.Location));
+        Report("app_dir", AppContext.BaseDirectory.TrimEnd('/'));
+        return 0;
+    }
 
     private static int Docker()
     {

@@ -90,7 +90,12 @@ internal static partial class Scenarios
     /// </summary>
     private static unsafe int GroupReachesOnlyItself()
     {
-        using var other = System.Diagnostics.Process.Start("/bin/sleep", "60");
+        // Its output is its own: a sleeper that inherited this child's stdout would hold the test's pipe open, and the
+        // test would wait out the sleep before it reads EOF.
+        using var other = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/bin/sleep", "60")
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+        })!;
         ulong otherPid = (ulong)other.Id;
         RuntimeOnlyPolicy.Apply();
         ulong* limit = stackalloc ulong[2];

@@ -15,7 +15,8 @@ namespace Seccomp.Tests;
 /// @file-system and @sqlite; @aspnetcore; @http-client) and must end with status 0 and "case ... passed": 159 is SIGSYS,
 /// a call the groups lack. A case that prints "ready ARGS..." is driven by `Seccomp.ApiMatrix drive CASE ARGS...`, an
 /// unfiltered process (requests over loopback, signals). tools/measure-api-matrix.sh records the same runs
-/// (data/dotnet-api-groups-x86_64.tsv).
+/// (data/dotnet-api-groups-x86_64.tsv). Every case runs on .NET 10 and on .NET 8 (the self-contained net8.0 publish,
+/// issue 23): the groups cover both.
 /// </summary>
 [Trait(TestCategories.Name, TestCategories.Kernel)]
 public class ApiMatrixTests
@@ -24,51 +25,74 @@ public class ApiMatrixTests
 
     /// <summary>@file-system: read, write, directories, renames, copies, watching, locks, fsync, error paths.</summary>
     [Theory]
-    [InlineData("fs-readwrite")]
-    [InlineData("fs-directories")]
-    [InlineData("fs-rename-delete")]
-    [InlineData("fs-copy")]
-    [InlineData("fs-watch")]
-    [InlineData("fs-locks")]
-    [InlineData("fs-errors")]
-    public void FileSystemCasesRunUnderRuntimeAndFileSystemGroups(string @case) => AssertRun(@case);
+    [InlineData(ChildRuntime.Net10, "fs-readwrite")]
+    [InlineData(ChildRuntime.Net8, "fs-readwrite")]
+    [InlineData(ChildRuntime.Net10, "fs-directories")]
+    [InlineData(ChildRuntime.Net8, "fs-directories")]
+    [InlineData(ChildRuntime.Net10, "fs-rename-delete")]
+    [InlineData(ChildRuntime.Net8, "fs-rename-delete")]
+    [InlineData(ChildRuntime.Net10, "fs-copy")]
+    [InlineData(ChildRuntime.Net8, "fs-copy")]
+    [InlineData(ChildRuntime.Net10, "fs-watch")]
+    [InlineData(ChildRuntime.Net8, "fs-watch")]
+    [InlineData(ChildRuntime.Net10, "fs-locks")]
+    [InlineData(ChildRuntime.Net8, "fs-locks")]
+    [InlineData(ChildRuntime.Net10, "fs-errors")]
+    [InlineData(ChildRuntime.Net8, "fs-errors")]
+    public void FileSystemCasesRunUnderRuntimeAndFileSystemGroups(ChildRuntime runtime, string @case) => AssertRun(runtime, @case);
 
     /// <summary>@sqlite with @file-system: journal and WAL modes, locking between connections, error paths.</summary>
     [Theory]
-    [InlineData("sqlite-journal")]
-    [InlineData("sqlite-wal")]
-    [InlineData("sqlite-locking")]
-    [InlineData("sqlite-errors")]
-    public void SqliteCasesRunUnderRuntimeFileSystemAndSqliteGroups(string @case) => AssertRun(@case);
+    [InlineData(ChildRuntime.Net10, "sqlite-journal")]
+    [InlineData(ChildRuntime.Net8, "sqlite-journal")]
+    [InlineData(ChildRuntime.Net10, "sqlite-wal")]
+    [InlineData(ChildRuntime.Net8, "sqlite-wal")]
+    [InlineData(ChildRuntime.Net10, "sqlite-locking")]
+    [InlineData(ChildRuntime.Net8, "sqlite-locking")]
+    [InlineData(ChildRuntime.Net10, "sqlite-errors")]
+    [InlineData(ChildRuntime.Net8, "sqlite-errors")]
+    public void SqliteCasesRunUnderRuntimeFileSystemAndSqliteGroups(ChildRuntime runtime, string @case) => AssertRun(runtime, @case);
 
     /// <summary>@aspnetcore: Kestrel and the host, driven over loopback by another process: responses and request bodies of
     /// every size (to 3 MB), static files and SendFileAsync, HTTP/1.1 and h2c, a Unix socket, HTTPS with a certificate
     /// file, a configuration reload, 50 concurrent requests, and the graceful shutdown on SIGTERM (web-http2: SIGINT).</summary>
     [Theory]
-    [InlineData("web-http1")]
-    [InlineData("web-http2")]
-    [InlineData("web-unix")]
-    [InlineData("web-reload")]
-    [InlineData("web-https")]
-    public void AspNetCoreCasesRunUnderRuntimeAndAspNetCoreGroups(string @case) => AssertRun(@case);
+    [InlineData(ChildRuntime.Net10, "web-http1")]
+    [InlineData(ChildRuntime.Net8, "web-http1")]
+    [InlineData(ChildRuntime.Net10, "web-http2")]
+    [InlineData(ChildRuntime.Net8, "web-http2")]
+    [InlineData(ChildRuntime.Net10, "web-unix")]
+    [InlineData(ChildRuntime.Net8, "web-unix")]
+    [InlineData(ChildRuntime.Net10, "web-reload")]
+    [InlineData(ChildRuntime.Net8, "web-reload")]
+    [InlineData(ChildRuntime.Net10, "web-https")]
+    [InlineData(ChildRuntime.Net8, "web-https")]
+    public void AspNetCoreCasesRunUnderRuntimeAndAspNetCoreGroups(ChildRuntime runtime, string @case) => AssertRun(runtime, @case);
 
     /// <summary>@http-client: HttpClient, sockets and glibc name resolution (files, DNS over UDP and TCP, NXDOMAIN),
     /// refused connections, timeouts, cancellation, TLS; inside a network namespace the case gets from netns.sh (loopback
     /// only, resolv.conf naming the matrix's own DNS responder on 127.0.0.1): nothing leaves the machine, and the
     /// machine's resolver is never asked.</summary>
     [Theory]
-    [InlineData("client-http")]
-    [InlineData("client-errors")]
-    [InlineData("client-sockets")]
-    [InlineData("client-names")]
-    public void HttpClientCasesRunUnderRuntimeAndHttpClientGroupsInANetworkNamespace(string @case) => AssertRun(@case, inNamespace: true);
+    [InlineData(ChildRuntime.Net10, "client-http")]
+    [InlineData(ChildRuntime.Net8, "client-http")]
+    [InlineData(ChildRuntime.Net10, "client-errors")]
+    [InlineData(ChildRuntime.Net8, "client-errors")]
+    [InlineData(ChildRuntime.Net10, "client-sockets")]
+    [InlineData(ChildRuntime.Net8, "client-sockets")]
+    [InlineData(ChildRuntime.Net10, "client-names")]
+    [InlineData(ChildRuntime.Net8, "client-names")]
+    public void HttpClientCasesRunUnderRuntimeAndHttpClientGroupsInANetworkNamespace(ChildRuntime runtime, string @case) => AssertRun(runtime, @case, inNamespace: true);
 
-    internal static void AssertRun(string @case, bool inNamespace = false, params string[] environment)
+    internal static void AssertRun(ChildRuntime runtime, string @case, bool inNamespace = false, params string[] environment)
     {
         // SIGINT and SIGQUIT with their default disposition, as a service gets them, whatever this host inherited.
         var command = new List<string> { "--default-signal=INT,QUIT" };
         if (inNamespace) command.AddRange(new[] { "sh", Path.Combine(Paths.Repo, "tests", "Seccomp.ApiMatrix", "netns.sh"), Dll });
-        command.AddRange(new[] { "dotnet", Dll, @case, "--enforce" });
+        // The case on the runtime under test (dotnet X.dll, or the .NET 8 apphost); the servers of netns.sh and the
+        // driver, unfiltered helpers, stay on .NET 10.
+        command.AddRange(ChildRuntimes.Command(runtime, "Seccomp.ApiMatrix", Dll));
+        command.AddRange(new[] { @case, "--enforce" });
         var psi = new ProcessStartInfo("env", command)
         {
             RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
@@ -99,7 +123,7 @@ public class ApiMatrixTests
             (driverExit, driverOutput) = Drive(@case, readyArgs!);
         if (!p.WaitForExit(120_000)) { p.Kill(true); Assert.Fail($"case {@case} did not end within 120 s\n{output}{errors}\ndriver:\n{driverOutput}"); }
         p.WaitForExit();
-        string what = $"case {@case}: exit {p.ExitCode}, expected 0 (159 is SIGSYS: a call the groups lack)\n{output}{errors}\ndriver (exit {driverExit}):\n{driverOutput}";
+        string what = $"case {@case} on {runtime}: exit {p.ExitCode}, expected 0 (159 is SIGSYS: a call the groups lack)\n{output}{errors}\ndriver (exit {driverExit}):\n{driverOutput}";
         Assert.True(p.ExitCode == 0, what);
         Assert.Contains($"case {@case} passed", output.ToString());
         Assert.True(driverExit == 0, what);

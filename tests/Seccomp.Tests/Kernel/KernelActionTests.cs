@@ -19,10 +19,11 @@ public class KernelActionTests
 {
     private static readonly int Getppid = ArchInfo.Get((CoreArch)SeccompLoader.CurrentArchitecture!.Value).TryGetNumber("getppid", out int n) ? n : -1;
 
-    [Fact]
-    public void AllowLetsTheCallRunOnEveryThreadAndSetsNoNewPrivs()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void AllowLetsTheCallRunOnEveryThreadAndSetsNoNewPrivs(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("allow");
+        var r = ChildProcess.RunToEnd(runtime, "allow");
         Assert.Equal("True", r["ppid_matches"]);
         Assert.Equal("1", r["keyctl_errno"]);
         Assert.Equal("1", r["nonewprivs"]);
@@ -30,18 +31,20 @@ public class KernelActionTests
         Assert.All(r["thread_modes"].Split(','), m => Assert.Equal("2", m));
     }
 
-    [Fact]
-    public void ErrnoFailsTheCallWithTheChosenErrno()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void ErrnoFailsTheCallWithTheChosenErrno(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("errno");
+        var r = ChildProcess.RunToEnd(runtime, "errno");
         Assert.Equal("-1", r["result"]);
         Assert.Equal("15", r["errno"]); // ENOTBLK, chosen in the policy
     }
 
-    [Fact]
-    public void KillProcessEndsTheProcessWithSigsys()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void KillProcessEndsTheProcessWithSigsys(ChildRuntime runtime)
     {
-        var r = ChildProcess.Run("kill-process");
+        var r = ChildProcess.Run(runtime, "kill-process");
         Assert.Equal(ChildProcess.SIGSYS, r.Signal);
         Assert.Equal("True", r["before_call"]);
         Assert.False(r.Values.ContainsKey("result"), r.ToString());
@@ -50,67 +53,74 @@ public class KernelActionTests
         Assert.Contains("code=0x80000000", line);
     }
 
-    [Fact]
-    public void KillThreadEndsOnlyTheCallingThread()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void KillThreadEndsOnlyTheCallingThread(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("kill-thread");
+        var r = ChildProcess.RunToEnd(runtime, "kill-thread");
         Assert.Equal("False", r["victim_joined"]);
         Assert.Equal("False", r["victim_task_exists"]);
         Assert.False(r.Values.ContainsKey("victim_survived"));
         Assert.Equal("True", r["main_alive"]);
     }
 
-    [Fact]
-    public void TrapDeliversSigsysThatTheProcessCanHandle()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void TrapDeliversSigsysThatTheProcessCanHandle(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("trap");
+        var r = ChildProcess.RunToEnd(runtime, "trap");
         Assert.Equal("1", r["sigsys_caught"]);
         Assert.NotEqual("0", r["result"]);
     }
 
-    [Fact]
-    public void LogLetsTheCallRunAndWritesAnAuditLine()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void LogLetsTheCallRunAndWritesAnAuditLine(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("log");
+        var r = ChildProcess.RunToEnd(runtime, "log");
         Assert.Equal("True", r["ppid_matches"]);
         var line = KernelLog.FindSeccompLine(int.Parse(r["pid"]), Getppid);
         Assert.NotNull(line);
         Assert.Contains("code=0x7ffc0000", line);
     }
 
-    [Fact]
-    public void ComplainModeRunsAKilledCallAndReportsItFromTheProcess()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void ComplainModeRunsAKilledCallAndReportsItFromTheProcess(ChildRuntime runtime)
     {
         // On a kernel with USER_NOTIF the process reports the call itself (KernelReportTests); LOG is the fallback for
         // older kernels (KernelReportTests.WithoutUserNotificationsComplainFallsBackToLogAndSaysSo).
-        var r = ChildProcess.RunToEnd("complain");
+        var r = ChildProcess.RunToEnd(runtime, "complain");
         Assert.Equal("True", r["ppid_matches"]);
         Assert.Contains(r.Stderr.Split('\n'), l => l.StartsWith("seccomp-violation ", StringComparison.Ordinal) && l.Contains(" syscall=getppid "));
         Assert.Null(KernelLog.FindSeccompLine(int.Parse(r["pid"]), Getppid));
     }
 
-    [Fact]
-    public void LogDeniedAsksTheKernelToLogErrnoActions()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void LogDeniedAsksTheKernelToLogErrnoActions(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("log-denied");
+        var r = ChildProcess.RunToEnd(runtime, "log-denied");
         Assert.Equal("15", r["errno"]);
         var line = KernelLog.FindSeccompLine(int.Parse(r["pid"]), Getppid);
         Assert.NotNull(line);
         Assert.Contains("code=0x5000", line);
     }
 
-    [Fact]
-    public void TraceWithNoTracerFailsWithEnosys()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void TraceWithNoTracerFailsWithEnosys(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("trace");
+        var r = ChildProcess.RunToEnd(runtime, "trace");
         Assert.Equal("-1", r["result"]);
         Assert.Equal("38", r["errno"]);
     }
 
-    [Fact]
-    public async Task UserNotifReturnsAListenerThatASupervisorAnswers()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public async Task UserNotifReturnsAListenerThatASupervisorAnswers(ChildRuntime runtime)
     {
-        var psi = ChildProcess.StartInfo("notify");
+        var psi = ChildProcess.StartInfo(runtime, "notify");
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         using var p = new Process { StartInfo = psi };
         p.OutputDataReceived += (_, e) => { if (e.Data != null) output.Enqueue(e.Data); };
@@ -150,10 +160,11 @@ public class KernelActionTests
         }
     }
 
-    [Fact]
-    public void ApplyTwiceStacksAndTheSecondPolicyOnlyTakesRightsAway()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void ApplyTwiceStacksAndTheSecondPolicyOnlyTakesRightsAway(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("stack");
+        var r = ChildProcess.RunToEnd(runtime, "stack");
         Assert.Equal("True", r["getppid_after_first"]);
         Assert.Equal("2", r["seccomp_filters"]);
         Assert.Equal("1", r["getppid_errno"]);
@@ -161,28 +172,31 @@ public class KernelActionTests
         Assert.Equal("13", r["keyctl_errno"]);
     }
 
-    [Fact]
-    public void TwoPhaseAppliesTheNarrowPolicyWhenStartupEnds()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void TwoPhaseAppliesTheNarrowPolicyWhenStartupEnds(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("two-phase");
+        var r = ChildProcess.RunToEnd(runtime, "two-phase");
         Assert.Equal("True", r["getppid_during_startup"]);
         Assert.Equal("1", r["getppid_errno_after"]);
         Assert.Equal("2", r["seccomp_filters"]);
     }
 
     [Theory]
-    [InlineData("bad-arch")]
-    [InlineData("bad-arch-complain")] // complain mode logs what the rules deny, never a call of another ABI
-    public void ACallWithAForeignArchitectureGetsTheBadArchAction(string scenario)
+    [InlineData(ChildRuntime.Net10, "bad-arch")]
+    [InlineData(ChildRuntime.Net10, "bad-arch-complain")] // complain mode logs what the rules deny, never a call of another ABI
+    [InlineData(ChildRuntime.Net8, "bad-arch")]
+    [InlineData(ChildRuntime.Net8, "bad-arch-complain")]
+    public void ACallWithAForeignArchitectureGetsTheBadArchAction(ChildRuntime runtime, string scenario)
     {
         Assert.Equal(Architecture.X64, RuntimeInformation.ProcessArchitecture); // int 0x80 is x86's foreign ABI
-        var unfiltered = ChildProcess.Run("int80-unfiltered");
+        var unfiltered = ChildProcess.Run(runtime, "int80-unfiltered");
         if (unfiltered.Signal == 11)
         {
             // This kernel refuses i386 calls before seccomp sees them (int 0x80 faults with no filter at all, as on
             // VMs that run 64-bit tasks only): no foreign call can reach the filter, so the filtered run faults the
             // same way, and the program's answer to one is checked in the interpreter on the installed bytes.
-            var faulted = ChildProcess.Run(scenario);
+            var faulted = ChildProcess.Run(runtime, scenario);
             Assert.Equal(11, faulted.Signal);
             Assert.Equal("True", faulted["before_int80"]);
             var program = Seccomp.TestChild.Policies.AllowPolicy.GetProgram(Seccomp.SeccompArch.X86_64);
@@ -191,7 +205,7 @@ public class KernelActionTests
             return;
         }
         Assert.Equal(0, unfiltered.ExitCode); // i386 getpid ran unfiltered
-        var r = ChildProcess.Run(scenario);
+        var r = ChildProcess.Run(runtime, scenario);
         Assert.Equal(ChildProcess.SIGSYS, r.Signal);
         Assert.Equal("True", r["before_int80"]);
         var line = KernelLog.FindSeccompLine(int.Parse(r["pid"]), 20);
@@ -200,10 +214,11 @@ public class KernelActionTests
         Assert.Contains("code=0x80000000", line);
     }
 
-    [Fact]
-    public void APolicyWithoutAProgramForThisArchitectureFailsClosedAndTouchesNothing()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void APolicyWithoutAProgramForThisArchitectureFailsClosedAndTouchesNothing(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("foreign-only");
+        var r = ChildProcess.RunToEnd(runtime, "foreign-only");
         Assert.Equal("False", r["tryapply"]);
         Assert.Equal("SelectArchitecture", r["step"]);
         Assert.Contains("Riscv64", r["message"]);
@@ -212,10 +227,11 @@ public class KernelActionTests
         Assert.Equal("0", r["seccomp"]);
     }
 
-    [Fact]
-    public void AMissingKernelFeatureFailsAtTheProbeStepBeforeAnyChange()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void AMissingKernelFeatureFailsAtTheProbeStepBeforeAnyChange(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("probe-fails");
+        var r = ChildProcess.RunToEnd(runtime, "probe-fails");
         Assert.Equal("False", r["tryapply"]);
         Assert.Equal("Probe", r["step"]);
         Assert.Contains("TSYNC", r["message"]);
@@ -223,10 +239,11 @@ public class KernelActionTests
         Assert.Equal("0", r["seccomp"]);
     }
 
-    [Fact]
-    public void WithoutKillProcessTheKernelGetsKillThreadAndTheFallbackIsReported()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void WithoutKillProcessTheKernelGetsKillThreadAndTheFallbackIsReported(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("fallback-kill-thread");
+        var r = ChildProcess.RunToEnd(runtime, "fallback-kill-thread");
         Assert.Contains("SECCOMP_RET_KILL_PROCESS; using SECCOMP_RET_KILL_THREAD", r["fallbacks"]);
         Assert.Equal(r["fallbacks"], r["reported"]);
         Assert.Equal(r["fallbacks"], r["fallbacks_again"]);
@@ -235,10 +252,11 @@ public class KernelActionTests
         Assert.Equal("True", r["main_alive"]);
     }
 
-    [Fact]
-    public void TheDotnetRuntimeGroupAloneKeepsAProgramRunningUnderADenyingDefault()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void TheDotnetRuntimeGroupAloneKeepsAProgramRunningUnderADenyingDefault(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("dotnet-runtime");
+        var r = ChildProcess.RunToEnd(runtime, "dotnet-runtime");
         Assert.Equal((16 * 0 + Enumerable.Range(0, 16).Sum()).ToString(), r["tasks"]);
         Assert.Equal("True", r["timer"]);
         Assert.Equal("True", r["gc"]);
@@ -246,10 +264,11 @@ public class KernelActionTests
         Assert.Equal("1", r["keyctl_errno"]);
     }
 
-    [Fact]
-    public void ConditionsOnSocketDomainAndOpenatFlagsBehaveAsDeclared()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void ConditionsOnSocketDomainAndOpenatFlagsBehaveAsDeclared(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("conditions");
+        var r = ChildProcess.RunToEnd(runtime, "conditions");
         Assert.Equal("ok", r["socket_unix"]);
         Assert.Equal("ok", r["socket_inet_stream"]);
         Assert.Equal("errno97", r["socket_inet_raw"]);          // EAFNOSUPPORT
@@ -264,16 +283,17 @@ public class KernelActionTests
         Assert.Equal("errno13", r["open_create"]);
     }
 
-    [Fact]
-    public void AMaskedProtTestKillsMmapWithAnUnknownHighBitWhereEqualityDoesNot()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void AMaskedProtTestKillsMmapWithAnUnknownHighBitWhereEqualityDoesNot(ChildRuntime runtime)
     {
         // The equality form: prot 0x10000000007 is not 7, the rule does not match, and the kernel maps the page RWX.
-        var equal = ChildProcess.RunToEnd("prot-equal");
+        var equal = ChildProcess.RunToEnd(runtime, "prot-equal");
         Assert.Equal("True", equal["result_ok"]);
         Assert.StartsWith("rwx", equal["perms"]);
 
         // The mask form (SECC0038's fix): write and execute are set, whatever else is: killed.
-        var masked = ChildProcess.Run("prot-mask");
+        var masked = ChildProcess.Run(runtime, "prot-mask");
         Assert.Equal(ChildProcess.SIGSYS, masked.Signal);
         Assert.Equal("True", masked["before_call"]);
         Assert.False(masked.Values.ContainsKey("result_ok"), masked.ToString());

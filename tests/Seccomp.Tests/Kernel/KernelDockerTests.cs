@@ -7,10 +7,11 @@ namespace Seccomp.Tests;
 [Trait(TestCategories.Name, TestCategories.Kernel)]
 public class KernelDockerTests
 {
-    [Fact]
-    public void DockerProfileLetsDotnetRunDeniesKeyctlAndCoversEveryThread()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void DockerProfileLetsDotnetRunDeniesKeyctlAndCoversEveryThread(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("docker");
+        var r = ChildProcess.RunToEnd(runtime, "docker");
         Assert.Equal("True", r["applied"]);
         Assert.Equal("-1", r["keyctl_result"]);
         Assert.Equal("1", r["keyctl_errno"]); // EPERM

@@ -10,10 +10,11 @@ namespace Seccomp.Tests;
 [Trait(TestCategories.Name, TestCategories.Kernel)]
 public class KernelPhaseTests
 {
-    [Fact]
-    public void AProbeRefusedByAnInstalledFilterSaysSoAndIsNotCached()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void AProbeRefusedByAnInstalledFilterSaysSoAndIsNotCached(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("denied-probe");
+        var r = ChildProcess.RunToEnd(runtime, "denied-probe");
         Assert.Equal("True", r["first_ok"]);
         Assert.Equal("False", r["second_ok"]);
         Assert.Equal("Probe", r["error_step"]);
@@ -28,10 +29,11 @@ public class KernelPhaseTests
         Assert.Equal("1", r["seccomp_filters"]);
     }
 
-    [Fact]
-    public void AnInstallRefusedByAnInstalledFilterNamesTheCauseAndTheFix()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void AnInstallRefusedByAnInstalledFilterNamesTheCauseAndTheFix(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("denied-install");
+        var r = ChildProcess.RunToEnd(runtime, "denied-install");
         Assert.Equal("False", r["second_ok"]);
         Assert.Equal("Install", r["error_step"]);
         Assert.Equal("1", r["error_errno"]);
@@ -40,10 +42,11 @@ public class KernelPhaseTests
         Assert.Equal("1", r["seccomp_filters"]);
     }
 
-    [Fact]
-    public void ApplyingAPolicyAgainIsANoOpThatReturnsTheFirstInstallation()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void ApplyingAPolicyAgainIsANoOpThatReturnsTheFirstInstallation(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("apply-twice");
+        var r = ChildProcess.RunToEnd(runtime, "apply-twice");
         Assert.Equal("True", r["same_installation"]);
         Assert.Equal("True", r["try_again"]);
         Assert.Equal("1", r["filters_after_repeat"]);
@@ -51,20 +54,22 @@ public class KernelPhaseTests
         Assert.Equal("2", r["seccomp_filters"]);
     }
 
-    [Fact]
-    public void ComplainModeKeepsEnosysForClone3AndLogsWhatThePolicyWouldDeny()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void ComplainModeKeepsEnosysForClone3AndLogsWhatThePolicyWouldDeny(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("complain-clone3");
+        var r = ChildProcess.RunToEnd(runtime, "complain-clone3");
         Assert.Equal("38", r["clone3_errno"]);
         Assert.Equal("True", r["thread_ran"]);
         Assert.NotEqual("1", r["keyctl_errno"]); // reached the kernel: logged, not denied
         Assert.Equal("1", r["seccomp_filters"]);
     }
 
-    [Fact]
-    public void TwoPhaseOnTheRuntimeGroupWithTheSeccompRule()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void TwoPhaseOnTheRuntimeGroupWithTheSeccompRule(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("runtime-two-phase");
+        var r = ChildProcess.RunToEnd(runtime, "runtime-two-phase");
         Assert.Equal("0", r["getpgid_during_startup"]);
         Assert.Equal("1", r["getpgid_errno_after"]);
         Assert.Equal("2", r["seccomp_filters"]);

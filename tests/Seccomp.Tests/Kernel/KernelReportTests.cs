@@ -21,10 +21,11 @@ public class KernelReportTests
 
     private static readonly int Getppid = ArchInfo.Get((CoreArch)SeccompLoader.CurrentArchitecture!.Value).TryGetNumber("getppid", out int n) ? n : -1;
 
-    [Fact]
-    public void ComplainRunsTheCallAndTheProcessReportsItWithItsRuleAndThread()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void ComplainRunsTheCallAndTheProcessReportsItWithItsRuleAndThread(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("report-complain");
+        var r = ChildProcess.RunToEnd(runtime, "report-complain");
         Assert.Equal("True", r["ppid_matches"]);
         Assert.Equal("3", r["reports"]);
         Assert.Equal("getppid", r["syscall"]);
@@ -33,17 +34,20 @@ public class KernelReportTests
         Assert.Matches(@"KernelPolicies\.cs:18 \[Kill\(""getppid""\)\]", r["rule"]);
         Assert.Equal(r["caller_tid"], r["tid"]);
         Assert.Equal(r["pid"], r["violation_pid"]);
-        Assert.Equal("dotnet", r["thread"]); // the kernel's name of the thread that called: the main thread keeps the program's
+        // The kernel's name of the thread that called: the main thread keeps the program's (dotnet, or the .NET 8 child's
+        // apphost, cut to the kernel's 15 characters).
+        Assert.Equal(runtime == ChildRuntime.Net8 ? "Seccomp.TestChi" : "dotnet", r["thread"]);
         Assert.Equal("1,2,3", r["counts"]);
         Assert.StartsWith("seccomp-violation policy=Seccomp.TestChild.Policies.KillProcessPolicy arch=x86_64 syscall=getppid nr=110 action=kill-process mode=complain args=", r["line"]);
         // Nothing reached the kernel's log: the call was reported by the process, not by LOG.
         Assert.Null(KernelLog.FindSeccompLine(int.Parse(r["pid"]), Getppid));
     }
 
-    [Fact]
-    public void WithoutACallbackOneLinePerDistinctCallGoesToStandardError()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void WithoutACallbackOneLinePerDistinctCallGoesToStandardError(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("report-complain", "stderr");
+        var r = ChildProcess.RunToEnd(runtime, "report-complain", "stderr");
         Assert.Equal("True", r["ppid_matches"]);
         var lines = r.Stderr.Split('\n').Where(l => l.StartsWith("seccomp-violation ", StringComparison.Ordinal)).ToList();
         // Three identical calls: one line (the same arguments are not written again).
@@ -52,10 +56,11 @@ public class KernelReportTests
         Assert.Contains(" count=1", lines[0]);
     }
 
-    [Fact]
-    public void ReportViolationsWritesTheKillingCallThenEndsWithSigsys()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void ReportViolationsWritesTheKillingCallThenEndsWithSigsys(ChildRuntime runtime)
     {
-        var r = ChildProcess.Run("report-kill");
+        var r = ChildProcess.Run(runtime, "report-kill");
         Assert.True(r.Signal == ChildProcess.SIGSYS, r.ToString());
         Assert.Equal("True", r["before_call"]);
         Assert.False(r.Values.ContainsKey("survived"));
@@ -65,20 +70,22 @@ public class KernelReportTests
         Assert.Contains(" ends=process", line);
     }
 
-    [Fact]
-    public void AHungCallbackDelaysTheKillByTheTimeoutOnlyAndTheLineIsStillWritten()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void AHungCallbackDelaysTheKillByTheTimeoutOnlyAndTheLineIsStillWritten(ChildRuntime runtime)
     {
         var started = DateTime.UtcNow;
-        var r = ChildProcess.Run("report-kill", "hung-callback");
+        var r = ChildProcess.Run(runtime, "report-kill", "hung-callback");
         Assert.True(r.Signal == ChildProcess.SIGSYS, r.ToString());
         Assert.Contains(r.Stderr.Split('\n'), l => l.StartsWith("seccomp-violation ", StringComparison.Ordinal) && l.Contains(" syscall=getppid "));
         _output.WriteLine($"ended after {(DateTime.UtcNow - started).TotalSeconds:F1} s (timeout 1 s)");
     }
 
-    [Fact]
-    public void AnErrnoRuleFailsTheCallAndIsReported()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void AnErrnoRuleFailsTheCallAndIsReported(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("report-errno");
+        var r = ChildProcess.RunToEnd(runtime, "report-errno");
         Assert.Equal("-1", r["result"]);
         Assert.Equal("15", r["errno"]); // ENOTBLK, the policy's errno
         Assert.Equal("getppid", r["syscall"]);
@@ -87,10 +94,11 @@ public class KernelReportTests
         Assert.Contains("[Deny(\"getppid\", Errno = Errno.ENOTBLK)]", r["rule"]);
     }
 
-    [Fact]
-    public void ACallbackThatThrowsLeavesNoCallUnansweredAndIsReportedOnce()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void ACallbackThatThrowsLeavesNoCallUnansweredAndIsReportedOnce(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("report-throwing-callback");
+        var r = ChildProcess.RunToEnd(runtime, "report-throwing-callback");
         Assert.Equal("100", r["answered"]);
         Assert.True(int.Parse(r["callback_calls"]) >= 11, r.ToString()); // the first 10, then summaries: still called
         Assert.Single(r.Stderr.Split('\n'), l => l.Contains("the OnViolation callback threw InvalidOperationException: sink down"));
@@ -102,10 +110,11 @@ public class KernelReportTests
     /// reported and the runtime's own are left to the kernel (LOG). The supervisor's own calls get through by
     /// construction, or it would wait on itself and the child would hang.
     /// </summary>
-    [Fact]
-    public void TheSupervisorsOwnCallsGetThroughAPolicyThatDeniesEverything()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void TheSupervisorsOwnCallsGetThroughAPolicyThatDeniesEverything(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("report-deny-everything");
+        var r = ChildProcess.RunToEnd(runtime, "report-deny-everything");
         Assert.Equal("True", r["status_read"]);
         Assert.Equal("64", r["sum"]);
         var names = r["names"].Split(',');
@@ -122,10 +131,11 @@ public class KernelReportTests
     /// 8 threads deny as fast as they can for 10 s: every call gets its answer (EPERM), the app's loopback echo keeps
     /// answering, memory stays bounded, and reports are aggregated (the first 10 in full, then summaries).
     /// </summary>
-    [Fact]
-    public void AFloodOfDenialsNeitherStallsTheAppNorGrowsMemory()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void AFloodOfDenialsNeitherStallsTheAppNorGrowsMemory(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("report-flood", "10", "8");
+        var r = ChildProcess.RunToEnd(runtime, "report-flood", "10", "8");
         foreach (var key in new[] { "denials", "per_second", "echo_ok", "echo_failed", "echo_max_ms", "rss_start_kb", "rss_max_kb", "reports", "summaries", "summarized" })
             _output.WriteLine($"{key}={r[key]}");
         Assert.Equal("0", r["wrong_answers"]);
@@ -138,10 +148,11 @@ public class KernelReportTests
         Assert.True(long.Parse(r["rss_max_kb"]) - long.Parse(r["rss_start_kb"]) < 64 * 1024, r.ToString());
     }
 
-    [Fact]
-    public void WithoutUserNotificationsComplainFallsBackToLogAndSaysSo()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void WithoutUserNotificationsComplainFallsBackToLogAndSaysSo(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("report-fallback");
+        var r = ChildProcess.RunToEnd(runtime, "report-fallback");
         Assert.Equal("True", r["ppid_matches"]);
         Assert.Contains("in-process reports", r["fallback"]);
         Assert.Contains("SECCOMP_RET_LOG", r["fallback"]);
@@ -151,10 +162,11 @@ public class KernelReportTests
         Assert.Contains("code=0x7ffc0000", line);
     }
 
-    [Fact]
-    public void ASecondPolicyWithComplainLogsInsteadBecauseTheFirstHoldsTheListener()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void ASecondPolicyWithComplainLogsInsteadBecauseTheFirstHoldsTheListener(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("report-second-listener");
+        var r = ChildProcess.RunToEnd(runtime, "report-second-listener");
         Assert.Equal("True", r["ppid_matches"]);
         Assert.Contains("second seccomp listener", r["fallback"]);
         Assert.Equal("1", r["reported"]);

@@ -17,11 +17,13 @@ public class KernelSecurityTests
     /// loader must see that the kernel's filter count did not rise, and fail closed.
     /// </summary>
     [Theory]
-    [InlineData("lying-filter")]
-    [InlineData("lying-supervisor")]
-    public void AFakeSuccessOfSeccompIsCaughtByTheFilterCount(string scenario)
+    [InlineData(ChildRuntime.Net10, "lying-filter")]
+    [InlineData(ChildRuntime.Net10, "lying-supervisor")]
+    [InlineData(ChildRuntime.Net8, "lying-filter")]
+    [InlineData(ChildRuntime.Net8, "lying-supervisor")]
+    public void AFakeSuccessOfSeccompIsCaughtByTheFilterCount(ChildRuntime runtime, string scenario)
     {
-        var r = ChildProcess.RunToEnd(scenario);
+        var r = ChildProcess.RunToEnd(runtime, scenario);
         Assert.Equal("True", r["earlier_installed"]);
         Assert.Equal("False", r["tryapply"]);
         Assert.Equal("Verify", r["step"]);
@@ -37,37 +39,51 @@ public class KernelSecurityTests
     /// Item 6: a root process whose policy lets it open files can still write /proc/sys or other processes' memory;
     /// Apply() says so once, without failing. A policy that opens nothing has nothing to warn about.
     /// </summary>
-    [Fact]
-    public void ApplyWarnsWhenARootProcessMayOpenFiles()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void ApplyWarnsWhenARootProcessMayOpenFiles(ChildRuntime runtime)
     {
         Assert.True(System.Environment.IsPrivilegedProcess, "the tests run as root, as CI does");
-        var r = ChildProcess.RunToEnd("privilege-warning");
+        var r = ChildProcess.RunToEnd(runtime, "privilege-warning");
         Assert.Equal("1", r["warnings"]);
         Assert.Contains("AllowPolicy is installed, but the process runs as root and holds CAP_SYS_ADMIN and holds CAP_SYS_PTRACE", r["warning"]);
         Assert.Contains("docs/limits.md", r["warning"]);
 
         // The same policy as uid 65534 with no capabilities: nothing to warn about. The child runs from a copy that
-        // nobody can read (the build output may sit in a tree it cannot traverse).
+        // nobody can read (the build output may sit in a tree it cannot traverse): its assemblies on .NET 10, the whole
+        // self-contained folder (apphost and runtime) on .NET 8.
         string setpriv = new[] { "/usr/bin/setpriv", "/bin/setpriv" }.First(System.IO.File.Exists);
+        string source = runtime == ChildRuntime.Net8
+            ? ChildRuntimes.Net8Folder("Seccomp.TestChild")
+            : System.IO.Path.GetDirectoryName(ChildProcess.ChildDll)!;
         string dir = System.IO.Directory.CreateTempSubdirectory("seccomp-child-").FullName;
-        foreach (var f in System.IO.Directory.GetFiles(System.IO.Path.GetDirectoryName(typeof(Seccomp.TestChild.Native).Assembly.Location)!, "Seccomp*"))
-            System.IO.File.Copy(f, System.IO.Path.Combine(dir, System.IO.Path.GetFileName(f)));
-        if (System.OperatingSystem.IsLinux()) System.IO.File.SetUnixFileMode(dir, (System.IO.UnixFileMode)0x1ed /* 0755 */);
-        var none = ChildProcess.RunWith(psi =>
+        try
         {
-            string dotnet = psi.FileName;
-            var args = new List<string>(psi.ArgumentList);
-            psi.FileName = setpriv;
-            psi.ArgumentList.Clear();
-            foreach (var a in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--", dotnet })
-                psi.ArgumentList.Add(a);
-            args[args.FindIndex(a => a.EndsWith("Seccomp.TestChild.dll"))] = System.IO.Path.Combine(dir, "Seccomp.TestChild.dll");
-            foreach (var a in args) psi.ArgumentList.Add(a);
-            psi.Environment["HOME"] = dir;
-            psi.Environment["DOTNET_CLI_HOME"] = dir;
-        }, "privilege-warning");
-        Assert.True(none.ExitCode == 0, none.Stderr);
-        Assert.Equal("0", none["warnings"]);
+            foreach (var f in System.IO.Directory.GetFiles(source, runtime == ChildRuntime.Net8 ? "*" : "Seccomp*"))
+                System.IO.File.Copy(f, System.IO.Path.Combine(dir, System.IO.Path.GetFileName(f)));
+            if (System.OperatingSystem.IsLinux()) System.IO.File.SetUnixFileMode(dir, (System.IO.UnixFileMode)0x1ed /* 0755 */);
+            var none = ChildProcess.RunWith(runtime, psi =>
+            {
+                // The command as the launcher made it (dotnet X.dll, or the apphost), with the child's file from the copy.
+                var command = new List<string> { psi.FileName };
+                command.AddRange(psi.ArgumentList);
+                int own = command.FindIndex(a => a.StartsWith(source + "/", System.StringComparison.Ordinal));
+                command[own] = System.IO.Path.Combine(dir, System.IO.Path.GetFileName(command[own]));
+                psi.FileName = setpriv;
+                psi.ArgumentList.Clear();
+                foreach (var a in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--" })
+                    psi.ArgumentList.Add(a);
+                foreach (var a in command) psi.ArgumentList.Add(a);
+                psi.Environment["HOME"] = dir;
+                psi.Environment["DOTNET_CLI_HOME"] = dir;
+            }, "privilege-warning");
+            Assert.True(none.ExitCode == 0, none.ToString());
+            Assert.Equal("0", none["warnings"]);
+        }
+        finally
+        {
+            System.IO.Directory.Delete(dir, recursive: true);
+        }
     }
 
     /// <summary>
@@ -75,10 +91,11 @@ public class KernelSecurityTests
     /// sched_setaffinity, prctl) reach only the calling process or the forms the runtime uses; on another process they
     /// get the policy's default (EPERM here), while the runtime's own uses, threads and collections still work.
     /// </summary>
-    [Fact]
-    public void RuntimeGroupCallsReachOnlyTheCallingProcess()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void RuntimeGroupCallsReachOnlyTheCallingProcess(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunToEnd("group-reaches-only-itself");
+        var r = ChildProcess.RunToEnd(runtime, "group-reaches-only-itself");
         try { System.Diagnostics.Process.GetProcessById(int.Parse(r["other_pid"])).Kill(); } catch (System.ArgumentException) { }
         Assert.Equal("1", r["prlimit64_other"]);
         Assert.Equal("0", r["prlimit64_self"]);
@@ -99,10 +116,11 @@ public class KernelSecurityTests
     /// pause, a debugger attaching) while threads sleep and wait under KillProcess + @dotnet-runtime. A stop
     /// interrupts their timed waits, and the kernel resumes them through restart_syscall.
     /// </summary>
-    [Fact]
-    public void FiftyStopContinueCyclesUnderTheRuntimeGroupKillNothing()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void FiftyStopContinueCyclesUnderTheRuntimeGroupKillNothing(ChildRuntime runtime)
     {
-        var psi = ChildProcess.StartInfo("stop-continue", "4");
+        var psi = ChildProcess.StartInfo(runtime, "stop-continue", "4");
         using var p = System.Diagnostics.Process.Start(psi)!;
         string? line;
         while ((line = p.StandardOutput.ReadLine()) != null && line != "ready=True") { }
@@ -128,10 +146,11 @@ public class KernelSecurityTests
     /// @dotnet-runtime + the calls of Process.Start (vfork, execve, wait4, waitid); every child exits 0, none is killed,
     /// and SIGCHLD's interruptions of the runtime's waits resume.
     /// </summary>
-    [Fact]
-    public void TwoHundredChildrenStartedAndReapedUnderTheRuntimeGroupKillNothing()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public void TwoHundredChildrenStartedAndReapedUnderTheRuntimeGroupKillNothing(ChildRuntime runtime)
     {
-        var r = ChildProcess.RunWith(null, "children", "200");
+        var r = ChildProcess.RunWith(runtime, null, "children", "200");
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Equal("200", r["reaped_ok"]);
     }

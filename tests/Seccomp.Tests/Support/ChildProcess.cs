@@ -13,9 +13,12 @@ internal sealed record ChildResult(int ExitCode, IReadOnlyDictionary<string, str
 
     public string this[string key] => Values.TryGetValue(key, out var v)
         ? v
-        : throw new KeyNotFoundException($"the child did not report '{key}'. exit={ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
+        : throw new KeyNotFoundException($"the child on {Runtime} did not report '{key}'. exit={ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
 
-    public override string ToString() => $"exit={ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
+    /// <summary>The runtime the child ran on (said in every failure message).</summary>
+    public ChildRuntime Runtime { get; init; }
+
+    public override string ToString() => $"{Runtime}: exit={ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
 }
 
 /// <summary>
@@ -27,26 +30,36 @@ internal static class ChildProcess
 
     public static string ChildDll => typeof(Seccomp.TestChild.Native).Assembly.Location;
 
-    public static ChildResult Run(string scenario, params string[] args) => RunWith(null, scenario, args);
+    public static ChildResult Run(string scenario, params string[] args) => RunWith(ChildRuntime.Net10, null, scenario, args);
+
+    /// <summary>Runs a scenario on the given runtime.</summary>
+    public static ChildResult Run(ChildRuntime runtime, string scenario, params string[] args) => RunWith(runtime, null, scenario, args);
 
     /// <summary>Runs a scenario that must end normally (exit 0).</summary>
-    public static ChildResult RunToEnd(string scenario, params string[] args)
+    public static ChildResult RunToEnd(string scenario, params string[] args) => RunToEnd(ChildRuntime.Net10, scenario, args);
+
+    /// <summary>Runs a scenario on the given runtime that must end normally (exit 0).</summary>
+    public static ChildResult RunToEnd(ChildRuntime runtime, string scenario, params string[] args)
     {
-        var r = Run(scenario, args);
+        var r = Run(runtime, scenario, args);
         Xunit.Assert.True(r.ExitCode == 0, r.ToString());
         return r;
     }
 
     /// <summary>How a scenario is started, with its output redirected.</summary>
-    public static ProcessStartInfo StartInfo(string scenario, params string[] args)
+    public static ProcessStartInfo StartInfo(string scenario, params string[] args) => StartInfo(ChildRuntime.Net10, scenario, args);
+
+    /// <summary>How a scenario is started on the given runtime, with its output redirected.</summary>
+    public static ProcessStartInfo StartInfo(ChildRuntime runtime, string scenario, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var command = ChildRuntimes.Command(runtime, "Seccomp.TestChild", ChildDll);
+        var psi = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add(ChildDll);
+        foreach (var a in command[1..]) psi.ArgumentList.Add(a);
         psi.ArgumentList.Add(scenario);
         foreach (var a in args) psi.ArgumentList.Add(a);
         // No createdump on SIGSYS: it would be denied by the filter anyway and only slows the test down.
@@ -54,9 +67,12 @@ internal static class ChildProcess
         return psi;
     }
 
-    public static ChildResult RunWith(Action<ProcessStartInfo>? configure, string scenario, params string[] args)
+    public static ChildResult RunWith(Action<ProcessStartInfo>? configure, string scenario, params string[] args) =>
+        RunWith(ChildRuntime.Net10, configure, scenario, args);
+
+    public static ChildResult RunWith(ChildRuntime runtime, Action<ProcessStartInfo>? configure, string scenario, params string[] args)
     {
-        var psi = StartInfo(scenario, args);
+        var psi = StartInfo(runtime, scenario, args);
         configure?.Invoke(psi);
         using var p = Process.Start(psi)!;
         var stdoutTask = p.StandardOutput.ReadToEndAsync();
@@ -64,7 +80,7 @@ internal static class ChildProcess
         if (!p.WaitForExit(60_000))
         {
             p.Kill(true);
-            throw new TimeoutException($"scenario {scenario} did not end within 60 s");
+            throw new TimeoutException($"scenario {scenario} on {runtime} did not end within 60 s");
         }
         p.WaitForExit();
         string stdout = stdoutTask.Result, stderr = stderrTask.Result;
@@ -74,6 +90,6 @@ internal static class ChildProcess
             int eq = line.IndexOf('=');
             if (eq > 0) values[line[..eq]] = line[(eq + 1)..].TrimEnd('\r');
         }
-        return new ChildResult(p.ExitCode, values, stdout, stderr);
+        return new ChildResult(p.ExitCode, values, stdout, stderr) { Runtime = runtime };
     }
 }
