@@ -6,12 +6,21 @@ using System.Runtime;
 using System.Runtime.InteropServices;
 using Seccomp.RuntimeMatrix;
 
-// Usage: Seccomp.RuntimeMatrix CASE [--enforce]
+// Usage: Seccomp.RuntimeMatrix CASE [--enforce] [--mark]
+//        Seccomp.RuntimeMatrix --evaluate ARCH [children] < calls
 // One case of what the runtime does by itself; --enforce applies the case's KillProcess policy first, so a call the
 // group lacks ends the run with SIGSYS (exit status 159) instead of a line that says the case passed.
+// --mark stats a path no system has where the policy is applied (Apply() cannot run under qemu-user), so that a
+// trace taken from outside (qemu-user's -strace, eng/measure-runtime-matrix-qemu.sh) can tell the runtime's start,
+// which no Apply() in Main sees, from what a policy applied there must allow.
+// --evaluate answers, for each line "NAME ARG0 ARG1 ..." (hex) of stdin, the verdict of this program's policy (the
+// children case's with "children") for ARCH: how the compiler resolves the groups there, where no such machine is at
+// hand to run them.
+if (args.Length >= 2 && args[0] == "--evaluate")
+    return Evaluation.Run(args[1], args.Length > 2 && args[2] == "children");
 if (args.Length == 0 || !Cases.All.ContainsKey(args[0]))
 {
-    Console.Error.WriteLine("usage: Seccomp.RuntimeMatrix CASE [--enforce]; cases: " + string.Join(", ", Cases.All.Keys));
+    Console.Error.WriteLine("usage: Seccomp.RuntimeMatrix CASE [--enforce] [--mark] | --evaluate ARCH [children]; cases: " + string.Join(", ", Cases.All.Keys));
     return 2;
 }
 if (args.Contains("--enforce"))
@@ -19,6 +28,7 @@ if (args.Contains("--enforce"))
     if (args[0] == "children") RuntimeAndProcess.Apply();
     else RuntimeOnly.Apply();
 }
+if (args.Contains("--mark")) File.Exists(Evaluation.MarkPath);
 int code = Cases.All[args[0]]();
 Console.Out.WriteLine("case " + args[0] + " passed");
 Console.Out.Flush();

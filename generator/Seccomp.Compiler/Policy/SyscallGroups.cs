@@ -96,7 +96,17 @@ namespace Seccomp.Common
                 // timed waits (nanosleep, futex, poll) through restart_syscall, which the filter sees like any call.
                 "restart_syscall", "unlink", "unlinkat", "write", "writev",
                 "getpriority", "sched_get_priority_max", "sched_get_priority_min",
-                "fchmod", "fchmodat", "socketpair", "get_mempolicy", "getsid"),
+                "fchmod", "fchmodat", "socketpair", "get_mempolicy", "getsid",
+                // aarch64, measured by tests/Seccomp.RuntimeMatrix under qemu-user (eng/measure-runtime-matrix-qemu.sh,
+                // data/dotnet-runtime-matrix-aarch64.tsv). sched_getcpu (thread pool, server GC's heap balancing) reads
+                // rseq's cpu_id when glibc registered rseq, and otherwise calls getcpu: arm64 has no vDSO getcpu, as
+                // x86_64 has. Seen in the threads and signals cases and under every condition (qemu-user refuses rseq;
+                // so does a kernel before 4.18, a glibc before 2.35, or glibc.pthread.rseq=0). It reports the caller's CPU.
+                "getcpu",
+                // aarch64, same measurement: the unwinder linked into libcoreclr checks that an address is mapped before it
+                // reads it, with msync(addr, 8, MS_ASYNC) and a one-byte write to a pipe (the jit and unhandled cases,
+                // and every condition). msync reaches only the caller's own mappings.
+                "msync"),
             // What an ASP.NET Core app (Kestrel and the generic host) calls beyond @dotnet-runtime, measured, not
             // guessed: samples/WebService (`dotnet new web` plus GET /time and POST /echo, .NET 10.0.12, x86_64) was
             // recorded with dotnet-seccomp (eng/record-web.sh) listening on 127.0.0.1, on localhost (127.0.0.1 and

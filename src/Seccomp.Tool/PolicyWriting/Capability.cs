@@ -20,9 +20,10 @@ internal sealed record Capability(string Group, string[] Triggers, string Area, 
         // An outbound connection: HttpClient, Socket.ConnectAsync, and the name resolution around them.
         new("@http-client", new[] { "connect" }, "outbound connections (HttpClient, sockets) and name resolution"),
         // Files moved, linked, deleted, watched or given times and modes: System.IO beyond reading and writing. Not
-        // inotify: Kestrel's configuration reload watches files too, and @aspnetcore holds that.
+        // inotify: Kestrel's configuration reload watches files too, and @aspnetcore holds that. Not msync: the runtime's
+        // own unwinder makes it on aarch64 (@dotnet-runtime has it); a MemoryMappedFile is read from the app's code (ApiUse).
         new("@file-system", new[] { "rename", "renameat", "renameat2", "link", "linkat", "symlink", "symlinkat", "rmdir",
-            "chmod", "utimensat", "chdir", "copy_file_range", "msync", "fallocate" }, "files moved, linked, deleted, with times and modes (System.IO)"),
+            "chmod", "utimensat", "chdir", "copy_file_range", "fallocate" }, "files moved, linked, deleted, with times and modes (System.IO)"),
         // SQLite run as root gives its journal and WAL files the database's owner: fchown is how a recording shows it.
         // Its renames and deletes are @file-system's, so the two come together.
         new("@sqlite", new[] { "fchown" }, "SQLite (Microsoft.Data.Sqlite)", With: new[] { "@file-system" }),
