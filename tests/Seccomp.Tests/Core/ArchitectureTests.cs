@@ -243,4 +243,34 @@ public class ArchitectureTests
             Assert.Equal(new byte[] { 0x20, 0x00, 0, 0, 4, 0, 0, 0 }, le.Take(8).ToArray());
         }
     }
+
+    /// <summary>Item 3: every group resolves on every architecture, and @dotnet-runtime holds there what the runtime
+    /// needs under that architecture's names (mmap2 and the time64 calls on arm).</summary>
+    [Fact]
+    public void EveryGroupResolvesOnEveryArchitecture()
+    {
+        foreach (var info in ArchInfo.All)
+        {
+            foreach (var group in SyscallGroups.Names)
+                Assert.True(PolicyResolver.ExpandEntry("@" + group, info, CoreVerdict.Allow).Any(), $"@{group} is empty on {info.Name}");
+            var runtime = PolicyResolver.ExpandEntry("@dotnet-runtime", info, CoreVerdict.Allow).Select(x => x.Name).ToHashSet();
+            foreach (var needed in new[] { "read", "write", "clone", "futex", "mprotect", "munmap", "openat", "exit_group", "rt_sigreturn", "membarrier", "rseq" })
+                Assert.True(runtime.Contains(needed), $"@dotnet-runtime lacks {needed} on {info.Name}");
+            Assert.True(runtime.Contains("mmap") || runtime.Contains("mmap2"), $"no mmap on {info.Name}");
+        }
+        var arm = PolicyResolver.ExpandEntry("@dotnet-runtime", ArchInfo.Get(CoreArch.Arm), CoreVerdict.Allow).Select(x => x.Name).ToHashSet();
+        foreach (var name in new[] { "mmap2", "clock_gettime64", "clock_nanosleep_time64", "futex_time64", "ppoll_time64", "_llseek", "fstat64", "fcntl64", "ugetrlimit", "cacheflush" })
+            Assert.True(arm.Contains(name), $"@dotnet-runtime lacks {name} on arm");
+        Assert.DoesNotContain("mmap", arm);
+    }
+
+    [Fact]
+    public void APolicyWithoutArchitecturesTargetsAllSeven()
+    {
+        var generated = Assert.Single(GeneratorHarness.Generate(
+            "using Seccomp; [SeccompPolicy] [Allow(\"@dotnet-runtime\")] public static partial class P;"));
+        Assert.Contains("SeccompArch.X86_64, global::Seccomp.SeccompArch.Aarch64, global::Seccomp.SeccompArch.Riscv64, "
+            + "global::Seccomp.SeccompArch.Arm, global::Seccomp.SeccompArch.Ppc64le, global::Seccomp.SeccompArch.S390x, "
+            + "global::Seccomp.SeccompArch.Loongarch64 }", generated);
+    }
 }
