@@ -83,6 +83,9 @@ public class ArchitectureTests
         var onlyOpenat = Compile(Policy(CoreArch.S390x, CoreVerdict.Errno(1), Rule(0, CoreVerdict.Allow, "flags == O_RDONLY && mode == 0", "openat")));
         var words = onlyOpenat.Program(CoreArch.S390x).Instructions.Where(i => i.Code == (Op.LD | Op.W | Op.ABS) && i.K >= 16).Select(i => i.K).ToList();
         Assert.Equal(new[] { 16u + 8 * 2 + 4, 16u + 8 * 3 + 4 }, words.Distinct().OrderBy(k => k).ToArray());
+        var listing = new SeccompProgram(SeccompArch.S390x, onlyOpenat.Program(CoreArch.S390x).ToBytes()).Disassemble();
+        Assert.Contains("ld [arg2_lo]", listing);
+        Assert.DoesNotContain("_hi]", listing);
         var model = Policy(CoreArch.S390x, CoreVerdict.Errno(1), Rule(0, CoreVerdict.Allow, "flags == O_RDONLY && mode == 0", "openat"),
             Rule(1, CoreVerdict.Allow, "count == 0x100000001", "read"));
         var c = Compile(model);
