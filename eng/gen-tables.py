@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Generate the syscall and constant tables of Seccomp.Compiler from Debian's kernel and glibc headers.
 
-Reads, for each of x86_64, aarch64 and riscv64:
+Reads, for each of x86_64, aarch64, riscv64, arm (EABI), ppc64le, s390x and loongarch64 (see eng/README.md for
+the last four; loongarch64 has no Debian 12 cross headers and reads the generic ones):
   * the Linux 6.1 uapi syscall numbers (asm/unistd_64.h on x86_64; asm/unistd.h -> asm-generic/unistd.h on
     aarch64 and riscv64, with the #if logic evaluated by the C preprocessor as that architecture sets it up);
   * data/syscalls-after-6.1.tsv (calls added after 6.1 with one number on every architecture) and
@@ -9,7 +10,7 @@ Reads, for each of x86_64, aarch64 and riscv64:
     TARGET_KERNEL, the newest release the tables cover;
   * named constants (O_*, AF_*, CLONE_*, ...) from the glibc and uapi headers of that architecture.
 
-Writes src/Common/Tables/SyscallTable.{X86_64,Aarch64,Riscv64}.g.cs (linked into the runtime and the compiler)
+Writes src/Common/Tables/SyscallTable.{X86_64,Aarch64,Riscv64,Arm,Ppc64le,S390x,Loongarch64}.g.cs (linked into the runtime and the compiler)
 and generator/Seccomp.Compiler/Tables/Constants.g.cs, each table one C# string constant of lines.
 
 The headers are run through the host gcc's preprocessor only (`gcc -E`, with -nostdinc, the architecture's
@@ -19,7 +20,9 @@ integer rules for an LP64 target. As a check, the same expressions are also comp
 
 Usage: python3 eng/gen-tables.py [--check-libseccomp] [--no-cc-check]
 Needs: gcc, linux-libc-dev, libc6-dev, linux-libc-dev-arm64-cross, libc6-dev-arm64-cross,
-       linux-libc-dev-riscv64-cross, libc6-dev-riscv64-cross (Debian bookworm).
+       linux-libc-dev-riscv64-cross, libc6-dev-riscv64-cross, linux-libc-dev-armhf-cross, libc6-dev-armhf-cross,
+       linux-libc-dev-ppc64el-cross, libc6-dev-ppc64el-cross, linux-libc-dev-s390x-cross, libc6-dev-s390x-cross
+       (Debian bookworm).
 """
 
 import argparse
@@ -94,10 +97,95 @@ ARCHES = [
         "kernel_pkg": "linux-libc-dev-riscv64-cross",
         "libc_pkg": "libc6-dev-riscv64-cross",
     },
+    {
+        "key": "arm",
+        "field": "Arm",
+        "file": "SyscallTable.Arm.g.cs",
+        "audit": "AUDIT_ARCH_ARM",
+        "summary": "arm (AUDIT_ARCH_ARM), EABI: the eabi and common rows, plus the ARM-private calls at 0x0f0000 "
+                   "(cacheflush, set_tls, ...).",
+        "incdirs": ["/usr/arm-linux-gnueabihf/include"],
+        "unistd": ["asm/unistd.h"],
+        "unistd_shown": ["/usr/arm-linux-gnueabihf/include/asm/unistd.h", "asm/unistd-eabi.h"],
+        "undef": X86_PREDEFS + ["__LP64__", "_LP64", "__SIZEOF_LONG__", "__SIZEOF_POINTER__", "__SIZEOF_SIZE_T__",
+                                "__SIZE_TYPE__", "__PTRDIFF_TYPE__", "__INTPTR_TYPE__", "__UINTPTR_TYPE__",
+                                "__WCHAR_TYPE__", "__LONG_MAX__", "__SIZE_MAX__", "__PTRDIFF_MAX__"],
+        "define": ["__arm__=1", "__ARM_EABI__=1", "__ARMEL__=1", "__ARM_ARCH=7", "__ARM_ARCH_7A__=1",
+                   "__ARM_PCS_VFP=1", "__CHAR_UNSIGNED__=1", "__SIZEOF_LONG__=4", "__SIZEOF_POINTER__=4",
+                   "__SIZEOF_SIZE_T__=4", "__SIZE_TYPE__=unsigned int", "__PTRDIFF_TYPE__=int",
+                   "__INTPTR_TYPE__=int", "__UINTPTR_TYPE__=unsigned int", "__WCHAR_TYPE__=unsigned int",
+                   "__LONG_MAX__=0x7fffffffL", "__SIZE_MAX__=0xffffffffU", "__PTRDIFF_MAX__=0x7fffffff",
+                   "__ILP32__=1"],
+        # The one 32-bit target: `long`, size_t and pointers are 4 bytes (ILP32).
+        "long_bits": 32,
+        # Private calls (__ARM_NR_*) are calls the kernel dispatches like any other (arch/arm/kernel/traps.c).
+        "private_prefix": "__ARM_NR_",
+        # Header aliases of a table row (arch/arm/include/uapi/asm/unistd.h): not a call of their own.
+        "aliases": {"sync_file_range2"},
+        "kernel_pkg": "linux-libc-dev-armhf-cross",
+        "libc_pkg": "libc6-dev-armhf-cross",
+    },
+    {
+        "key": "ppc64le",
+        "field": "Ppc64le",
+        "file": "SyscallTable.Ppc64le.g.cs",
+        "audit": "AUDIT_ARCH_PPC64LE",
+        "summary": "ppc64le (AUDIT_ARCH_PPC64LE): the common, 64 and nospu rows of powerpc's own table.",
+        "incdirs": ["/usr/powerpc64le-linux-gnu/include"],
+        "unistd": ["asm/unistd.h"],
+        "unistd_shown": ["/usr/powerpc64le-linux-gnu/include/asm/unistd.h", "asm/unistd_64.h"],
+        "undef": X86_PREDEFS,
+        "define": ["__powerpc__=1", "__powerpc64__=1", "__PPC__=1", "__PPC64__=1", "_ARCH_PPC=1",
+                   "_ARCH_PPC64=1", "__LITTLE_ENDIAN__=1", "_LITTLE_ENDIAN=1", "_CALL_ELF=2",
+                   "__CHAR_UNSIGNED__=1", "__LONG_DOUBLE_128__=1", "__LONG_DOUBLE_IEEE128__=1"],
+        # powerpc's terminal ioctls carry the size of their argument: termios is 4 tcflag_t, cc_t c_cc[19],
+        # c_line, 2 speed_t (44 bytes); winsize 4 unsigned short; sgttyb 4 char + short; tchars, ltchars 6 char.
+        "struct_sizes": {"struct termios": 44, "struct winsize": 8, "struct sgttyb": 6, "struct tchars": 6,
+                         "struct ltchars": 6},
+        "kernel_pkg": "linux-libc-dev-ppc64el-cross",
+        "libc_pkg": "libc6-dev-ppc64el-cross",
+    },
+    {
+        "key": "s390x",
+        "field": "S390x",
+        "file": "SyscallTable.S390x.g.cs",
+        "audit": "AUDIT_ARCH_S390X",
+        "summary": "s390x (AUDIT_ARCH_S390X), big-endian: the common and 64 rows of s390's own table.",
+        "incdirs": ["/usr/s390x-linux-gnu/include"],
+        "unistd": ["asm/unistd.h"],
+        "unistd_shown": ["/usr/s390x-linux-gnu/include/asm/unistd.h", "asm/unistd_64.h"],
+        "undef": X86_PREDEFS + ["__BYTE_ORDER__", "__ORDER_LITTLE_ENDIAN__", "__FLOAT_WORD_ORDER__"],
+        "define": ["__s390__=1", "__s390x__=1", "__zarch__=1", "__CHAR_UNSIGNED__=1",
+                   "__ORDER_LITTLE_ENDIAN__=1234", "__BYTE_ORDER__=4321", "__FLOAT_WORD_ORDER__=4321",
+                   "__LONG_DOUBLE_128__=1"],
+        "kernel_pkg": "linux-libc-dev-s390x-cross",
+        "libc_pkg": "libc6-dev-s390x-cross",
+    },
+    {
+        "key": "loongarch64",
+        "field": "Loongarch64",
+        "file": "SyscallTable.Loongarch64.g.cs",
+        "audit": "AUDIT_ARCH_LOONGARCH64",
+        "summary": "loongarch64 (AUDIT_ARCH_LOONGARCH64): the asm-generic table with loongarch's __ARCH_WANT_* "
+                   "choices.",
+        # Debian 12 has no loong64 cross headers. LoongArch's uapi asm/unistd.h of Linux 6.1 only chooses which
+        # asm-generic calls it wants (eng/loongarch64-uapi/asm/unistd.h says the same); every other asm/ header
+        # that the constants read is the asm-generic one on loongarch, as on riscv64, whose cross headers (and
+        # generic-ABI glibc) stand in for them.
+        "incdirs": [os.path.join(ROOT, "eng", "loongarch64-uapi"), "/usr/riscv64-linux-gnu/include"],
+        "unistd": ["asm/unistd.h"],
+        "unistd_shown": ["eng/loongarch64-uapi/asm/unistd.h", "asm-generic/unistd.h"],
+        "undef": X86_PREDEFS,
+        "define": ["__riscv=1", "__riscv_xlen=64", "__riscv_flen=64", "__riscv_float_abi_double=1",
+                   "__riscv_atomic=1", "__riscv_mul=1", "__riscv_div=1", "__riscv_cmodel_medany=1"],
+        "kernel_pkg": "linux-libc-dev-riscv64-cross",
+        "libc_pkg": "libc6-dev-riscv64-cross",
+    },
 ]
 
 # __NR_* macros that are not system calls.
-NOT_SYSCALLS = {"syscalls", "arch_specific_syscall"}
+# (SYSCALL_BASE, SYSCALL_MASK, OABI_SYSCALL_BASE: arm's numbering bases.)
+NOT_SYSCALLS = {"syscalls", "arch_specific_syscall", "SYSCALL_BASE", "SYSCALL_MASK", "OABI_SYSCALL_BASE"}
 
 # Headers for the constants. The glibc view (what a C program sees) and the bare uapi view (what the kernel
 # defines) are preprocessed separately: mixing them redefines macros.
@@ -155,8 +243,10 @@ EXCLUDED_NAMES = {"SIGSTKSZ", "SIGRTMIN", "SIGRTMAX", "O_TMPFILE_MASK"}
 
 # Values as the script must find them, per architecture (None: all architectures).
 EXPECTED = [
-    ("O_DIRECTORY", {"x86_64": 0x10000, "aarch64": 0x4000, "riscv64": 0x10000}),
-    ("O_NOFOLLOW", {"x86_64": 0x20000, "aarch64": 0x8000, "riscv64": 0x20000}),
+    ("O_DIRECTORY", {"x86_64": 0x10000, "aarch64": 0x4000, "riscv64": 0x10000, "arm": 0x4000, "ppc64le": 0x4000,
+                     "s390x": 0x10000, "loongarch64": 0x10000}),
+    ("O_NOFOLLOW", {"x86_64": 0x20000, "aarch64": 0x8000, "riscv64": 0x20000, "arm": 0x8000, "ppc64le": 0x8000,
+                    "s390x": 0x20000, "loongarch64": 0x20000}),
     ("O_CLOEXEC", 0x80000),
     ("AT_FDCWD", -100),
     ("AT_EMPTY_PATH", 0x1000),
@@ -166,8 +256,11 @@ EXPECTED = [
     ("SOCK_CLOEXEC", 0x80000),
     ("CLONE_NEWUSER", 0x10000000),
     ("CLONE_INTO_CGROUP", 0x200000000),
-    ("FIONBIO", 0x5421),
-    ("TCGETS", 0x5401),
+    # powerpc encodes its terminal ioctls with _IOR/_IOW (TCGETS: _IOR('t', 19, struct termios)).
+    ("FIONBIO", {"x86_64": 0x5421, "aarch64": 0x5421, "riscv64": 0x5421, "arm": 0x5421, "ppc64le": 0x8004667E,
+                 "s390x": 0x5421, "loongarch64": 0x5421}),
+    ("TCGETS", {"x86_64": 0x5401, "aarch64": 0x5401, "riscv64": 0x5401, "arm": 0x5401, "ppc64le": 0x402C7413,
+                "s390x": 0x5401, "loongarch64": 0x5401}),
     ("SIGKILL", 9),
     ("SIGSYS", 31),
     ("PR_SET_NO_NEW_PRIVS", 38),
@@ -180,8 +273,13 @@ EXPECTED = [
     ("EPOLL_CLOEXEC", 0x80000),
 ]
 EXPECTED_SYSCALLS = [
-    ("read", {"x86_64": 0, "aarch64": 63, "riscv64": 63}),
-    ("newfstatat", {"x86_64": 262, "aarch64": 79, "riscv64": 79}),
+    ("read", {"x86_64": 0, "aarch64": 63, "riscv64": 63, "arm": 3, "ppc64le": 3, "s390x": 3, "loongarch64": 63}),
+    ("newfstatat", {"x86_64": 262, "aarch64": 79, "riscv64": 79, "arm": None, "ppc64le": 291, "s390x": 293,
+                    "loongarch64": 79}),
+    ("seccomp", {"x86_64": 317, "aarch64": 277, "riscv64": 277, "arm": 383, "ppc64le": 358, "s390x": 348,
+                 "loongarch64": 277}),
+    ("cacheflush", {"x86_64": None, "aarch64": None, "riscv64": None, "arm": 0x0F0002, "ppc64le": None,
+                    "s390x": None, "loongarch64": None}),
     ("clone3", 435),
     ("futex_waitv", 449),
     ("set_mempolicy_home_node", 450),
@@ -277,17 +375,32 @@ def tokenize(text):
 
 
 INT, UINT, LONG, ULONG = (32, True), (32, False), (64, True), (64, False)
+LLONG, ULLONG = (64, True), (64, False)
+# `long` and pointers are 64 bits on every target but arm (ILP32); set_data_model switches them before an
+# architecture's headers are evaluated. LONG/ULONG stay the 64-bit types the tables are written in.
+C_LONG, C_ULONG, POINTER_BYTES = LONG, ULONG, 8
+# sizeof of the structs an architecture's ioctl numbers encode (powerpc's _IOR('t', 19, struct termios)...), from
+# that architecture's uapi asm/termbits.h and asm/ioctls.h; set per architecture like the data model.
+STRUCT_SIZES = {}
 
 BASE_TYPES = {
     ("char",): (8, True), ("signed", "char"): (8, True), ("unsigned", "char"): (8, False),
     ("short",): (16, True), ("unsigned", "short"): (16, False),
     ("int",): INT, ("signed",): INT, ("unsigned",): UINT,
     ("long",): LONG, ("unsigned", "long"): ULONG,
-    ("long", "long"): LONG, ("unsigned", "long", "long"): ULONG,
+    ("long", "long"): LLONG, ("unsigned", "long", "long"): ULLONG,
     ("_Bool",): (8, False),
 }
 TYPE_WORDS = {"char", "short", "int", "long", "signed", "unsigned", "_Bool", "__signed__", "__signed",
               "const", "volatile", "__const", "__extension__"}
+
+
+def set_data_model(long_bits):
+    """LP64 (long_bits 64) or ILP32 (32): the size of `long`, `size_t` and pointers for the next evaluation."""
+    global C_LONG, C_ULONG, POINTER_BYTES
+    C_LONG, C_ULONG, POINTER_BYTES = (long_bits, True), (long_bits, False), long_bits // 8
+    BASE_TYPES[("long",)] = C_LONG
+    BASE_TYPES[("unsigned", "long")] = C_ULONG
 
 
 def base_type(words):
@@ -379,13 +492,19 @@ def literal(tok):
             candidates.append(INT)
             if not decimal:
                 candidates.append(UINT)
-        candidates.append(LONG)
+        if longs <= 1:
+            candidates.append(C_LONG)
+            if not decimal:
+                candidates.append(C_ULONG)
+        candidates.append(LLONG)
         if not decimal:
-            candidates.append(ULONG)
+            candidates.append(ULLONG)
     else:
         if longs == 0:
             candidates.append(UINT)
-        candidates.append(ULONG)
+        if longs <= 1:
+            candidates.append(C_ULONG)
+        candidates.append(ULLONG)
     for ctype in candidates:
         if wrap(value, ctype) == value:
             return (value, ctype)
@@ -585,7 +704,7 @@ class Evaluator:
                 ctype = self.try_type_name()
                 if ctype is not None and self.peek() == ")":
                     self.take(")")
-                    return (self.size_of(ctype), ULONG)
+                    return (self.size_of(ctype), C_ULONG)
                 self.pos = save
             raise EvalError("sizeof of an expression")
         if tok == "(":
@@ -643,8 +762,10 @@ class Evaluator:
     @staticmethod
     def size_of(ctype):
         if ctype == "ptr":
-            return 8
+            return POINTER_BYTES
         if ctype[0] == "struct":
+            if ctype[1] in STRUCT_SIZES:
+                return STRUCT_SIZES[ctype[1]]
             raise EvalError("sizeof(%s) unknown" % ctype[1])
         return ctype[0] // 8
 
@@ -669,7 +790,7 @@ TYPEDEF_RE = re.compile(r"\btypedef\s+([\w\s]+?)\s+(\w+)\s*;")
 
 
 def read_typedefs(preprocessed):
-    typedefs = {"size_t": ULONG, "ssize_t": LONG}
+    typedefs = {"size_t": C_ULONG, "ssize_t": C_LONG}
     text = re.sub(r"\s+", " ", preprocessed)
     for m in TYPEDEF_RE.finditer(text):
         words, name = m.group(1).split(), m.group(2)
@@ -764,11 +885,15 @@ def read_syscalls(arch):
     version = linux_version(arch, macros)
     ev = Evaluator(macros, {}, {})
     table = {}
+    private = arch.get("private_prefix")
     for name in macros:
-        if not name.startswith("__NR_"):
+        if name.startswith("__NR_"):
+            call = name[len("__NR_"):]
+        elif private and name.startswith(private) and name != private + "BASE":
+            call = name[len(private):]
+        else:
             continue
-        call = name[len("__NR_"):]
-        if call in NOT_SYSCALLS:
+        if call in NOT_SYSCALLS or call in arch.get("aliases", ()):
             continue
         try:
             value, _ = ev.value_of(name)
@@ -1093,6 +1218,9 @@ def main():
 
     tables, constants, sources, summaries = [], [], [], []
     for arch in ARCHES:
+        set_data_model(arch.get("long_bits", 64))
+        STRUCT_SIZES.clear()
+        STRUCT_SIZES.update(arch.get("struct_sizes", {}))
         table, version = read_syscalls(arch)
         if version != "6.1":
             raise SystemExit("%s: headers are Linux %s, but the tsv lists calls after 6.1" % (arch["key"], version))
@@ -1117,7 +1245,8 @@ def main():
         for name in values:
             counts[family_of(name)] = counts.get(family_of(name), 0) + 1
         cc = None
-        if not opts.no_cc_check:
+        # The host gcc is LP64: its answers are the target's only where the target is LP64 too (not arm).
+        if not opts.no_cc_check and arch.get("long_bits", 64) == 64:
             cc = [cc_check(arch, gprobe, values), cc_check(arch, uprobe, values)]
         summaries.append((arch, from_headers, added, table, values, counts, failed, notes, cc))
 

@@ -13,7 +13,9 @@ cd "$(dirname "$0")/.."
 check=0
 [ "${1:-}" = "--check" ] && check=1
 generated=(src/Common/Tables/SyscallTable.X86_64.g.cs src/Common/Tables/SyscallTable.Aarch64.g.cs
-  src/Common/Tables/SyscallTable.Riscv64.g.cs generator/Seccomp.Compiler/Tables/Constants.g.cs
+  src/Common/Tables/SyscallTable.Riscv64.g.cs src/Common/Tables/SyscallTable.Arm.g.cs
+  src/Common/Tables/SyscallTable.Ppc64le.g.cs src/Common/Tables/SyscallTable.S390x.g.cs
+  src/Common/Tables/SyscallTable.Loongarch64.g.cs generator/Seccomp.Compiler/Tables/Constants.g.cs
   generator/Seccomp.Compiler/Tables/Signatures.g.cs generator/Seccomp.Compiler/Tables/HotProfile.g.cs
   tests/Seccomp.TestChild/Policies/DockerDefaultPolicy.g.cs)
 # --check keeps what is there (committed or not) and puts it back afterwards: it never loses work.

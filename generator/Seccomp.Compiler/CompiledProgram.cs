@@ -29,7 +29,7 @@ namespace Seccomp.Compiler
 
         public IReadOnlyList<BpfInstruction> Instructions { get; }
 
-        /// <summary>The kernel's struct sock_filter array.</summary>
-        public byte[] ToBytes() => BpfInstruction.ToBytes(Instructions);
+        /// <summary>The kernel's struct sock_filter array, in the target's byte order (big-endian for s390x).</summary>
+        public byte[] ToBytes() => BpfInstruction.ToBytes(Instructions, Resolved.Arch.BigEndian);
     }
 }

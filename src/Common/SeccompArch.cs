@@ -19,5 +19,13 @@ namespace Seccomp
         Aarch64,
         /// <summary>riscv64 (AUDIT_ARCH_RISCV64).</summary>
         Riscv64,
+        /// <summary>32-bit arm, EABI (AUDIT_ARCH_ARM): what an aarch64 kernel also runs as AArch32 tasks.</summary>
+        Arm,
+        /// <summary>64-bit little-endian POWER (AUDIT_ARCH_PPC64LE).</summary>
+        Ppc64le,
+        /// <summary>64-bit IBM Z (AUDIT_ARCH_S390X), big-endian.</summary>
+        S390x,
+        /// <summary>LoongArch64 (AUDIT_ARCH_LOONGARCH64).</summary>
+        Loongarch64,
     }
 }

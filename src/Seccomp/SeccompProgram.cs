@@ -11,8 +11,9 @@ namespace Seccomp
         private readonly BpfInstruction[] _instructions;
 
         /// <summary>
-        /// Wraps a program (the kernel's struct sock_filter array, 8 bytes per instruction, little-endian), checked
-        /// with the kernel's own rules: a program the kernel would refuse is refused here too.
+        /// Wraps a program (the kernel's struct sock_filter array, 8 bytes per instruction, in the target's byte order:
+        /// big-endian for s390x, little-endian elsewhere), checked with the kernel's own rules: a program the kernel
+        /// would refuse is refused here too.
         /// </summary>
         /// <exception cref="ArgumentException">The bytes are not a program the kernel accepts; the message says where.</exception>
         public SeccompProgram(SeccompArch arch, ReadOnlySpan<byte> bytes)
@@ -20,7 +21,7 @@ namespace Seccomp
             if (!Enum.IsDefined(arch)) throw new ArgumentOutOfRangeException(nameof(arch), arch, "not a SeccompArch");
             Arch = arch;
             _bytes = bytes.ToArray();
-            _instructions = BpfInstruction.FromBytes(_bytes);
+            _instructions = BpfInstruction.FromBytes(_bytes, ArchInfo.Get(arch).BigEndian);
             var problems = BpfVerifier.Verify(_instructions);
             if (problems.Count > 0)
                 throw new ArgumentException($"not a seccomp program the kernel accepts: {problems[0]}", nameof(bytes));
@@ -36,7 +37,8 @@ namespace Seccomp
 
         internal BpfInstruction[] Instructions => _instructions;
 
-        /// <summary>The kernel's struct sock_filter array: 8 bytes per instruction, little-endian.</summary>
+        /// <summary>The kernel's struct sock_filter array: 8 bytes per instruction, in the target's byte order (big-endian
+        /// for s390x, as libseccomp exports it), so that bytes built on any host load unchanged on the target.</summary>
         public byte[] ToBytes() => (byte[])_bytes.Clone();
 
         /// <summary>One line per instruction, e.g. <c>0001: jeq #0xc000003e, 0002, 0042</c>; syscall numbers are named.</summary>

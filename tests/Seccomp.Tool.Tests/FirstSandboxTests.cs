@@ -138,7 +138,7 @@ public class FirstSandboxTests
         OneLine(Tool("policy", "bad.json", "--class", "A.B", "-o", "B.cs"), 4, "bad.json:2:16: architectures.x86_64.getpgrp.nr: a string where a 32-bit integer belongs");
         File.WriteAllText(Path.Combine(app, "sparc.json"), "{ \"version\": 1, \"architectures\": { \"sparc\": { \"getpgrp\": { \"count\": 1 } } } }\n");
         OneLine(Tool("policy", "sparc.json", "--class", "A.B", "-o", "B.cs"), 4,
-            "sparc.json:1:36: architectures.sparc: not an architecture this tool knows (x86_64, aarch64, riscv64)");
+            "sparc.json:1:36: architectures.sparc: not an architecture this tool knows (x86_64, aarch64, riscv64, arm, ppc64le, s390x, loongarch64)");
         File.WriteAllText(Path.Combine(app, "bad.log"), "seccomp-violation arch=x86_64 syscall=getpgrp nr=111 mode=complain args=0x0\n");
         OneLine(Tool("policy", "bad.log", "--class", "A.B", "-o", "B.cs"), 4, "bad.log:1: args: 1 values where six belong");
         Assert.False(File.Exists(Path.Combine(app, "B.cs")));

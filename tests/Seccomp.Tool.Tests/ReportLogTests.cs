@@ -95,7 +95,7 @@ public class ReportLogTests
     }
 
     [Theory]
-    [InlineData("seccomp-violation policy=P arch=sparc syscall=read nr=0 mode=complain args=0x0,0x0,0x0,0x0,0x0,0x0", "1: arch: \"sparc\" is not an architecture this tool knows (x86_64, aarch64, riscv64)")]
+    [InlineData("seccomp-violation policy=P arch=sparc syscall=read nr=0 mode=complain args=0x0,0x0,0x0,0x0,0x0,0x0", "1: arch: \"sparc\" is not an architecture this tool knows (x86_64, aarch64, riscv64, arm, ppc64le, s390x, loongarch64)")]
     [InlineData("ok\nseccomp-violation policy=P arch=x86_64 syscall=execve nr=0 mode=complain args=0x0,0x0,0x0,0x0,0x0,0x0", "2: syscall: \"execve\" is not the name of number 0 on x86_64 (read)")]
     [InlineData("seccomp-violation arch=x86_64 syscall=read nr=0 mode=complain args=0x0,0x0,0x0", "1: args: 3 values where six belong")]
     [InlineData("seccomp-violation arch=x86_64 syscall=read nr=0 mode=complain args=0x0,0x0,0x0,0x0,0x0,\"0x1\\n\"", "1: args: \"\\\"0x1\\\\n\\\"\" is not a hexadecimal value 0x0 to 0xffffffffffffffff")]

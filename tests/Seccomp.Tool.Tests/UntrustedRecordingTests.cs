@@ -114,7 +114,7 @@ public class UntrustedRecordingTests
     [Theory]
     [InlineData("{ \"version\": 1, \"architectures\": { \"sparc\": { \"read\": { \"count\": 1 } } } }", "1:36: architectures.sparc: not an architecture this tool knows")]
     [InlineData("{ \"version\": 1, \"architectures\": {}, \"foreign\": { \"arch_0x12345678\": { \"nr_3\": 2 } } }",
-        "1:17: architectures: no architecture this tool knows (x86_64, aarch64, riscv64): only calls of arch_0x12345678")]
+        "1:17: architectures: no architecture this tool knows (x86_64, aarch64, riscv64, arm, ppc64le, s390x, loongarch64): only calls of arch_0x12345678")]
     [InlineData("{ \"version\": 1, \"foreign\": { \"i386\": { \"nr_3\": 2 } } }", " no architecture this tool knows")]
     public void A_recording_with_no_architecture_this_tool_knows_is_refused(string json, string expected)
     {

@@ -65,8 +65,9 @@ namespace Seccomp.Compiler.Analysis
                 }
                 if (!arch.Info.TryGetNumber("clone", out int nrClone)) continue;
                 var parameters = Signatures.Get("clone", arch.Info.Arch);
-                var flagsType = parameters != null && parameters.Count > 0 ? parameters[0].Type : ArgType.Unknown64;
-                int thread = sets.MaskedInRange(0, flagsType.Bits, flagsType.WidthMask, SandboxFacts.ThreadCloneFlags, SandboxFacts.ThreadCloneFlags);
+                int flagsSlot = SandboxFacts.CloneFlagsSlot(parameters);
+                var flagsType = parameters != null && parameters.Count > flagsSlot ? parameters[flagsSlot].Type : ArgType.Unknown64;
+                int thread = sets.MaskedInRange(flagsSlot, flagsType.Bits, flagsType.WidthMask, SandboxFacts.ThreadCloneFlags, SandboxFacts.ThreadCloneFlags);
                 int allowedClone = sets.Union(state.Outcomes(arch, nrClone).Where(o => !PolicyAnalysis.IsDenying(o.Verdict.Action)).Select(o => o.Set));
                 if (!sets.IsSubset(thread, allowedClone))
                     Blame(arch, nrClone, "clone",

@@ -56,6 +56,15 @@ namespace Seccomp.Compiler.Analysis
         private static ulong Constant(ArchInfo arch, string name, long fallback) =>
             unchecked((ulong)(Constants.TryGet(arch.Arch, name, out long v) ? v : fallback));
 
+        /// <summary>clone's flags slot: 0, but 1 on s390x (CONFIG_CLONE_BACKWARDS2 puts the stack first).</summary>
+        internal static int CloneFlagsSlot(IReadOnlyList<Parameter>? parameters)
+        {
+            if (parameters != null)
+                foreach (var p in parameters)
+                    if (p.Name == "clone_flags") return p.Index;
+            return 0;
+        }
+
         private static ArgType TypeOf(IReadOnlyList<Parameter>? parameters, int index, ArgType fallback) =>
             parameters != null && index < parameters.Count ? parameters[index].Type : fallback;
 
@@ -105,7 +114,7 @@ namespace Seccomp.Compiler.Analysis
                 (s, arch, p) => AnyBit(s, p, 0, Constant(arch, "CLONE_NEWUSER", 0x10000000))),
             new DangerousCall("clone", UserNamespace, "with CLONE_NEWUSER",
                 "add [Deny(\"clone\", When = \"clone_flags & CLONE_NEWUSER\")]",
-                (s, arch, p) => AnyBit(s, p, 0, Constant(arch, "CLONE_NEWUSER", 0x10000000))),
+                (s, arch, p) => AnyBit(s, p, CloneFlagsSlot(p), Constant(arch, "CLONE_NEWUSER", 0x10000000))),
             new DangerousCall("clone3",
                 "clone3 passes its flags in memory the filter cannot read, so CLONE_NEWUSER cannot be excluded: " + UserNamespace,
                 advice: "add [Deny(\"clone3\", Errno = Errno.ENOSYS)]: glibc then creates threads with clone, which a condition can check"),
@@ -209,9 +218,10 @@ namespace Seccomp.Compiler.Analysis
             new DangerousCall("clone", "clone without CLONE_THREAD starts a process, in practice to run another program", "without CLONE_THREAD", null,
                 (s, arch, p) =>
                 {
-                    var t = TypeOf(p, 0, ArgType.Unknown64);
+                    int slot = CloneFlagsSlot(p);
+                    var t = TypeOf(p, slot, ArgType.Unknown64);
                     ulong thread = Constant(arch, "CLONE_THREAD", 0x10000);
-                    return s.Compare(new CompareCondition(0, t, thread & t.WidthMask, CompareOp.Eq, 0));
+                    return s.Compare(new CompareCondition(slot, t, thread & t.WidthMask, CompareOp.Eq, 0));
                 }),
         };
 

@@ -76,7 +76,7 @@ namespace Seccomp.Compiler.Codegen
             }
 
             foreach (var block in blockOrder)
-                EmitBlock(asm, block, blocks[block]);
+                EmitBlock(asm, block, blocks[block], arch.BigEndian);
 
             var program = asm.Assemble(Op.MaxInstructions, out int size);
             if (program == null)
@@ -145,6 +145,14 @@ namespace Seccomp.Compiler.Codegen
                 handlers[nr] = HandlerFor(policy, nr);
             var unknown = new Handler(policy.UnknownSyscallAction, null);
             var tail = new List<KeyValuePair<uint, Handler>> { new((uint)arch.MaxSyscall + 1, unknown) };
+            if (arch.PrivateBase >= 0)
+            {
+                // arm's private calls (0x0f0001 cacheflush ... 0x0f0006 get_tls) are a second, small table far above
+                // the first: each number its own range, the gaps around them unknown.
+                for (int nr = arch.PrivateBase; nr <= arch.MaxPrivateSyscall; nr++)
+                    tail.Add(new((uint)nr, arch.IsKnownNumber((uint)nr) ? HandlerFor(policy, nr) : unknown));
+                tail.Add(new((uint)arch.MaxPrivateSyscall + 1, unknown));
+            }
             if (arch.HasX32)
             {
                 // x32 calls carry bit 30 and the same audit arch: they are a foreign ABI here. -1 is left to the
@@ -175,9 +183,9 @@ namespace Seccomp.Compiler.Codegen
             }
         }
 
-        private static void EmitBlock(Assembler asm, Block block, int label)
+        private static void EmitBlock(Assembler asm, Block block, int label, bool bigEndian)
         {
-            var emitter = new ConditionEmitter(asm, Op.OffsetNr);
+            var emitter = new ConditionEmitter(asm, Op.OffsetNr, bigEndian);
             emitter.Bind(label);
             var rets = new SortedDictionary<SeccompVerdict, int>();
             int Ret(SeccompVerdict v)

@@ -23,11 +23,17 @@ namespace Seccomp.Compiler.Codegen
         private AState? _a;
         private bool _reachable = true;
 
-        public ConditionEmitter(Assembler asm, uint initialOffset)
+        /// <summary>Where each argument's words are: s390x stores the high word of args[i] first.</summary>
+        private readonly bool _bigEndian;
+
+        public ConditionEmitter(Assembler asm, uint initialOffset, bool bigEndian = false)
         {
             _asm = asm;
             _a = new AState(initialOffset, FullMask);
+            _bigEndian = bigEndian;
         }
+
+        private uint ArgOffset(int arg, bool high) => Op.ArgOffset(arg, high, _bigEndian);
 
         /// <summary>Binds a label; the accumulator is known there only if every way in agrees on it.</summary>
         public void Bind(int label)
@@ -185,7 +191,7 @@ namespace Seccomp.Compiler.Codegen
                 if (!groups.TryGetValue((uint)(v >> 32), out var lows)) groups[(uint)(v >> 32)] = lows = new SortedSet<uint>();
                 lows.Add((uint)v);
             }
-            uint hiOffset = Op.ArgOffset(c.Arg, true), loOffset = Op.ArgOffset(c.Arg, false);
+            uint hiOffset = ArgOffset(c.Arg, true), loOffset = ArgOffset(c.Arg, false);
             var groupList = new List<KeyValuePair<uint, SortedSet<uint>>>(groups);
             if (mh != 0) Load(hiOffset, mh);
             for (int g = 0; g < groupList.Count; g++)
@@ -270,12 +276,12 @@ namespace Seccomp.Compiler.Codegen
         {
             if (bits <= 32)
             {
-                Load(Op.ArgOffset(arg, false), (uint)mask);
+                Load(ArgOffset(arg, false), (uint)mask);
                 Jump(Op.JGE, (uint)a, t, f);
                 return;
             }
             uint ah = (uint)(a >> 32), al = (uint)a;
-            Load(Op.ArgOffset(arg, true), (uint)(mask >> 32));
+            Load(ArgOffset(arg, true), (uint)(mask >> 32));
             if (al == 0) { Jump(Op.JGE, ah, t, f); return; }
             int low = _asm.NewLabel();
             if (ah != FullMask)
@@ -286,7 +292,7 @@ namespace Seccomp.Compiler.Codegen
             }
             Jump(Op.JEQ, ah, low, f);
             Bind(low);
-            Load(Op.ArgOffset(arg, false), (uint)mask);
+            Load(ArgOffset(arg, false), (uint)mask);
             Jump(Op.JGE, al, t, f);
         }
 
@@ -294,12 +300,12 @@ namespace Seccomp.Compiler.Codegen
         {
             if (bits <= 32)
             {
-                Load(Op.ArgOffset(arg, false), (uint)mask);
+                Load(ArgOffset(arg, false), (uint)mask);
                 Jump(Op.JGT, (uint)b, f, t);
                 return;
             }
             uint bh = (uint)(b >> 32), bl = (uint)b;
-            Load(Op.ArgOffset(arg, true), (uint)(mask >> 32));
+            Load(ArgOffset(arg, true), (uint)(mask >> 32));
             if (bl == FullMask) { Jump(Op.JGT, bh, f, t); return; }
             int low = _asm.NewLabel();
             if (bh != FullMask)
@@ -310,7 +316,7 @@ namespace Seccomp.Compiler.Codegen
             }
             Jump(Op.JEQ, bh, low, t);
             Bind(low);
-            Load(Op.ArgOffset(arg, false), (uint)mask);
+            Load(ArgOffset(arg, false), (uint)mask);
             Jump(Op.JGT, bl, f, t);
         }
 
@@ -318,8 +324,8 @@ namespace Seccomp.Compiler.Codegen
         private void Equal(int arg, int bits, ulong mask, ulong v, int t, int f)
         {
             var words = new List<(uint Offset, uint Mask, uint Value)>();
-            if (bits == 64) words.Add((Op.ArgOffset(arg, true), (uint)(mask >> 32), (uint)(v >> 32)));
-            words.Add((Op.ArgOffset(arg, false), (uint)mask, (uint)v));
+            if (bits == 64) words.Add((ArgOffset(arg, true), (uint)(mask >> 32), (uint)(v >> 32)));
+            words.Add((ArgOffset(arg, false), (uint)mask, (uint)v));
             words.RemoveAll(w => w.Mask == 0 && w.Value == 0);
             if (words.Exists(w => (w.Value & ~w.Mask) != 0)) { Ja(f); return; }
             if (words.Count == 0) { Ja(t); return; }
@@ -339,8 +345,8 @@ namespace Seccomp.Compiler.Codegen
         private void AnyBits(int arg, int bits, ulong mask, int t, int f)
         {
             var words = new List<(uint Offset, uint Mask)>();
-            if (bits == 64 && (mask >> 32) != 0) words.Add((Op.ArgOffset(arg, true), (uint)(mask >> 32)));
-            if ((uint)mask != 0) words.Add((Op.ArgOffset(arg, false), (uint)mask));
+            if (bits == 64 && (mask >> 32) != 0) words.Add((ArgOffset(arg, true), (uint)(mask >> 32)));
+            if ((uint)mask != 0) words.Add((ArgOffset(arg, false), (uint)mask));
             if (words.Count == 0) { Ja(f); return; }
             for (int i = 0; i < words.Count; i++)
             {

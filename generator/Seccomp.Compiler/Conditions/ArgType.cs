@@ -8,6 +8,12 @@ namespace Seccomp.Common.Conditions
     /// <summary>How the kernel's 64-bit argument slot is read for one C parameter type.</summary>
     internal readonly record struct ArgType(int Bits, bool Signed, bool Pointer, string CType)
     {
+        /// <summary>
+        /// Why the filter cannot compare this argument on the architecture at hand (arm's register pairs, s390x's
+        /// mmap), or null. A condition that names it is enforced in the safe direction (SECC0013).
+        /// </summary>
+        public string? NotComparable { get; init; }
+
         public ulong WidthMask => Bits >= 64 ? ulong.MaxValue : (1UL << Bits) - 1;
 
         /// <summary>The bits of the slot the comparison sees: a 32-bit type ignores the high word entirely, a 16-bit

@@ -186,6 +186,10 @@ namespace Seccomp.Compiler.Conditions
             private Condition Make(Parameter arg, Num? mask, CompareOp op, Num value, TextSpan valueSpan, TextSpan argSpan)
             {
                 var type = arg.Type;
+                if (type.NotComparable is { } why)
+                    Warnings.Add(new ConditionProblem(DiagnosticIds.ArgumentNotComparable,
+                        why + $"; there a rule that lets the call run never applies, one that stops it applies to every {_syscall} call",
+                        argSpan));
                 if (type.Pointer)
                 {
                     if (mask != null || (op != CompareOp.Eq && op != CompareOp.Ne) || value.Bits != 0)

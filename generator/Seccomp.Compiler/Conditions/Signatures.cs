@@ -24,6 +24,8 @@ namespace Seccomp.Common.Conditions
         {
             ["stat"] = "newstat", ["fstat"] = "newfstat", ["lstat"] = "newlstat", ["sendfile"] = "sendfile64",
             ["uname"] = "newuname", ["umount2"] = "umount", ["fadvise64"] = "fadvise64_64",
+            // arm's mmap2 is mmap_pgoff (arch/arm/kernel/entry-common.S: sys_mmap2 shifts the offset, then calls it).
+            ["mmap2"] = "mmap_pgoff",
         };
 
         // Names the man pages use where the kernel's prototype says something else.
@@ -60,19 +62,74 @@ namespace Seccomp.Common.Conditions
                 int space = row[i].LastIndexOf(' ');
                 result.Add(new Parameter(i, row[i].Substring(space + 1), Classify(row[i].Substring(0, space))));
             }
-            // CONFIG_CLONE_BACKWARDS (arm64, riscv): tls comes before child_tidptr.
-            if (syscall == "clone" && arch != SeccompArch.X86_64 && result.Count == 5)
-            {
-                var tls = result[4];
-                var child = result[3];
-                result[3] = tls with { Index = 3 };
-                result[4] = child with { Index = 4 };
-            }
-            // Arguments the kernel reads more narrowly than declared (clone's flags, a readv fd...): compare at that width.
+            // Arguments the kernel reads more narrowly than declared (clone's flags, a readv fd...): compare at that
+            // width. The rows name the prototype's slots, so this comes before any architecture's reordering.
             for (int i = 0; i < result.Count; i++)
                 if (NarrowArguments.Find(syscall, i) is { } narrow)
                     result[i] = result[i] with { Type = new ArgType(narrow.Bits, narrow.Signed, false, result[i].Type.CType) };
+            if (syscall == "clone" && result.Count == 5)
+            {
+                switch (CloneOrder(arch))
+                {
+                    case CloneVariant.Backwards: // tls comes before child_tidptr
+                        (result[3], result[4]) = (result[4] with { Index = 3 }, result[3] with { Index = 4 });
+                        break;
+                    case CloneVariant.Backwards2: // s390: the stack first, then the flags
+                        (result[0], result[1]) = (result[1] with { Index = 0 }, result[0] with { Index = 1 });
+                        break;
+                }
+            }
+            if (arch == SeccompArch.Arm) ToArmRegisters(syscall, result);
+            else if (arch == SeccompArch.S390x && syscall == "mmap")
+            {
+                // s390x's mmap is sys_old_mmap(struct mmap_arg_struct __user *): the six values are in memory the
+                // filter cannot read (arch/s390/kernel/syscalls/syscall.tbl, row 90).
+                for (int i = 0; i < result.Count; i++)
+                    result[i] = result[i] with { Type = result[i].Type with { NotComparable = "on s390x mmap takes a pointer to a struct that holds its arguments (sys_old_mmap): the filter cannot see " + result[i].Name } };
+            }
             return result;
+        }
+
+        /// <summary>The kernel's clone prototype per architecture: CONFIG_CLONE_BACKWARDS (arm, arm64, powerpc, riscv),
+        /// CONFIG_CLONE_BACKWARDS2 (s390), or the plain one (x86_64, loongarch); see kernel/fork.c and each arch/*/Kconfig.</summary>
+        internal enum CloneVariant { Plain, Backwards, Backwards2 }
+
+        internal static CloneVariant CloneOrder(SeccompArch arch) => arch switch
+        {
+            SeccompArch.Aarch64 or SeccompArch.Riscv64 or SeccompArch.Arm or SeccompArch.Ppc64le => CloneVariant.Backwards,
+            SeccompArch.S390x => CloneVariant.Backwards2,
+            _ => CloneVariant.Plain,
+        };
+
+        /// <summary>The C types a 32-bit ABI passes in a register pair (the filter sees two slots, never one value).</summary>
+        private static bool IsPairType(string ctype)
+        {
+            string t = ctype.Replace("const ", "").Trim();
+            return t is "loff_t" or "u64" or "__u64" or "s64" or "__s64" or "long long" or "unsigned long long" or "off64_t" or "uint64_t";
+        }
+
+        /// <summary>
+        /// arm (EABI) registers are 32 bits: a long, size_t or pointer argument is one 32-bit slot whose high word the
+        /// kernel leaves 0; a 64-bit argument (loff_t...) takes an aligned register pair, so it cannot be compared as
+        /// one value and every later argument sits in another slot than the prototype's position.
+        /// </summary>
+        private static void ToArmRegisters(string syscall, List<Parameter> result)
+        {
+            string? pair = null;
+            for (int i = 0; i < result.Count; i++)
+            {
+                var p = result[i];
+                if (pair == null && IsPairType(p.Type.CType)) pair = p.Name;
+                if (pair != null)
+                {
+                    string why = pair == p.Name
+                        ? $"on arm the 64-bit '{p.Type.CType} {p.Name}' of {syscall} is split over two 32-bit registers: the filter cannot compare it as one value"
+                        : $"on arm '{p.Name}' of {syscall} follows the 64-bit '{pair}', which takes a register pair: it is not in slot {p.Index} there";
+                    result[i] = p with { Type = p.Type with { NotComparable = why } };
+                }
+                else if (p.Type.Bits == 64)
+                    result[i] = p with { Type = p.Type with { Bits = 32 } };
+            }
         }
 
         /// <summary>

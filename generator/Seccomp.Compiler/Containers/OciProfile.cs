@@ -24,6 +24,10 @@ namespace Seccomp.Compiler.Containers
         {
             SeccompArch.X86_64 => "SCMP_ARCH_X86_64",
             SeccompArch.Aarch64 => "SCMP_ARCH_AARCH64",
+            SeccompArch.Arm => "SCMP_ARCH_ARM",
+            SeccompArch.Ppc64le => "SCMP_ARCH_PPC64LE",
+            SeccompArch.S390x => "SCMP_ARCH_S390X",
+            SeccompArch.Loongarch64 => "SCMP_ARCH_LOONGARCH64",
             _ => "SCMP_ARCH_RISCV64",
         };
     }

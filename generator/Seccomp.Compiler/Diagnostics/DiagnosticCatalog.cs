@@ -42,6 +42,7 @@ namespace Seccomp.Compiler.Diagnostics
             new(DiagnosticIds.ConditionAlwaysTrue, "Condition is always true", Warning, ConditionCategory),
             new(DiagnosticIds.NeedsTracerOrListener, "Trace or Notify without a tracer or listener fails with ENOSYS", Info, PolicyCategory),
             new(DiagnosticIds.PositionalArgument, "argN is register slot N, not the prototype's parameter argN", Warning, ConditionCategory),
+            new(DiagnosticIds.ArgumentNotComparable, "Argument cannot be compared on a target architecture: the rule is enforced in the safe direction there", Warning, ConditionCategory),
             new(DiagnosticIds.FlagEquality, "Flag argument compared for equality: more flags bypass the rule", Warning, ConditionCategory),
             new(DiagnosticIds.DangerousAllowance, "Allowed call defeats the sandbox", Warning, SandboxCategory),
             new(DiagnosticIds.KillThread, "KillThread in a multi-threaded process", Warning, SandboxCategory),

@@ -33,6 +33,7 @@ namespace Seccomp.Compiler.Diagnostics
         public const string NeedsTracerOrListener = "SECC0036";
         public const string PositionalArgument = "SECC0037";
         public const string FlagEquality = "SECC0038";
+        public const string ArgumentNotComparable = "SECC0039";
         public const string DangerousAllowance = "SECC0040";
         public const string KillThread = "SECC0041";
         public const string RuntimeNeedsSyscall = "SECC0042";

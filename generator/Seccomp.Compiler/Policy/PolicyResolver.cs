@@ -22,14 +22,36 @@ namespace Seccomp.Compiler.Policy
             foreach (var rule in policy.Rules)
             {
                 var seen = new HashSet<(int, SeccompVerdict, string)>();
+                void Add(int number, SeccompVerdict verdict, Condition? condition)
+                {
+                    if (!seen.Add((number, verdict, condition?.ToString() ?? ""))) return;
+                    if (!bySyscall.TryGetValue(number, out var list)) bySyscall[number] = list = new List<ResolvedRule>();
+                    list.Add(new ResolvedRule(rule.Index, verdict, condition));
+                }
                 foreach (var entry in rule.Syscalls)
                     foreach (var x in ExpandEntry(entry, arch, rule.Action))
                     {
-                        var condition = And(BindOrThrow(bindings, rule.When, x.Name, arch, rule.Index), BindOrThrow(bindings, x.Member?.When, x.Name, arch, rule.Index));
                         var verdict = x.Member?.Action ?? rule.Action;
-                        if (!seen.Add((x.Number, verdict, condition?.ToString() ?? ""))) continue;
-                        if (!bySyscall.TryGetValue(x.Number, out var list)) bySyscall[x.Number] = list = new List<ResolvedRule>();
-                        list.Add(new ResolvedRule(rule.Index, verdict, condition));
+                        bool uncheckable = false;
+                        var condition = And(BindOrThrow(bindings, rule.When, x.Name, arch, rule.Index, ref uncheckable),
+                            BindOrThrow(bindings, x.Member?.When, x.Name, arch, rule.Index, ref uncheckable));
+                        if (uncheckable)
+                        {
+                            // A condition the filter cannot evaluate here (SECC0039): fail safe. A rule that lets the
+                            // call run never applies on this architecture; one that stops it applies to every call.
+                            if (Permissive(verdict)) continue;
+                            condition = null;
+                        }
+                        Add(x.Number, verdict, condition);
+                        if (Multiplexers.Find(arch, x.Name) is { } mux && (condition == null || !Permissive(verdict)))
+                        {
+                            // The same call through socketcall/ipc (ppc64le, s390x): its arguments sit behind a pointer
+                            // the filter cannot read, so only the sub-call number is compared. An unconditional rule
+                            // covers that form too; a conditional one that lets the call run does not (the condition
+                            // could not be checked there: the multiplexed form keeps the default), and a conditional one
+                            // that stops it stops every multiplexed call of that kind.
+                            Add(mux.Number, verdict, mux.Condition);
+                        }
                     }
             }
             return new ResolvedPolicy(arch, policy.DefaultAction, policy.BadArchAction, policy.UnknownSyscallAction,
@@ -37,14 +59,19 @@ namespace Seccomp.Compiler.Policy
                 Codegen.HotCalls.Resolve(policy.HotSyscalls is { } hot ? (IReadOnlyList<string>)hot : Codegen.HotCalls.BuiltIn, arch));
         }
 
-        private static Condition? BindOrThrow(ConditionBindings bindings, string? when, string syscall, ArchInfo arch, int ruleIndex)
+        private static Condition? BindOrThrow(ConditionBindings bindings, string? when, string syscall, ArchInfo arch, int ruleIndex, ref bool uncheckable)
         {
             if (when == null) return null;
             var bound = bindings.Bind(when, syscall, arch);
             if (bound.Problems.Count > 0)
                 throw new InvalidOperationException($"rule {ruleIndex}: condition does not bind for {syscall}: {bound.Problems[0].Message}");
+            foreach (var w in bound.Warnings)
+                if (w.Id == Diagnostics.DiagnosticIds.ArgumentNotComparable) uncheckable = true;
             return bound.Condition;
         }
+
+        /// <summary>Actions that let the call run (the others stop it, or hand it to someone who decides).</summary>
+        public static bool Permissive(SeccompVerdict verdict) => verdict.Action is SeccompAction.Allow or SeccompAction.Log;
 
         /// <summary>Both conditions (either may be absent).</summary>
         public static Condition? And(Condition? a, Condition? b) => a == null ? b : b == null ? a : new AndCondition(a, b);

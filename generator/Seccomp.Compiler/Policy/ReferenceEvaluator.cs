@@ -12,7 +12,7 @@ namespace Seccomp.Compiler.Policy
         {
             if (auditArch != policy.Arch.AuditArch) return policy.BadArchAction;
             if (policy.Arch.HasX32 && nr >= ArchInfo.X32SyscallBit && nr != uint.MaxValue) return policy.BadArchAction;
-            if (nr > (uint)policy.Arch.MaxSyscall) return policy.UnknownSyscallAction;
+            if (!policy.Arch.IsKnownNumber(nr)) return policy.UnknownSyscallAction;
 
             SeccompVerdict? best = null;
             foreach (var rule in policy.RulesFor((int)nr))

@@ -106,7 +106,17 @@ namespace Seccomp.Common
                 // aarch64, same measurement: the unwinder linked into libcoreclr checks that an address is mapped before it
                 // reads it, with msync(addr, 8, MS_ASYNC) and a one-byte write to a pipe (the jit and unhandled cases,
                 // and every condition). msync reaches only the caller's own mappings.
-                "msync"),
+                "msync",
+                // 32-bit arm (EABI) calls in place of the 64-bit ABIs' ones above, which a name that does not exist on
+                // an architecture leaves out there: mmap2 (its mmap is OABI-only), the large-file calls (fstat64,
+                // fstatat64, _llseek, fcntl64, ...), ugetrlimit, the uid32 calls, arm_fadvise64_64, and the time64 calls
+                // glibc 2.35+ makes (.NET on arm needs 2.35: its time_t is 64 bits), falling back to the old ones on
+                // ENOSYS. cacheflush: the JIT flushes the instruction cache after writing code. sigreturn: arm, ppc64le
+                // and s390x return from handlers installed without SA_SIGINFO through it.
+                "mmap2", "fstat64", "stat64", "lstat64", "fstatat64", "statfs64", "fstatfs64", "_llseek", "fcntl64",
+                "ftruncate64", "ugetrlimit", "getuid32", "geteuid32", "getgid32", "getegid32", "arm_fadvise64_64",
+                "clock_gettime64", "clock_getres_time64", "clock_nanosleep_time64", "futex_time64", "ppoll_time64",
+                "rt_sigtimedwait_time64", "cacheflush", "sigreturn"),
             // What an ASP.NET Core app (Kestrel and the generic host) calls beyond @dotnet-runtime, measured, not
             // guessed: samples/WebService (`dotnet new web` plus GET /time and POST /echo, .NET 10.0.12, x86_64) was
             // recorded with dotnet-seccomp (eng/record-web.sh) listening on 127.0.0.1, on localhost (127.0.0.1 and
@@ -152,7 +162,7 @@ namespace Seccomp.Common
                 "symlink", "symlinkat",              // File/Directory.CreateSymbolicLink
                 "rmdir", "mkdirat",                  // Directory.Delete (unlinkat elsewhere), Directory.CreateDirectory on aarch64/riscv64
                 "chmod",                             // File.SetUnixFileMode, File.SetAttributes (ReadOnly); fchmod/fchmodat are runtime's
-                "utimensat",                         // File.SetLastWriteTime and friends; File.Copy keeps the times (futimens)
+                "utimensat", "utimensat_time64",     // File.SetLastWriteTime and friends; File.Copy keeps the times (futimens); _time64 on arm
                 "chdir",                             // Directory.SetCurrentDirectory
                 "msync",                             // MemoryMappedViewAccessor.Flush
                 "copy_file_range",                   // File.Copy (the runtime probes it with -1 descriptors first)
@@ -210,7 +220,7 @@ namespace Seccomp.Common
             ["process"] = Members("vfork", "execve", "wait4", "waitid", "kill"),
             // Network calls of a service that accepts and makes TCP/UDP connections.
             ["network-io"] = Members("accept", "accept4", "bind", "connect", "getpeername", "getsockname", "getsockopt", "listen",
-                "recvfrom", "recvmmsg", "recvmsg", "sendmmsg", "sendmsg", "sendto", "setsockopt", "shutdown",
+                "recvfrom", "recvmmsg", "recvmmsg_time64", "recvmsg", "sendmmsg", "sendmsg", "sendto", "setsockopt", "shutdown",
                 new GroupMember("socket", When: OrdinarySockets),
                 "socketpair"),
         };

@@ -34,6 +34,10 @@ namespace Seccomp.Common.Tables
             {
                 SeccompArch.X86_64 => ConstantData.X86_64,
                 SeccompArch.Aarch64 => ConstantData.Aarch64,
+                SeccompArch.Arm => ConstantData.Arm,
+                SeccompArch.Ppc64le => ConstantData.Ppc64le,
+                SeccompArch.S390x => ConstantData.S390x,
+                SeccompArch.Loongarch64 => ConstantData.Loongarch64,
                 _ => ConstantData.Riscv64,
             };
             d = new Dictionary<string, long>(StringComparer.Ordinal);

@@ -42,7 +42,7 @@ namespace Seccomp.Bpf
             {
                 var insn = program[pc];
                 bool nr = holdsNr[pc] == 1;
-                lines[pc] = Format(insn, pc, nr ? arch : null);
+                lines[pc] = Format(insn, pc, nr ? arch : null, arch?.BigEndian ?? false);
                 bool after = insn.Code == (Op.LD | Op.W | Op.ABS) ? insn.K == Op.OffsetNr
                     : Op.Class(insn.Code) is Op.JMP or Op.ST or Op.STX or Op.LDX || insn.Code == (Op.MISC | Op.TAX) ? nr
                     : false;
@@ -68,17 +68,17 @@ namespace Seccomp.Bpf
         }
 
         /// <summary>One instruction; jump targets are absolute instruction indices.</summary>
-        public static string Format(BpfInstruction insn, int pc) => Format(insn, pc, null);
+        public static string Format(BpfInstruction insn, int pc) => Format(insn, pc, null, false);
 
         /// <summary>One instruction; <paramref name="syscalls"/> names the constant of a comparison with the syscall number.</summary>
-        private static string Format(BpfInstruction insn, int pc, ArchInfo? syscalls)
+        private static string Format(BpfInstruction insn, int pc, ArchInfo? syscalls, bool bigEndian)
         {
             ushort code = insn.Code;
             uint k = insn.K;
             switch (Op.Class(code))
             {
                 case Op.LD:
-                    if (code == (Op.LD | Op.W | Op.ABS)) return $"ld {Field(k)}";
+                    if (code == (Op.LD | Op.W | Op.ABS)) return $"ld {Field(k, bigEndian)}";
                     if (code == (Op.LD | Op.IMM)) return $"ld #{Hex(k)}";
                     if (code == (Op.LD | Op.MEM)) return $"ld M[{k}]";
                     if (code == (Op.LD | Op.W | Op.LEN)) return "ld #len";
@@ -110,16 +110,17 @@ namespace Seccomp.Bpf
             return $".insn code={Hex(code)} jt={insn.Jt} jf={insn.Jf} k={Hex(k)}";
         }
 
-        private static string Field(uint offset)
+        /// <summary>The seccomp_data field at an offset; the u64s' low word comes second on a big-endian kernel (s390x).</summary>
+        private static string Field(uint offset, bool bigEndian)
         {
             if (offset == Op.OffsetNr) return "[nr]";
             if (offset == Op.OffsetArch) return "[arch]";
-            if (offset == Op.OffsetIp) return "[ip_lo]";
-            if (offset == Op.OffsetIp + 4) return "[ip_hi]";
+            uint low = bigEndian ? 4u : 0u;
+            if (offset == Op.OffsetIp || offset == Op.OffsetIp + 4) return offset - Op.OffsetIp == low ? "[ip_lo]" : "[ip_hi]";
             if (offset >= Op.OffsetArgs && offset < Op.SeccompDataSize && offset % 4 == 0)
             {
                 uint arg = (offset - Op.OffsetArgs) / 8;
-                return (offset - Op.OffsetArgs) % 8 == 0 ? $"[arg{arg}_lo]" : $"[arg{arg}_hi]";
+                return (offset - Op.OffsetArgs) % 8 == low ? $"[arg{arg}_lo]" : $"[arg{arg}_hi]";
             }
             return $"[{offset}]";
         }

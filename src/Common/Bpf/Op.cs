@@ -38,8 +38,12 @@ namespace Seccomp.Bpf
         public const uint OffsetIp = 8;
         public const uint OffsetArgs = 16;
 
-        /// <summary>Offset of the low (<paramref name="high"/> false) or high 32 bits of an argument, little-endian.</summary>
-        public static uint ArgOffset(int arg, bool high) => OffsetArgs + (uint)(8 * arg) + (high ? 4u : 0u);
+        /// <summary>
+        /// Offset of the low (<paramref name="high"/> false) or high 32 bits of an argument: args[] are native u64s, so
+        /// on a big-endian kernel (s390x) the high word comes first and the low one sits 4 bytes later.
+        /// </summary>
+        public static uint ArgOffset(int arg, bool high, bool bigEndian = false) =>
+            OffsetArgs + (uint)(8 * arg) + (high != bigEndian ? 4u : 0u);
 
         /// <summary>Maximum program length the kernel accepts (BPF_MAXINSNS).</summary>
         public const int MaxInstructions = 4096;

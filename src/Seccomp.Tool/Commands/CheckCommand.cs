@@ -50,7 +50,7 @@ internal static class CheckCommand
     private static int Run(string[] command)
     {
         if (HostArchitecture.Current is null)
-            return Program.Fail(ExitCodes.Unsupported, $"cannot check on {RuntimeInformation.ProcessArchitecture}: only x86_64, aarch64 and riscv64 are supported");
+            return Program.Fail(ExitCodes.Unsupported, $"cannot check on {RuntimeInformation.ProcessArchitecture}: only x86_64, aarch64, arm, ppc64le, s390x, riscv64 and loongarch64 are supported");
         string? unsupported = KernelSupport.Check();
         if (unsupported != null)
             return Program.Fail(ExitCodes.Unsupported, $"this kernel cannot check: {unsupported}. Run the program under a policy with LogDenied = true and read the audit lines with `dotnet-seccomp audit`.");

@@ -83,7 +83,7 @@ internal static unsafe class RecordCommand
     private static int Run(Recording recording, string output, IReadOnlyList<string> allowed, string[] command, string? hookOverride)
     {
         if (HostArchitecture.Current is not SeccompArch arch)
-            return Program.Fail(ExitCodes.Unsupported, $"cannot record on {RuntimeInformation.ProcessArchitecture}: only x86_64, aarch64 and riscv64 are supported");
+            return Program.Fail(ExitCodes.Unsupported, $"cannot record on {RuntimeInformation.ProcessArchitecture}: only x86_64, aarch64, arm, ppc64le, s390x, riscv64 and loongarch64 are supported");
         string? unsupported = KernelSupport.Check();
         if (unsupported != null)
             return Program.Fail(ExitCodes.Unsupported,

@@ -34,6 +34,10 @@ internal sealed class DockerProfile
     {
         SeccompArch.X86_64 => "amd64",
         SeccompArch.Aarch64 => "arm64",
+        SeccompArch.Arm => "arm",
+        SeccompArch.Ppc64le => "ppc64le",
+        SeccompArch.S390x => "s390x",
+        SeccompArch.Loongarch64 => "loong64",
         _ => "riscv64",
     };
 

@@ -46,19 +46,28 @@ namespace Seccomp
             _ => throw new ArgumentOutOfRangeException(nameof(index)),
         };
 
-        /// <summary>The 32-bit word at a byte offset, as a little-endian kernel lays the struct out.</summary>
+        /// <summary>
+        /// The 32-bit word at a byte offset, as the kernel lays the struct out: nr and arch are u32s; instruction_pointer
+        /// and args[] are native u64s, whose low word comes first on a little-endian kernel and second on a big-endian
+        /// one (s390x). Which one is told by the calling ABI's audit token: __AUDIT_ARCH_LE is set in every
+        /// little-endian token and clear in big-endian ones, and a kernel only runs tasks of its own byte order.
+        /// </summary>
         // Optimized at once (never tiered): the in-process supervisor runs it, and must not start tiering work (see
         // InProcessSupervisor).
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public uint Word(uint offset) => offset switch
+        public uint Word(uint offset)
         {
-            0 => unchecked((uint)Nr),
-            4 => Arch,
-            8 => (uint)InstructionPointer,
-            12 => (uint)(InstructionPointer >> 32),
-            _ when offset >= 16 && offset < 64 && offset % 4 == 0 =>
-                (offset - 16) % 8 == 0 ? (uint)Arg((int)(offset - 16) / 8) : (uint)(Arg((int)(offset - 16) / 8) >> 32),
-            _ => throw new ArgumentOutOfRangeException(nameof(offset), $"no 32-bit word at offset {offset} of seccomp_data"),
-        };
+            // The offset of the u64's low word, 0 or 4, flips on a big-endian kernel.
+            uint low = (Arch & 0x40000000u) != 0 ? 0u : 4u;
+            return offset switch
+            {
+                0 => unchecked((uint)Nr),
+                4 => Arch,
+                8 or 12 => offset - 8 == low ? (uint)InstructionPointer : (uint)(InstructionPointer >> 32),
+                _ when offset >= 16 && offset < 64 && offset % 4 == 0 =>
+                    (offset - 16) % 8 == low ? (uint)Arg((int)(offset - 16) / 8) : (uint)(Arg((int)(offset - 16) / 8) >> 32),
+                _ => throw new ArgumentOutOfRangeException(nameof(offset), $"no 32-bit word at offset {offset} of seccomp_data"),
+            };
+        }
     }
 }

@@ -164,7 +164,8 @@ namespace Seccomp
             if (!arch.TryGetNumber("write", out int writeNr) || !arch.TryGetNumber("read", out int readNr))
                 throw new System.InvalidOperationException($"no write/read on {arch.Name}");
             // ld nr; jeq write ? +0 : +2; ld arg0; jeq fdOut ? allow : rest; jeq read ? +0 : rest; ld arg0; jeq fdIn ? allow : rest; ret allow
-            uint arg0 = Op.OffsetArgs;
+            // The fd's word: the low one, 4 bytes into args[0] on a big-endian kernel (s390x).
+            uint arg0 = Op.ArgOffset(0, high: false, arch.BigEndian);
             mapped.Add(BpfInstruction.Stmt(Op.LD | Op.W | Op.ABS, Op.OffsetNr));              // 0
             mapped.Add(BpfInstruction.Jump(Op.JMP | Op.JEQ | Op.K, (uint)writeNr, 0, 2));      // 1 -> 2 | 4
             mapped.Add(BpfInstruction.Stmt(Op.LD | Op.W | Op.ABS, arg0));                      // 2

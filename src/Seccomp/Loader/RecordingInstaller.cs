@@ -64,7 +64,7 @@ namespace Seccomp
             try
             {
                 document = PolicyDocument.Parse(policySource ?? throw new FormatException("the generated code gave no policy source"))
-                    .WithApplied(arch, BpfInstruction.ToBytes(planned)).ToJson();
+                    .WithApplied(arch, BpfInstruction.ToBytes(planned, BpfInstruction.HostBigEndian)).ToJson();
             }
             catch (FormatException ex)
             {
@@ -87,7 +87,7 @@ namespace Seccomp
 
             var flags = plan.Flags | SeccompFilterFlags.NewListener;
             if ((flags & SeccompFilterFlags.Tsync) != 0) flags |= SeccompFilterFlags.TsyncEsrch;
-            byte[] bytes = BpfInstruction.ToBytes(program);
+            byte[] bytes = BpfInstruction.ToBytes(program, BpfInstruction.HostBigEndian);
             int lockFd = RecorderHandshake.Lock();
             int rc, stage, err;
             try

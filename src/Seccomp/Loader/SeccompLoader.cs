@@ -112,7 +112,7 @@ namespace Seccomp
             installation = null;
             string policy = facts.Name;
             BpfInstruction[] instructions;
-            try { instructions = BpfInstruction.FromBytes(program.ToArray()); }
+            try { instructions = BpfInstruction.FromBytes(program.ToArray(), BpfInstruction.HostBigEndian); }
             catch (ArgumentException ex) { return new SeccompError(SeccompStep.Validate, 0, $"{policy}: {ex.Message}"); }
             var problems = BpfVerifier.Verify(instructions);
             if (problems.Count > 0)
@@ -128,7 +128,7 @@ namespace Seccomp
                 return new SeccompError(SeccompStep.Probe, plan.ErrorErrno, $"{policy}: {plan.Error}"
                     + (plan.DeniedByFilter ? ". " + Hints.AllowSeccompInFirstPolicy : ". " + Hints.MissingFeature));
 
-            ReadOnlySpan<byte> bytes = plan.Program == null ? program : BpfInstruction.ToBytes(plan.Program);
+            ReadOnlySpan<byte> bytes = plan.Program == null ? program : BpfInstruction.ToBytes(plan.Program, BpfInstruction.HostBigEndian);
             if (!LetsVerifierRead(plan.Program ?? instructions, arch))
                 return new SeccompError(SeccompStep.Validate, 0, $"{policy}: the {arch} program denies pread64, which Apply() needs to "
                     + "confirm the install from the kernel's filter count; allow it (it is in @dotnet-runtime). Nothing was installed");
@@ -161,7 +161,7 @@ namespace Seccomp
                 plan = InstallPlanner.Plan(instructions, options, facts, ArchInfo.Get(arch), probe);
                 if (plan.Error != null)
                     return new SeccompError(SeccompStep.Probe, plan.ErrorErrno, $"{policy}: {plan.Error}");
-                bytes = plan.Program == null ? program : BpfInstruction.ToBytes(plan.Program);
+                bytes = plan.Program == null ? program : BpfInstruction.ToBytes(plan.Program, BpfInstruction.HostBigEndian);
             }
 
             // seccomp(2)'s 0 is not a proof (an earlier filter or its supervisor can fake it): the kernel's filter count is.

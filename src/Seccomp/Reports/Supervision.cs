@@ -72,7 +72,7 @@ namespace Seccomp
                 return new SeccompError(SeccompStep.Validate, 0, $"{policy}: with in-process reports the program needs {program.Length} instructions, more than the kernel's {Op.MaxInstructions}");
 
             var plannedArray = planned as BpfInstruction[] ?? new List<BpfInstruction>(planned).ToArray();
-            var outcome = InProcessSupervisor.InstallAndServe(policy, plannedArray, BpfInstruction.ToBytes(program), (uint)plan.Flags, info, complain,
+            var outcome = InProcessSupervisor.InstallAndServe(policy, plannedArray, BpfInstruction.ToBytes(program, BpfInstruction.HostBigEndian), (uint)plan.Flags, info, complain,
                 options.ViolationReportTimeout, options.AllowWeakerFallbacks, out var supervisor);
             if (outcome.Result < 0)
             {

@@ -23,6 +23,10 @@ public class CompilerTests
     [InlineData(SeccompArch.X86_64)]
     [InlineData(SeccompArch.Aarch64)]
     [InlineData(SeccompArch.Riscv64)]
+    [InlineData(SeccompArch.Arm)]
+    [InlineData(SeccompArch.Ppc64le)]
+    [InlineData(SeccompArch.S390x)]
+    [InlineData(SeccompArch.Loongarch64)]
     public void ArchitectureCheckComesFirstAndForeignCallsGetTheBadArchAction(SeccompArch runtimeArch)
     {
         var arch = (CoreArch)runtimeArch;

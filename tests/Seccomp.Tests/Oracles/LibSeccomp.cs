@@ -114,7 +114,7 @@ internal static class LibSeccomp
     internal static int ResolveSyscall(uint arch, string name) => seccomp_syscall_resolve_name_arch(arch, name);
 
     /// <summary>Compiles a filter with libseccomp and returns the exported program (struct sock_filter[],
-    /// 8 bytes each: u16 code, u8 jt, u8 jf, u32 k, little-endian on the hosts we run on).</summary>
+    /// 8 bytes each: u16 code, u8 jt, u8 jf, u32 k, in the target's byte order: big-endian for s390x).</summary>
     /// <param name="extraSyscalls">Optional numbers for names this libseccomp does not know (e.g. calls added
     /// after its release, from data/syscalls-after-6.1.tsv); used only when resolution fails.</param>
     /// <exception cref="ArgumentException">A rule names a syscall that is unknown on <paramref name="arch"/>.</exception>
@@ -150,11 +150,12 @@ internal static class LibSeccomp
             if (optimize != 0)
                 Check(seccomp_attr_set(ctx, ScmpFltatrCtlOptimize, (uint)optimize), "seccomp_attr_set(SCMP_FLTATR_CTL_OPTIMIZE)");
 
-            // seccomp_init puts the native arch in the filter; make `arch` the only one.
+            // seccomp_init puts the native arch in the filter; make `arch` the only one. The native one goes first: a
+            // filter's architectures must share a byte order (EDOM otherwise), and an empty filter takes any.
             if (arch != seccomp_arch_native())
             {
-                Check(seccomp_arch_add(ctx, arch), $"seccomp_arch_add(0x{arch:X8})");
                 Check(seccomp_arch_remove(ctx, ScmpArchNative), "seccomp_arch_remove(SCMP_ARCH_NATIVE)");
+                Check(seccomp_arch_add(ctx, arch), $"seccomp_arch_add(0x{arch:X8})");
             }
 
             foreach (var rule in rules)

@@ -52,6 +52,19 @@ public class LoaderPlanTests
     }
 
     [Fact]
+    public void RecordingModeReadsTheFdsLowWordOnABigEndianKernel()
+    {
+        // s390x: the handshake's fd is the low word of args[0], 4 bytes into it.
+        var s390x = Seccomp.Common.ArchInfo.Get(SeccompArch.S390x);
+        var program = InstallPlanner.ForRecording(new[] { BpfInstruction.Stmt(Op.RET | Op.K, new SeccompVerdict(SeccompAction.Errno, 1).ToKernel()) },
+            s390x, new SeccompVerdict(SeccompAction.KillProcess), fdOut: 41, fdIn: 42);
+        var p = new SeccompProgram(SeccompArch.S390x, BpfInstruction.ToBytes(program, bigEndian: true));
+        Assert.True(s390x.TryGetNumber("write", out int write));
+        Assert.Equal("ALLOW", p.Run(write, 41, 0, 16).ToString());
+        Assert.NotEqual("ALLOW", p.Run(write, 41UL << 32, 0, 16).ToString());
+    }
+
+    [Fact]
     public void RecordingModeSendsEveryDenialToTheToolAndKeepsTheRest()
     {
         var program = InstallPlanner.ForRecording(EveryAction(), X64, new SeccompVerdict(SeccompAction.KillProcess), fdOut: 41, fdIn: 42);

@@ -19,7 +19,7 @@ internal static class AttributeModel
     {
         var policy = type.GetCustomAttribute<SeccompPolicyAttribute>()!;
         var rules = type.GetCustomAttributes<SeccompRuleAttribute>().Select((a, i) => new RuleModel(i, VerdictOf(a), EquatableArray.From(a.Syscalls), a.When)).ToArray();
-        var archs = (policy.Architectures ?? new[] { SeccompArch.X86_64, SeccompArch.Aarch64, SeccompArch.Riscv64 }).Select(a => (CoreArch)a);
+        var archs = (policy.Architectures ?? Enum.GetValues<SeccompArch>()).Select(a => (CoreArch)a);
         return new PolicyModel(
             policy.DefaultAction == SeccompAction.Errno ? CoreVerdict.Errno((int)policy.DefaultErrno) : CoreVerdict.Of((CoreAction)policy.DefaultAction, 0),
             CoreVerdict.Of((CoreAction)policy.BadArchAction, 1),

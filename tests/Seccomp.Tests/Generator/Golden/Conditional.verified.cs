@@ -5,7 +5,7 @@
 
 partial class GlobalPolicy
 {
-    private static readonly global::Seccomp.SeccompProgram?[] s_programs = new global::Seccomp.SeccompProgram?[3];
+    private static readonly global::Seccomp.SeccompProgram?[] s_programs = new global::Seccomp.SeccompProgram?[7];
 
     /// <summary>The architectures this policy has programs for.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::Seccomp.SeccompArch> Architectures { get; } =
