@@ -173,6 +173,9 @@ public class FirstSandboxTests
         env["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         env["NuGetAudit"] = "false";
         env["NUGET_PACKAGES"] = Path.Combine(work, "packages");
+        // The CLI's own state (~/.dotnet) of this run only: its tool resolver cache maps a tool's id and version to the
+        // package path it last restored, which for 0.1.0 would be an earlier run's package, built from other sources.
+        env["DOTNET_CLI_HOME"] = Path.Combine(work, "cli-home");
         return env;
     }
 }

@@ -116,8 +116,9 @@ namespace Seccomp
             {
                 b.JumpIf(Op.JEQ, (uint)ioctl, "ioctl", "not-ioctl");
                 b.Label("ioctl");
-                // The request is an unsigned int: the kernel reads the low 32 bits of the register only.
-                b.Add(BpfInstruction.Stmt(Op.LD | Op.W | Op.ABS, Op.OffsetArgs + 8));
+                // The request is an unsigned int: the kernel reads the low 32 bits of the register only (4 bytes later
+                // on a big-endian machine: s390x).
+                b.Add(BpfInstruction.Stmt(Op.LD | Op.W | Op.ABS, Op.ArgOffset(1, high: false, arch.BigEndian)));
                 b.JumpIf(Op.JEQ, SupervisorNative.SECCOMP_IOCTL_NOTIF_RECV, "allow", "ioctl-send");
                 b.Label("ioctl-send");
                 b.JumpIf(Op.JEQ, SupervisorNative.SECCOMP_IOCTL_NOTIF_SEND, "allow", "ioctl-flags");
@@ -132,7 +133,7 @@ namespace Seccomp
                 b.JumpIf(Op.JEQ, (uint)tgkill, "tgkill", "not-tgkill");
                 b.Label("tgkill");
                 // tgid is an int: the kernel compares the low 32 bits.
-                b.Add(BpfInstruction.Stmt(Op.LD | Op.W | Op.ABS, Op.OffsetArgs));
+                b.Add(BpfInstruction.Stmt(Op.LD | Op.W | Op.ABS, Op.ArgOffset(0, high: false, arch.BigEndian)));
                 b.JumpIf(Op.JEQ, (uint)processId, "allow", "tgkill-other");
                 b.Label("tgkill-other");
                 b.Add(BpfInstruction.Stmt(Op.LD | Op.W | Op.ABS, Op.OffsetNr));
