@@ -24,10 +24,11 @@ public class KernelWebReportTests
             .Select(e => e!.Value)
             .ToList();
 
-    [Fact]
-    public async Task UnderComplainTheAppServesEveryRouteAndItsLogNamesTheMissingCall()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public async Task UnderComplainTheAppServesEveryRouteAndItsLogNamesTheMissingCall(ChildRuntime runtime)
     {
-        using var app = await WebApp.StartAsync("reports", new[] { "--Seccomp:Complain=true" });
+        using var app = await WebApp.StartAsync(runtime, "reports", new[] { "--Seccomp:Complain=true" });
         Assert.True(app.Url.Length > 0, app.Output);
         Assert.Equal("ok", await app.GetAsync("/"));
         Assert.Equal("0", await app.GetAsync("/getpgid")); // ran: complain mode
@@ -49,13 +50,14 @@ public class KernelWebReportTests
         Assert.Equal("Warning", getpgid.GetProperty("LogLevel").GetString());
     }
 
-    [Fact]
-    public async Task EnforcingWithReportsTheAppLogsTheKillingCallThenEndsWithSigsys()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public async Task EnforcingWithReportsTheAppLogsTheKillingCallThenEndsWithSigsys(ChildRuntime runtime)
     {
-        using var app = await WebApp.StartAsync("reports", new[] { "--Seccomp:ReportViolations=true" });
+        using var app = await WebApp.StartAsync(runtime, "reports", new[] { "--Seccomp:ReportViolations=true" });
         Assert.True(app.Url.Length > 0, app.Output);
         Assert.Equal("ok", await app.GetAsync("/"));
-        await Assert.ThrowsAnyAsync<HttpRequestException>(() => app.GetAsync("/getpgid"));
+        await app.RequestFailsAsync("/getpgid");
         int exit = app.WaitForExit();
         Assert.True(exit == 128 + ChildProcess.SIGSYS, app.Output);
         // The line on stderr, written before the process ended, whatever the logger managed.
@@ -64,13 +66,14 @@ public class KernelWebReportTests
     }
 
     /// <summary>Complain mode weakens the policy: an environment variable alone does not switch it on.</summary>
-    [Fact]
-    public async Task AnEnvironmentVariableAloneDoesNotSwitchComplainModeOn()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public async Task AnEnvironmentVariableAloneDoesNotSwitchComplainModeOn(ChildRuntime runtime)
     {
-        using var app = await WebApp.StartAsync("reports", new[] { "--Seccomp:ReportViolations=true" },
+        using var app = await WebApp.StartAsync(runtime, "reports", new[] { "--Seccomp:ReportViolations=true" },
             new Dictionary<string, string> { ["Seccomp__Complain"] = "true" });
         Assert.True(app.Url.Length > 0, app.Output);
-        await Assert.ThrowsAnyAsync<HttpRequestException>(() => app.GetAsync("/getpgid"));
+        await app.RequestFailsAsync("/getpgid");
         Assert.True(app.WaitForExit() == 128 + ChildProcess.SIGSYS, app.Output);
     }
 }

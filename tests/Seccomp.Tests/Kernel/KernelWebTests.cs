@@ -23,18 +23,20 @@ public class KernelWebTests
         Assert.True(app.WaitForExit() == 0, app.Output);
     }
 
-    [Fact]
-    public async Task TheReadmeTwoPhasePatternServesAfterNarrowingOnApplicationStarted()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public async Task TheReadmeTwoPhasePatternServesAfterNarrowingOnApplicationStarted(ChildRuntime runtime)
     {
-        using var app = await WebApp.StartAsync("readme");
+        using var app = await WebApp.StartAsync(runtime, "readme");
         await AssertNarrowedAndServing(app);
         Assert.DoesNotContain("FailFast", app.Output);
     }
 
-    [Fact]
-    public async Task KestrelServesUnderTheBroadPolicyThenUnderBoth()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public async Task KestrelServesUnderTheBroadPolicyThenUnderBoth(ChildRuntime runtime)
     {
-        using var app = await WebApp.StartAsync("gate");
+        using var app = await WebApp.StartAsync(runtime, "gate");
         Assert.True(app.Url.Length > 0, app.Output);
         Assert.Equal("ok", await app.GetAsync("/"));
         Assert.Equal("1", await app.GetAsync("/filters"));
@@ -43,18 +45,20 @@ public class KernelWebTests
         await AssertNarrowedAndServing(app);
     }
 
-    [Fact]
-    public async Task TheHostingPackageNarrowsOnceTheHostHasStarted()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public async Task TheHostingPackageNarrowsOnceTheHostHasStarted(ChildRuntime runtime)
     {
-        using var app = await WebApp.StartAsync("hosting");
+        using var app = await WebApp.StartAsync(runtime, "hosting");
         await AssertNarrowedAndServing(app);
         Assert.Contains("seccomp: NarrowSandbox (narrow policy) installed", app.Output);
     }
 
-    [Fact]
-    public async Task TheHostingPackageFailsTheHostStartWhenTheNarrowPolicyCannotBeInstalled()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public async Task TheHostingPackageFailsTheHostStartWhenTheNarrowPolicyCannotBeInstalled(ChildRuntime runtime)
     {
-        using var app = await WebApp.StartAsync("hosting-fails");
+        using var app = await WebApp.StartAsync(runtime, "hosting-fails");
         Assert.Equal("", app.Url); // ApplicationStarted never fired
         Assert.Equal(3, app.WaitForExit());
         Assert.Equal("SeccompException", app.Values["host_failed"]);
@@ -63,10 +67,11 @@ public class KernelWebTests
         Assert.Contains("(errno 1, EPERM)", app.Values["host_error"]);
     }
 
-    [Fact]
-    public async Task TheHostingPackageInstallsBothPhasesInAGenericHost()
+    [Theory]
+    [MemberData(nameof(ChildRuntimes.Each), MemberType = typeof(ChildRuntimes))]
+    public async Task TheHostingPackageInstallsBothPhasesInAGenericHost(ChildRuntime runtime)
     {
-        using var app = await WebApp.StartAsync("generic-host");
+        using var app = await WebApp.StartAsync(runtime, "generic-host");
         Assert.Equal(0, app.WaitForExit());
         Assert.True(app.Values.TryGetValue("started", out var started) && started == "True", app.Output);
         Assert.Equal("2", app.Values["filters"]);

@@ -22,16 +22,17 @@ internal sealed class WebApp : IDisposable
 
     public static string Dll => Paths.TestProgram("Seccomp.TestWeb");
 
-    private WebApp(string mode, string[]? args, IReadOnlyDictionary<string, string>? environment)
+    private WebApp(ChildRuntime runtime, string mode, string[]? args, IReadOnlyDictionary<string, string>? environment)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var command = ChildRuntimes.Command(runtime, "Seccomp.TestWeb", Dll);
+        var psi = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(Dll)!,
+            WorkingDirectory = Path.GetDirectoryName(runtime == ChildRuntime.Net8 ? command[0] : Dll)!,
         };
-        psi.ArgumentList.Add(Dll);
+        for (int i = 1; i < command.Length; i++) psi.ArgumentList.Add(command[i]);
         psi.ArgumentList.Add(mode);
         foreach (var a in args ?? Array.Empty<string>()) psi.ArgumentList.Add(a);
         psi.Environment["DOTNET_DbgEnableMiniDump"] = "0";
@@ -65,13 +66,27 @@ internal sealed class WebApp : IDisposable
     public string Url { get; private set; } = "";
 
     /// <summary>Starts the app and waits until it has started (or ended without starting: then Url is empty).</summary>
-    public static async Task<WebApp> StartAsync(string mode, string[]? args = null, IReadOnlyDictionary<string, string>? environment = null)
+    public static Task<WebApp> StartAsync(string mode, string[]? args = null, IReadOnlyDictionary<string, string>? environment = null) =>
+        StartAsync(ChildRuntime.Net10, mode, args, environment);
+
+    /// <summary>The same, on <paramref name="runtime"/> (.NET 8: the self-contained publish of the app's net8.0 target).</summary>
+    public static async Task<WebApp> StartAsync(ChildRuntime runtime, string mode, string[]? args = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var app = new WebApp(mode, args, environment);
+        var app = new WebApp(runtime, mode, args, environment);
         var done = await Task.WhenAny(app._listening.Task, Task.Delay(TimeSpan.FromSeconds(60)));
         if (done != app._listening.Task) { app.Dispose(); throw new TimeoutException("the web app did not start within 60 s\n" + app.Output); }
         app.Url = await app._listening.Task ?? "";
         return app;
+    }
+
+    /// <summary>
+    /// A request the app dies answering: HttpClient says so as an HttpRequestException or, when the connection is torn
+    /// down before it has read the peer's address, as the SocketException itself.
+    /// </summary>
+    public async Task RequestFailsAsync(string path)
+    {
+        var e = await Xunit.Assert.ThrowsAnyAsync<Exception>(() => GetAsync(path));
+        Xunit.Assert.True(e is HttpRequestException or System.Net.Sockets.SocketException or IOException, e.ToString());
     }
 
     public async Task<string> GetAsync(string path)
