@@ -107,6 +107,9 @@ namespace Seccomp.Common.Conditions
         /// <summary>Parameters that hold a directory fd, where AT_FDCWD (-100 as an int) stands for the working directory.</summary>
         private static readonly string[] s_dirFds = { "dfd", "olddfd", "newdfd" };
 
+        /// <summary>The calls with an argument that `policy` narrows to its recorded values.</summary>
+        public static IEnumerable<string> NarrowedCalls => s_narrowed.Keys;
+
         /// <summary>The argument of <paramref name="syscall"/> that `policy` narrows to its recorded values, or null.</summary>
         public static Narrowed? NarrowedArgument(string syscall) => s_narrowed.TryGetValue(syscall, out var n) ? n : null;
 

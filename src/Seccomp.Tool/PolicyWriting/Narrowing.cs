@@ -18,8 +18,12 @@ internal sealed record Narrowing(string Syscall, string Param, string ConditionN
 {
     // The argument and its names are the compiler core's (ArgumentNames), which in-process reports share; here is only
     // the name a condition uses for it.
-    private static readonly Dictionary<string, Narrowing> s_byCall = new[] { "socket", "socketpair", "ioctl", "prctl", "fcntl", "setsockopt" }
-        .ToDictionary(c => c, c => new Narrowing(c, ArgumentNames.NarrowedArgument(c)!.Param, c is "socket" or "socketpair" ? "domain" : ArgumentNames.NarrowedArgument(c)!.Param), StringComparer.Ordinal);
+    private static readonly Dictionary<string, Narrowing> s_byCall = ArgumentNames.NarrowedCalls.ToDictionary(c => c, c =>
+    {
+        string param = ArgumentNames.NarrowedArgument(c)!.Param;
+        // The man page's name for socket's first argument; the kernel's prototype says family.
+        return new Narrowing(c, param, c is "socket" or "socketpair" ? "domain" : param);
+    }, StringComparer.Ordinal);
 
     private const string WxCondition = "(prot & (PROT_WRITE | PROT_EXEC)) != (PROT_WRITE | PROT_EXEC)";
 

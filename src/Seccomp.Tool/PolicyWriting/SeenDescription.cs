@@ -1,11 +1,12 @@
 // The comment `dotnet-seccomp policy` writes above each rule: how often the call was seen, in how many processes, and
-// which programs made it, and a few of its argument values in the condition language's names (ArgumentText), so that a reviewer can judge the rule.
+// which programs made it, and a few of its argument values in the condition language's names (ArgumentNames, shared with in-process reports), so that a reviewer can judge the rule.
 
 using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using Seccomp.Compiler;
+using Seccomp.Compiler.Conditions;
 
 namespace Seccomp.Tool;
 
@@ -35,9 +36,9 @@ internal static class SeenDescription
             if (a.Pointer) continue;
             if (a.Many) { parts.Add($"{a.Name} many values"); continue; }
             if (a.Values.Count == 0) continue;
-            var shown = a.Values.Take(4).Select(v => ArgumentText.Of(arch, name, a.Name, v, levels));
+            var shown = a.Values.Take(4).Select(v => ArgumentNames.Of(arch, name, a.Name, v, levels));
             parts.Add($"{a.Name} {string.Join(", ", shown)}{(a.Values.Count > 4 ? $" (+{a.Values.Count - 4} more)" : "")}"
-                + ArgumentText.OptnamesAtSolSocket(arch, name, a.Name, a.Values.Take(4), levels));
+                + ArgumentNames.OptnamesAtSolSocket(arch, name, a.Name, a.Values.Take(4), levels));
             if (parts.Count == 3) break;
         }
         if (parts.Count > 0) sb.Append(": ").Append(string.Join("; ", parts));
